@@ -1,0 +1,1 @@
+"""Subcommand modules of the `medtune` CLI, discovered by `medtune.cli.build_parser`."""
