@@ -95,7 +95,13 @@ def to_example(record: Record, task: TaskSpec, label_map: dict[str, str] | None 
     """Turn a canonical record into the (text, text_pair, label) a trainer consumes for `task`."""
     where = f"record {record.id}"
     raw = getattr(record, "label", None)
-    label = map_label(raw, task, label_map, where) if task.is_classification else None
+    if task.name == "intensity" and getattr(record, "intensity", None) is not None:
+        # A 1–10 star rating gives the level directly; the 3-class label is coarser.
+        label = INTENSITY_LABELS[record.intensity - 1]  # type: ignore[attr-defined]
+    elif task.is_classification:
+        label = map_label(raw, task, label_map, where)
+    else:
+        label = None
     if isinstance(record, ClaimRecord):
         return Example(id=record.id, text=record.claim, text_pair=record.evidence, label=label, meta=record.meta)
     if isinstance(record, AnswerRecord):
@@ -114,8 +120,6 @@ def to_example(record: Record, task: TaskSpec, label_map: dict[str, str] | None 
         return Example(id=record.id, text=record.question, text_pair=opts, label=label,
                        meta={**record.meta, "options": record.options})
     if isinstance(record, SentimentRecord):
-        if task.name == "intensity" and record.intensity is not None and raw is None:
-            label = INTENSITY_LABELS[record.intensity - 1]
         return Example(id=record.id, text=record.text, label=label, meta=record.meta)
     if isinstance(record, DialogueRecord):
         if task.name != "sft":
