@@ -1,0 +1,379 @@
+"""Small shared widgets for the pages: badges, charts, tables with CSV export, error boxes, config forms.
+
+Importing this module is cheap (streamlit only); pandas and plotly are imported inside the helpers that
+draw with them, so a page's first render does not pay for them. Cached data loaders (`st.cache_data`) for
+dataset summaries and previews also live here; `st.cache_resource` stays in app/main.py alone.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+import typing
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from medtune.errors import MedtuneError
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ROOT / "pages"
+
+#: Badge colours by state; availability of datasets and job states share one palette.
+STATUS_COLORS = {
+    "full": "green",
+    "sample": "blue",
+    "hub": "orange",
+    "bring your own": "violet",
+    "missing": "red",
+    "queued": "gray",
+    "running": "blue",
+    "succeeded": "green",
+    "failed": "red",
+    "cancelled": "orange",
+}
+
+
+# ---------------------------------------------------------------------------------------------- badges
+
+
+def badge_markdown(text: str, color: str | None = None) -> str:
+    """Inline markdown for a coloured badge, e.g. inside a sentence or a table caption."""
+    color = color or STATUS_COLORS.get(text, "gray")
+    safe = str(text).replace("[", "(").replace("]", ")")
+    return f":{color}-badge[{safe}]"
+
+
+def status_badge(state: str, *, help: str | None = None) -> None:
+    """A badge for an availability or job state ("full", "sample", "running", "failed" ...)."""
+    st.badge(state, color=STATUS_COLORS.get(state, "gray"), help=help)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------------------- errors
+
+
+def error_box(err: MedtuneError) -> None:
+    """A MedtuneError as the user should see it: reason, message, and the hint saying what to do next."""
+    st.error(f"**{err.reason.value}** · {err.message}", icon=":material/error:")
+    st.caption(f"Hint: {err.hint}")
+
+
+def validation_error_box(exc: Exception, what: str = "options") -> None:
+    """A pydantic ValidationError as one line per field (the CLI prints the same thing)."""
+    lines = []
+    for item in getattr(exc, "errors", lambda: [])():
+        field = ".".join(str(p) for p in item.get("loc", ())) or what
+        lines.append(f"- `{field}`: {item.get('msg', 'invalid')}")
+    st.error(f"**CONFIG** · invalid {what}:\n" + ("\n".join(lines) or str(exc)), icon=":material/error:")
+
+
+@contextmanager
+def errors_shown() -> Iterator[None]:
+    """Run a block and show a MedtuneError (or a pydantic ValidationError) as an error box, not a traceback."""
+    from pydantic import ValidationError
+
+    try:
+        yield
+    except MedtuneError as err:
+        error_box(err)
+    except ValidationError as exc:
+        validation_error_box(exc)
+
+
+# ---------------------------------------------------------------------------------------------- links
+
+
+def page_link(filename: str, label: str, icon: str | None = None, *, help: str | None = None) -> bool:
+    """Link to `pages/<filename>` when that page exists and is in the navigation; a caption otherwise.
+
+    Pages arrive one issue at a time, and a page run on its own (AppTest.from_file) has no navigation, so a
+    missing target must not break the page that links to it.
+    """
+    from streamlit.errors import StreamlitAPIException
+
+    path = PAGES / filename
+    if not path.is_file():
+        st.caption(f"{label} — coming soon")
+        return False
+    try:
+        st.page_link(str(path), label=label, icon=icon, help=help)
+        return True
+    except StreamlitAPIException:  # StreamlitPageNotFoundError: the page runs outside the navigation
+        st.caption(f"{label} — open it from the navigation")
+        return False
+
+
+# ---------------------------------------------------------------------------------------------- charts
+
+
+def bar_chart(
+    counts: Mapping[str, int | float] | Sequence[tuple[str, int | float]],
+    *,
+    title: str = "",
+    x_label: str = "label",
+    y_label: str = "rows",
+    key: str | None = None,
+    color: str | None = None,
+    series: str | None = None,
+) -> None:
+    """A plotly bar chart of label → count (one series), or of (series, label, count) rows (grouped)."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    if isinstance(counts, Mapping):
+        items = list(counts.items())
+        fig.add_bar(x=[str(k) for k, _ in items], y=[v for _, v in items], name=series or y_label,
+                    marker_color=color, text=[v for _, v in items], textposition="auto")
+    else:
+        for name, values in _group(counts).items():
+            fig.add_bar(x=list(values), y=list(values.values()), name=name, text=list(values.values()),
+                        textposition="auto")
+        fig.update_layout(barmode="group")
+    _layout(fig, title, x_label, y_label)
+    st.plotly_chart(fig, key=key, config={"displaylogo": False})
+
+
+def grouped_bar_chart(groups: Mapping[str, Mapping[str, int | float]], **kwargs: Any) -> None:
+    """Bars per label, one colour per group (e.g. label distribution before / after preparation)."""
+    rows = [(group, label, value) for group, counts in groups.items() for label, value in counts.items()]
+    bar_chart(rows, **kwargs)  # type: ignore[arg-type]
+
+
+def histogram(
+    values: Sequence[float] | Mapping[str, int],
+    *,
+    title: str = "",
+    x_label: str = "value",
+    y_label: str = "rows",
+    nbins: int = 40,
+    vline: float | None = None,
+    vline_label: str = "",
+    key: str | None = None,
+) -> None:
+    """A plotly histogram of raw values, or of pre-binned {bin label: count}; `vline` marks a limit."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    if isinstance(values, Mapping):
+        fig.add_bar(x=[str(k) for k in values], y=list(values.values()), name=y_label)
+        fig.update_layout(bargap=0.05)
+    else:
+        fig.add_histogram(x=list(values), nbinsx=nbins, name=y_label)
+    if vline is not None:
+        fig.add_vline(x=vline, line_dash="dash", line_color="#b91c1c", annotation_text=vline_label)
+    _layout(fig, title, x_label, y_label)
+    st.plotly_chart(fig, key=key, config={"displaylogo": False})
+
+
+def _group(rows: Sequence[tuple[str, str, int | float]]) -> dict[str, dict[str, int | float]]:
+    out: dict[str, dict[str, int | float]] = {}
+    for series, label, value in rows:
+        out.setdefault(str(series), {})[str(label)] = value
+    return out
+
+
+def _layout(fig: Any, title: str, x_label: str, y_label: str) -> None:
+    fig.update_layout(title=title or None, xaxis_title=x_label, yaxis_title=y_label, height=320,
+                      margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10})
+
+
+# ---------------------------------------------------------------------------------------------- tables
+
+
+def flat_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with nested values (options, turns, aspects) turned into short readable text for a table."""
+    return [{k: _cell(v) for k, v in row.items()} for row in rows]
+
+
+def _cell(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {_cell(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        if value and all(isinstance(v, Mapping) and "role" in v for v in value):
+            return "\n".join(f"{v['role']}: {v.get('content', '')}" for v in value)
+        return ", ".join(str(_cell(v)) for v in value)
+    return json.dumps(value, default=str, ensure_ascii=False)
+
+
+def dataframe_with_download(
+    rows: Sequence[Mapping[str, Any]] | Any,
+    *,
+    filename: str,
+    key: str,
+    height: int | str = "auto",
+    column_config: dict[str, Any] | None = None,
+) -> None:
+    """A table of rows (dicts or a DataFrame) with a "Download CSV" button under it."""
+    import pandas as pd
+
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(flat_rows(list(rows)))
+    st.dataframe(frame, hide_index=True, height=height, column_config=column_config, key=f"{key}_table")
+    st.download_button(
+        "Download CSV", frame.to_csv(index=False).encode("utf-8"), file_name=filename, mime="text/csv",
+        key=f"{key}_csv", icon=":material/download:", on_click="ignore",
+    )
+
+
+# ---------------------------------------------------------------------------------------------- forms
+
+
+def model_form(model_cls: type, *, key: str, exclude: Sequence[str] = (), fixed: Mapping[str, Any] | None = None,
+               ) -> dict[str, Any]:
+    """Widgets for the fields of a pydantic model: type, default, bounds and help come from the model.
+
+    Returns the values as a dict; the caller builds the model (inside `errors_shown`) so the model's own
+    validation is the only one. Fields in `exclude` or `fixed` get no widget (`fixed` values are passed on).
+    """
+    values: dict[str, Any] = dict(fixed or {})
+    for name, field in model_cls.model_fields.items():  # type: ignore[attr-defined]
+        if name in exclude or name in values:
+            continue
+        value = field_widget(name, field, key=f"{key}.{name}")
+        if value is not _SKIP:
+            values[name] = value
+    return values
+
+
+_SKIP = object()
+
+
+def field_widget(name: str, field: Any, *, key: str) -> Any:
+    """One widget for one pydantic field; unsupported types are left at their default (returns _SKIP)."""
+    from pydantic_core import PydanticUndefined
+
+    label = name.replace("_", " ").capitalize()
+    help_text = field.description
+    default = None if field.default is PydanticUndefined else field.default
+    annotation, optional = _unwrap_optional(field.annotation)
+    bounds = _bounds(field.metadata)
+    choices = _choices(annotation)
+    if choices is not None:
+        options = ([None] if optional else []) + choices
+        index = options.index(_enum_value(default)) if _enum_value(default) in options else 0
+        return st.selectbox(label, options, index=index, help=help_text, key=key,
+                            format_func=lambda v: "—" if v is None else str(v))
+    if annotation is bool:
+        return st.checkbox(label, value=bool(default), help=help_text, key=key)
+    if annotation in (int, float):
+        return _number(label, annotation, default, bounds, optional, help_text, key)
+    if annotation is str:
+        text = st.text_input(label, value=default or "", help=help_text, key=key)
+        return None if optional and not text.strip() else text
+    inner = _list_item(annotation)
+    if inner is not None and _choices(inner) is not None:
+        return st.multiselect(label, _choices(inner), default=[_enum_value(v) for v in default or []],
+                              help=help_text, key=key)
+    if inner is str:
+        text = st.text_input(label, value=", ".join(default or []), help=f"{help_text or ''} (comma separated)",
+                             key=key)
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return _SKIP
+
+
+def _number(label: str, kind: type, default: Any, bounds: dict[str, float], optional: bool, help_text: str | None,
+            key: str) -> Any:
+    lo = bounds.get("ge", bounds.get("gt"))
+    hi = bounds.get("le", bounds.get("lt"))
+    if kind is int:
+        step: float = 1
+        lo = None if lo is None else int(lo + (1 if "gt" in bounds else 0))
+        hi = None if hi is None else int(hi - (1 if "lt" in bounds else 0))
+    else:
+        step = 0.01 if hi is not None and hi <= 1 else 0.1
+        lo = None if lo is None else float(lo)
+        hi = None if hi is None else float(hi)
+        default = None if default is None else float(default)
+    value = st.number_input(label, min_value=lo, max_value=hi, value=default, step=step, help=help_text,
+                            key=key, placeholder="none" if optional else None)
+    return value
+
+
+def _unwrap_optional(annotation: Any) -> tuple[Any, bool]:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return args[0], True
+    return annotation, False
+
+
+def _choices(annotation: Any) -> list[Any] | None:
+    if typing.get_origin(annotation) is typing.Literal:
+        return list(typing.get_args(annotation))
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return [m.value for m in annotation]
+    return None
+
+
+def _list_item(annotation: Any) -> Any:
+    if typing.get_origin(annotation) in (list, tuple, set, Sequence):
+        args = typing.get_args(annotation)
+        return args[0] if args else None
+    return None
+
+
+def _enum_value(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+def _bounds(metadata: Sequence[Any]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for item in metadata:
+        for attr in ("ge", "gt", "le", "lt"):
+            if getattr(item, attr, None) is not None:
+                out[attr] = getattr(item, attr)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- cached data
+
+
+def _data_key() -> str:
+    """Part of every data cache key, so a different MEDTUNE_DATA_DIR never sees another's cached result."""
+    from medtune.settings import get_settings
+
+    return "|".join(str(d) for d in get_settings().data_dirs)
+
+
+@st.cache_data(ttl=300, show_spinner=False, max_entries=64)
+def _summary(name: str, data_key: str) -> dict[str, Any]:
+    from medtune.data.info import dataset_summary
+
+    return dataset_summary(name)
+
+
+def dataset_summary(name: str) -> dict[str, Any]:
+    """`medtune.data.info.dataset_summary`, cached for five minutes per data directory setting."""
+    return _summary(name, _data_key())
+
+
+@st.cache_data(ttl=300, show_spinner=False, max_entries=64)
+def _preview(name: str, split: str, limit: int, data_key: str) -> list[dict[str, Any]]:
+    from medtune.data.registry import load_records
+
+    # `kind` is the same on every row of a dataset and `meta` holds source extras: both only crowd the table.
+    return [r.model_dump(exclude={"meta", "kind"}) for r in load_records(name, split, limit=limit)]
+
+
+def preview_rows(name: str, split: str, limit: int = 50) -> list[dict[str, Any]]:
+    """The first `limit` canonical records of a split, as plain dicts."""
+    return _preview(name, split, limit, _data_key())
+
+
+@st.cache_data(ttl=300, show_spinner=False, max_entries=64)
+def _lengths(name: str, split: str, task: str, data_key: str) -> list[int]:
+    from medtune.data.examples import load_examples
+
+    return [len(ex.text.split()) + len((ex.text_pair or "").split())
+            for ex in load_examples(name, split, task)]
+
+
+def input_lengths(name: str, split: str, task: str) -> list[int]:
+    """Words per model input (text + text pair) of every example in a split, for the length histogram."""
+    return _lengths(name, split, task, _data_key())
