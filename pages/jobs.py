@@ -1,0 +1,143 @@
+"""Jobs: every job with its state; one job's live curves, progress, ETA, log, config and reproducibility record.
+
+The page only reads job directories through medtune.jobs.api (the selected job is kept in the URL), so a
+reload, a second browser or a restarted server shows the same jobs; cancel / resume / clone write to them.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from medtune.errors import MedtuneError
+from medtune.jobs import api, report
+
+REFRESH_S = 2.0
+
+
+def main() -> None:
+    st.title("Jobs")
+    st.caption("Jobs run in their own processes: closing or reloading this page does not affect them.")
+    jobs_table()
+    job_id = pick_job()
+    if job_id:
+        show_job(job_id)
+
+
+@st.fragment(run_every=REFRESH_S)
+def jobs_table() -> None:
+    jobs = api.list_jobs()
+    if not jobs:
+        st.info("No jobs yet. Launch one from the Train page, or run `medtune jobs selftest` in a terminal.")
+        return
+    rows = [report.job_row(job) for job in jobs]
+    for row, job in zip(rows, jobs):
+        row["state"] = f"{report.STATE_ICONS.get(job.state, '')} {row['state']}"  # colour and text
+    st.dataframe(rows, hide_index=True, width="stretch",
+                 column_config={"id": st.column_config.TextColumn("id", width="medium")})
+
+
+def pick_job() -> str | None:
+    jobs = api.list_jobs()
+    if not jobs:
+        return None
+    ids = [job.id for job in jobs]
+    names = {job.id: f"{job.id} · {job.name} · {report.state_text(job.status)}" for job in jobs}
+    wanted = st.query_params.get("job")
+    index = ids.index(wanted) if wanted in ids else 0
+    job_id = st.selectbox("Job", ids, index=index, format_func=names.get)
+    if job_id != wanted:
+        st.query_params["job"] = job_id  # the URL keeps the selection across reloads
+    return job_id
+
+
+def show_job(job_id: str) -> None:
+    job = api.get_job(job_id)
+    # Refresh only while there is something to watch; a finished job is drawn once.
+    st.fragment(run_every=REFRESH_S if job.active else None)(job_detail)(job_id)
+
+
+def job_detail(job_id: str) -> None:
+    job = api.get_job(job_id)
+    status = job.status
+    colour = report.STATE_COLOURS.get(job.state, "gray")
+    st.subheader(job.name)
+    st.badge(report.state_text(status), color=colour)
+    if job.state == "failed":
+        st.error(f"**{status.get('reason')}**: {status.get('message')}\n\n{status.get('hint') or ''}")
+    elif job.state == "cancelled":
+        st.warning(status.get("message") or "cancelled")
+    progress_line(status, job.active)
+    live_numbers(status)
+    metrics = api.metrics(job.dir)
+    if report.curves(metrics):
+        st.plotly_chart(report.curves_figure(metrics), width="stretch", key=f"curves-{job_id}")
+    else:
+        st.caption("No metrics yet.")
+    actions(job)
+    details(job)
+
+
+def progress_line(status: dict, active: bool) -> None:
+    text = f"step {report.progress_text(status)}"
+    if active and status.get("eta_s") is not None:
+        text += f" · ETA {report.format_duration(status['eta_s'])}"
+    st.progress(min(1.0, max(0.0, float(status.get("progress") or 0.0))), text=text)
+
+
+def live_numbers(status: dict) -> None:
+    fields = [("loss", "loss"), ("lr", "learning rate"), ("val_metric", "validation metric"),
+              ("tokens_per_s", "tokens/s"), ("rss_mb", "memory (MB)"), ("gpu_mem_mb", "GPU memory (MB)")]
+    shown = [(key, label) for key, label in fields if status.get(key) is not None]
+    if not shown:
+        return
+    for column, (key, label) in zip(st.columns(len(shown)), shown):
+        value = status[key]
+        column.metric(label, f"{value:.4g}" if isinstance(value, float) else str(value))
+
+
+def actions(job: api.Job) -> None:
+    left, middle, right = st.columns(3)
+    if job.active and left.button("Cancel", key=f"cancel-{job.id}", icon=":material/stop:"):
+        run_action(lambda: api.cancel(job.id), "Cancel requested: the job stops at its next step.")
+    if job.state in ("failed", "cancelled") and middle.button("Resume", key=f"resume-{job.id}",
+                                                             icon=":material/play_arrow:"):
+        run_action(lambda: api.resume(job.id), "Resumed from the newest complete checkpoint.")
+    with right.popover("Clone with one change", icon=":material/content_copy:"):
+        fields = [key for key in job.config if key not in ("kind", "name")]
+        field = st.selectbox("Field", fields, key=f"clone-field-{job.id}") if fields else None
+        value = st.text_input("New value (YAML)", key=f"clone-value-{job.id}",
+                              value=str(job.config.get(field, "")) if field else "")
+        if field and st.button("Launch clone", key=f"clone-{job.id}"):
+            run_action(lambda: api.clone(job.id, api.parse_changes([f"{field}={value}"])), "Clone launched.")
+
+
+def run_action(action, done: str) -> None:
+    try:
+        result = action()
+    except MedtuneError as err:
+        st.error(f"{err.message}\n\n{err.hint}")
+        return
+    if isinstance(result, str):
+        st.query_params["job"] = result
+    st.toast(done)
+    st.rerun()
+
+
+def details(job: api.Job) -> None:
+    log_tab, config_tab, repro_tab, status_tab = st.tabs(["Log", "Config", "Reproducibility", "Status"])
+    with log_tab:
+        st.code(api.log_tail(job.dir, 20_000) or "(empty)", language=None)
+    with config_tab:
+        st.json(job.config)
+    with repro_tab:
+        record = api.repro(job.dir)
+        if record:
+            st.json(record)
+        else:
+            st.caption("This job wrote no reproducibility record (repro.json).")
+    with status_tab:
+        st.json(job.status)
+        st.caption(f"Directory: `{job.dir}`")
+
+
+main()
