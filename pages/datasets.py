@@ -128,12 +128,242 @@ def render_prepare(rows: list[dict[str, Any]]) -> None:
     if not module_ready("medtune.data.prepare"):
         st.info("Dataset preparation is not installed in this checkout yet.")
         return
+    from medtune.data.prepare import PrepareOptions
+
+    st.caption("Cleans a dataset for one task and writes train / validation / test splits and report.json: "
+               "label mapping, alignment filtering, exact and near-duplicate removal, official or seeded "
+               "stratified splits, a leakage check, augmentation and balancing of the training split.")
+    names = [r["name"] for r in rows if r["availability"] in (*LOCAL, "hub")] or [r["name"] for r in rows]
+    cols = st.columns(3)
+    name = cols[0].selectbox("Dataset", names, key="prep_dataset")
+    tasks = next(r["tasks"] for r in rows if r["name"] == name)
+    task = cols[1].selectbox("Task", tasks, key="prep_task")
+    out_dir = Path(cols[2].text_input("Output folder", str(default_out_dir(name, task)), key=f"prep_out_{name}_{task}",
+                                      help="train.jsonl, validation.jsonl, test.jsonl and report.json go here"))
+    with st.form("prepare_form"):
+        with st.expander("Options", expanded=False):
+            values = ui.model_form(PrepareOptions, key="prep_opt")
+        submitted = st.form_submit_button("Prepare", type="primary", icon=":material/play_arrow:")
+    if submitted:
+        run_prepare(name, task, out_dir, values)
+    report_file = out_dir / "report.json"
+    if report_file.is_file():  # the file, not session state, is the record: a reload shows it again
+        render_report(report_file)
+
+
+def default_out_dir(name: str, task: str) -> Path:
+    from medtune.settings import get_settings
+
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
+    return get_settings().home / "prepared" / f"{safe}__{task}"
+
+
+def run_prepare(name: str, task: str, out_dir: Path, values: dict[str, Any]) -> None:
+    from medtune.data.prepare import PrepareOptions, prepare_dataset
+
+    with ui.errors_shown():
+        options = PrepareOptions(**values)
+        with st.spinner(f"Preparing {name} for {task} …", show_time=True):
+            report = prepare_dataset(name, task, out_dir, options)
+        st.success(f"Prepared {name} for {task} in {report['elapsed_s']} s → `{out_dir}`", icon=":material/check:")
+
+
+def render_report(report_file: Path) -> None:
+    import json
+
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    st.markdown(f"#### Report: {report['dataset']} → {report['task']}")
+    st.caption(f"`{report_file}`")
+    for note in report.get("notes", []):
+        st.info(note, icon=":material/info:")
+    splits = report.get("splits", {})
+    cols = st.columns(4)
+    cols[0].metric("Rows loaded", f"{report['funnel']['loaded']:,}")
+    for col, role in zip(cols[1:], ("train", "validation", "test")):
+        col.metric(role.capitalize(), f"{splits.get(role, {}).get('rows', 0):,}")
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Rows removed (−) or added (+) by each step**")
+        st.dataframe(removal_steps(report), hide_index=True, key="prep_steps")
+    with right:
+        render_leakage(report.get("leakage", {}))
+    left, right = st.columns(2)
+    with left:
+        balancing = report.get("balancing", {})
+        ui.grouped_bar_chart({"before": balancing.get("before", {}), "after": balancing.get("after", {})},
+                             title=f"Training labels before / after balancing ({balancing.get('method', 'none')})",
+                             key="prep_balance_chart")
+    with right:
+        render_tokens(report.get("tokenization"))
+    render_report_details(report)
+    st.download_button("Download report.json", report_file.read_bytes(), file_name="report.json",
+                       mime="application/json", key="prep_report_json", on_click="ignore")
+
+
+def removal_steps(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """What each step did to the row count, in the order prepare ran them (negative: rows removed)."""
+    mapping = report.get("label_mapping", {})
+    balance = report.get("balancing", {})
+    added = report.get("augmentation", {}).get("added", 0)
+    balanced = sum(balance.get("after", {}).values()) - sum(balance.get("before", {}).values()) - added
+    steps = [
+        ("label mapping (unmappable or missing labels)",
+         -len(mapping.get("unmapped", [])) - len(mapping.get("missing_label", []))),
+        ("alignment filter (conflicting labels)", -report.get("alignment", {}).get("dropped", 0)),
+        ("exact duplicates", -report.get("duplicates", {}).get("dropped", 0)),
+        ("near duplicates", -report.get("near_duplicates", {}).get("dropped", 0)),
+        ("leakage between splits", -len(report.get("leakage", {}).get("dropped", []))),
+        ("over max length", -len(report.get("over_length", {}).get("dropped", []))),
+        ("augmentation (train)", added),
+        (f"balancing: {balance.get('method', 'none')} (train)", balanced),
+    ]
+    rows, count = [], report["funnel"]["loaded"]
+    for step, change in steps:
+        count += change
+        rows.append({"step": step, "change": change, "rows after": count})
+    return rows
+
+
+def render_leakage(leakage: dict[str, Any]) -> None:
+    st.markdown("**Leakage check between splits**")
+    after = leakage.get("after", {})
+    table = [{"splits": pair.replace("|", " ↔ "), "shared texts before": leakage.get("before", {}).get(pair, {})
+              .get("shared_texts", 0), "shared texts after": v["shared_texts"]} for pair, v in after.items()]
+    st.dataframe(table, hide_index=True, key="prep_leakage")
+    if leakage.get("ok"):
+        st.success(f"No text appears in two splits ({len(leakage.get('dropped', []))} rows dropped to get there).")
+    else:
+        st.error("Some texts appear in more than one split (leakage mode: report only).")
+
+
+def render_tokens(tokens: dict[str, Any] | None) -> None:
+    if not tokens:
+        st.info("No token statistics (see the notes above).")
+        return
+    train = tokens["splits"].get("train", {})
+    bins = {f"{b['from']}–{b['to']}": b["rows"] for b in train.get("histogram", [])}
+    ui.histogram(bins, title=f"Training tokens per row ({tokens['tokenizer']})", x_label="tokens",
+                 key="prep_token_chart")
+    st.caption(f"mean {train.get('mean')}, median {train.get('median')}, p95 {train.get('p95')}, max "
+               f"{train.get('max')}; {train.get('over_max_length', 0)} rows over max length {tokens['max_length']}")
+
+
+def render_report_details(report: dict[str, Any]) -> None:
+    with st.expander("Label mapping, splits, conflicts and personal identifiers"):
+        mapping = report.get("label_mapping", {})
+        st.markdown("**Label mapping:** " + (", ".join(f"{k}: {v}" for k, v in mapping.get("counts", {}).items())
+                                              or "labels used as they are"))
+        st.dataframe([{"split": role, "rows": info["rows"], "source": info["source"],
+                       **{f"label {k}": v for k, v in info.get("labels", {}).items()}}
+                      for role, info in report.get("splits", {}).items()], hide_index=True, key="prep_splits")
+        groups = report.get("alignment", {}).get("groups", [])
+        if groups:
+            st.markdown(f"**{len(groups)} texts with conflicting labels were dropped:**")
+            st.dataframe(ui.flat_rows(groups[:200]), hide_index=True, key="prep_conflicts")
+        phi = report.get("phi")
+        if phi and phi.get("total"):
+            kinds = ", ".join(f"{k} {v}" for k, v in phi.get("by_kind", {}).items())
+            st.warning(f"Possible personal identifiers in {phi.get('rows_affected', 0)} rows: {kinds}. "
+                       "Review before sharing or training.", icon=":material/privacy_tip:")
 
 
 def render_upload() -> None:
     if not module_ready("medtune.data.uploads"):
         st.info("Uploads are not installed in this checkout yet.")
         return
+    from medtune.data import uploads
+    from medtune.data.tasks import TASKS
+
+    st.caption("Bring your own CSV, TSV, JSONL, JSON or Parquet file (patient surveys, notes, reviews …). "
+               "It is validated row by row and scanned for personal identifiers before it is stored; "
+               "a stored file becomes the dataset `upload:<file>` in Browse and Prepare.")
+    if stored := st.session_state.pop("upload_stored", None):
+        st.success(stored, icon=":material/check:")
+    file = st.file_uploader("File", type=[e.lstrip(".") for e in uploads.ALLOWED_EXTENSIONS], key="upload_file")
+    task = st.selectbox("Task", list(TASKS), key="upload_task", format_func=lambda t: f"{t} — {TASKS[t].description}")
+    if file is None:
+        return
+    data = file.getvalue()
+    with ui.errors_shown():
+        columns = validate_upload(file.name, data, task, {}, {}).columns
+        mapping = mapping_selectors(task, columns, uploads.task_fields(task), uploads.OPTION_KEYS)
+        label_map = uploads.parse_pairs(st.text_input(
+            "Label map (optional)", key="upload_labels", placeholder="e.g. 1=negative, 5=positive",
+            help="raw label=task label, comma separated, for labels medtune does not recognise"), "label map")
+        report = validate_upload(file.name, data, task, mapping, label_map)
+        render_validation(report)
+        if report.valid and st.button("Store upload", type="primary", key="upload_store",
+                                      icon=":material/save:"):
+            stored = uploads.store_upload(file.name, data)
+            try:
+                name = uploads.register_upload(stored, task, mapping, label_map=label_map)
+            except Exception:
+                stored.unlink(missing_ok=True)  # registration failed: leave no orphan file behind
+                raise
+            st.session_state["upload_stored"] = (f"Stored as `{stored}` and registered as dataset **{name}**: "
+                                                 "choose it under Browse or Prepare.")
+            st.rerun()  # the dataset pickers above were drawn before the new dataset existed
+
+
+def validate_upload(filename: str, data: bytes, task: str, mapping: dict[str, str], label_map: dict[str, str]) -> Any:
+    """Validate uploaded bytes without keeping them: a staging copy inside the uploads folder, removed after.
+
+    The staging name is the sanitised file name (validation reads the format from its extension), so a name
+    such as `../../x.csv` is rejected or flattened before anything touches the disk.
+    """
+    import tempfile
+
+    from medtune.data import uploads
+    from medtune.settings import get_settings
+
+    safe = uploads.safe_filename(filename)
+    root = get_settings().uploads_path.expanduser()
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=root, prefix=".staging-") as staging:
+        path = Path(staging) / safe
+        path.write_bytes(data)
+        return uploads.validate_file(path, task, mapping, label_map=label_map)
+
+
+def mapping_selectors(task: str, columns: list[str], fields: tuple[tuple[str, ...], tuple[str, ...]],
+                      option_keys: tuple[str, ...]) -> dict[str, str]:
+    """One column picker per task field; a column named like the field is preselected."""
+    required, optional = fields
+    wanted = [*required, *optional] + ([*option_keys] if task == "mcq" else [])
+    none = "— none —"
+    mapping: dict[str, str] = {}
+    cols = st.columns(min(4, len(wanted)))
+    for i, field in enumerate(wanted):
+        guess = field if field in columns else ("text" if field == required[0] and "text" in columns else none)
+        choices = [none, *columns]
+        label = f"{field}{' *' if field in required else ''}"
+        column = cols[i % len(cols)].selectbox(label, choices, index=choices.index(guess), key=f"upload_map_{field}",
+                                              help="required" if field in required else "optional")
+        if column != none:
+            mapping[field] = column
+    return mapping
+
+
+def render_validation(report: Any) -> None:
+    cols = st.columns(3)
+    cols[0].metric("Rows", f"{report.rows:,}")
+    cols[1].metric("Errors", f"{report.error_count:,}")
+    cols[2].metric("Format", report.format or "?")
+    for warning in report.warnings:
+        st.warning(warning, icon=":material/privacy_tip:")
+    if report.valid:
+        st.success(f"Valid for task {report.task}: {report.rows} rows.", icon=":material/check_circle:")
+        if report.labels:
+            ui.bar_chart(report.labels, title="Labels after mapping", key="upload_label_chart")
+        return
+    more = f" (first {len(report.errors)} shown)" if report.error_count > len(report.errors) else ""
+    st.error(f"**DATA** · {report.error_count} problems{more}; nothing has been stored.", icon=":material/error:")
+    errors = [{"row": e.row, "line": e.line, "column": e.column, "problem": e.message, "expected": e.expected}
+              for e in report.errors]
+    ui.dataframe_with_download(errors, filename="upload_errors.csv", key="upload_errors")
+    if report.unknown_labels:
+        st.caption("Unknown labels (and their first rows): " + "; ".join(
+            f"{label!r} rows {rows}" for label, rows in report.unknown_labels.items()) + ". Map them above.")
 
 
 # ---------------------------------------------------------------------------------------------- page

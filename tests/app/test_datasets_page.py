@@ -119,3 +119,134 @@ def test_non_commercial_dataset_shows_its_licence_warning(page: AppTest) -> None
 def test_bring_your_own_dataset_points_to_the_upload_tab(page: AppTest) -> None:
     select(page, "patient_experience")
     assert any("Upload" in i.value and "never ships" in i.value for i in page.info)
+
+
+# ---------------------------------------------------------------------------------------------- prepare
+
+
+def prepare(at: AppTest, dataset: str, task: str | None = None, **options: Any) -> AppTest:
+    at.selectbox(key="prep_dataset").set_value(dataset).run()
+    if task:
+        at.selectbox(key="prep_task").set_value(task).run()
+    for name, value in options.items():
+        at.get_by_key(f"prep_opt.{name}").set_value(value)  # type: ignore[union-attr]
+    at.button[0].click().run()  # the form's "Prepare" submit button
+    assert not at.exception, at.exception
+    return at
+
+
+def steps_table(at: AppTest) -> dict[str, tuple[int, int]]:
+    frame = next(d.value for d in at.dataframe if "step" in d.value.columns)
+    return {row["step"]: (row["change"], row["rows after"]) for row in frame.to_dict("records")}
+
+
+def test_prepare_form_is_generated_from_prepare_options(page: AppTest) -> None:
+    from medtune.data.prepare import PrepareOptions
+
+    keys = {w.key for w in [*page.number_input, *page.checkbox, *page.selectbox, *page.text_input] if w.key}
+    for name in PrepareOptions.model_fields:
+        assert f"prep_opt.{name}" in keys, name
+    seed = page.number_input(key="prep_opt.seed")
+    assert seed.value == 13 and seed.min == 0
+    assert page.selectbox(key="prep_opt.balance").options == ["none", "oversample", "undersample", "class_weights"]
+
+
+def test_prepare_covid_fake_news_shows_the_report_it_wrote(page: AppTest, medtune_home: Path) -> None:
+    prepare(page, "covid_fake_news", limit=400)
+    out = medtune_home / "prepared" / "covid_fake_news__misinformation"
+    report = json.loads((out / "report.json").read_text())
+    metrics = {m.label: m.value for m in page.metric}
+    assert metrics["Rows loaded"] == f"{report['funnel']['loaded']:,}" == "800"  # 400 from train + 400 from val
+    for role in ("train", "validation", "test"):
+        lines = (out / f"{role}.jsonl").read_text().splitlines()
+        assert metrics[role.capitalize()] == f"{len(lines):,}" == f"{report['splits'][role]['rows']:,}"
+    steps = steps_table(page)
+    assert steps["exact duplicates"][0] == -report["duplicates"]["dropped"]
+    assert steps["near duplicates"][0] == -report["near_duplicates"]["dropped"]
+    assert list(steps.values())[-1][1] == sum(report["splits"][r]["rows"] for r in ("train", "validation", "test"))
+    assert any("No text appears in two splits" in s.value for s in page.success)
+    titles = [c["layout"]["title"]["text"] for c in charts(page)]
+    assert "Training labels before / after balancing (none)" in titles
+    assert "Training tokens per row (minilm)" in titles
+
+
+def test_prepare_rejects_fractions_that_leave_no_training_data(page: AppTest, medtune_home: Path) -> None:
+    prepare(page, "healthver", validation_fraction=0.5, test_fraction=0.5)
+    errors = " ".join(e.value for e in page.error)
+    assert "CONFIG" in errors and "at least 20% for training" in errors
+    assert not (medtune_home / "prepared").exists()
+
+
+# ---------------------------------------------------------------------------------------------- upload
+
+
+def upload(at: AppTest, name: str, data: bytes, task: str, **mapping: str) -> AppTest:
+    at.file_uploader(key="upload_file").set_value((name, data, "text/csv"))
+    at.selectbox(key="upload_task").set_value(task).run()
+    for field, column in mapping.items():
+        at.selectbox(key=f"upload_map_{field}").set_value(column)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+BROKEN_CSV = (b"review,rating\n"
+              b"Great drug, no side effects,positive\n"             # row 1: an unquoted comma -> 3 cells
+              b"Terrible headache; call me on 555-123-4567,negative\n"  # row 2: fine, but a phone number
+              b"ok I guess,meh\n"                                   # row 3: unknown label
+              b",positive\n")                                       # row 4: empty text
+
+
+def test_upload_lists_row_errors_and_phi_and_stores_nothing(page: AppTest, medtune_home: Path) -> None:
+    upload(page, "reviews.csv", BROKEN_CSV, "sentiment", text="review", label="rating")
+    errors = next(d.value for d in page.dataframe if "problem" in d.value.columns)
+    by_line = {int(r["line"]): r for r in errors.to_dict("records")}  # file lines; line 1 is the header
+    assert "header has 2 columns" in by_line[2]["problem"]
+    assert by_line[4]["problem"] == "unknown label 'meh'" and by_line[4]["column"] == "rating"
+    assert by_line[5]["problem"] == "empty text" and by_line[5]["column"] == "review"
+    assert 3 not in by_line
+    assert any("personal identifiers" in w.value and "phone" in w.value for w in page.warning)
+    assert any("nothing has been stored" in e.value for e in page.error)
+    assert page.get("button") == [] or all(b.key != "upload_store" for b in page.button)
+    stored = [p for p in (medtune_home / "uploads").iterdir()] if (medtune_home / "uploads").exists() else []
+    assert stored == []  # the staging copy is gone too
+
+
+def test_upload_label_map_fixes_unknown_labels(page: AppTest) -> None:
+    upload(page, "reviews.csv", BROKEN_CSV, "sentiment", text="review", label="rating")
+    page.text_input(key="upload_labels").set_value("meh=neutral").run()
+    metrics = {m.label: m.value for m in page.metric}
+    assert metrics["Errors"] == "2"  # the ragged row and the empty text remain
+
+
+def test_upload_refuses_a_path_in_the_file_name(page: AppTest, medtune_home: Path) -> None:
+    upload(page, "../../evil.csv", b"text,label\nfine,positive\n", "sentiment")
+    assert any("DATA" in e.value and "directory part" in e.value for e in page.error)
+    assert not (medtune_home.parent / "evil.csv").exists()
+
+
+CONFLICTS_CSV = "text,label\n" + "\n".join([
+    "The new inhaler made my breathing much easier,positive",
+    "The new inhaler made my breathing much easier,negative",   # same text, conflicting label: both dropped
+    "Dizzy all week after the first dose,negative",
+    "Dizzy all week after the first dose,negative",             # exact duplicate: one copy dropped
+    *[f"Review {i}: {word} experience with tablet batch {i * 7}, {mood}"
+      for i, (word, mood) in enumerate([("an excellent", "positive"), ("a dreadful", "negative"),
+                                        ("a middling", "neutral")] * 8)],
+]) + "\n"
+
+
+def test_uploaded_file_is_stored_then_prepared_with_conflicts_dropped(page: AppTest, medtune_home: Path) -> None:
+    upload(page, "my reviews.csv", CONFLICTS_CSV.encode(), "sentiment")
+    assert {m.label: m.value for m in page.metric}["Errors"] == "0"
+    page.button(key="upload_store").click().run()
+    assert any("upload:my_reviews.csv" in s.value for s in page.success)
+    assert (medtune_home / "uploads" / "my_reviews.csv").read_text() == CONFLICTS_CSV
+    # The new dataset is in the registry: browse it, then prepare it.
+    select(page, "upload:my_reviews.csv")
+    assert {m.label: m.value for m in page.metric}["Rows"] == "28"
+    prepare(page, "upload:my_reviews.csv", near_dedup=False)
+    steps = steps_table(page)
+    assert steps["alignment filter (conflicting labels)"][0] == -2
+    assert steps["exact duplicates"][0] == -1
+    assert list(steps.values())[-1][1] == 25
