@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -20,6 +21,8 @@ from typing import Any
 from medtune.errors import ConfigError
 from medtune.jobs import index, kinds, liveness, store
 from medtune.settings import PROJECT_ROOT
+
+_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 
 
 @dataclass
@@ -247,9 +250,12 @@ def parse_changes(items: list[str]) -> dict[str, Any]:
         if not sep or not field.strip():
             raise ConfigError(f"{item!r}: expected FIELD=VALUE")
         try:
-            changes[field.strip()] = yaml.safe_load(value) if value.strip() else ""
+            parsed = yaml.safe_load(value) if value.strip() else ""
         except yaml.YAMLError as err:
             raise ConfigError(f"{item!r}: the value is not valid YAML ({err})") from err
+        if isinstance(parsed, str) and _NUMBER.fullmatch(parsed.strip()):
+            parsed = float(parsed)  # YAML 1.1 reads "2e-4" (no dot) as a string
+        changes[field.strip()] = parsed
     if not changes:
         raise ConfigError("a clone needs at least one changed field (FIELD=VALUE)")
     return changes
