@@ -1,0 +1,257 @@
+"""The healthcare aspect taxonomy (data, editable) and clause-level aspect detection.
+
+Detection needs no aspect-labelled training data: a clause belongs to an aspect when its MiniLM embedding
+is close to the aspect's description and example sentences, and/or it names the aspect (lexicon). The two
+signals are added, so a clause that says "the nurses were lovely" is found both ways, and one that says
+"I sat there forever" is found by similarity alone. With labels, `fit_thresholds` tunes the cut-offs.
+
+The taxonomy is data: the packaged `taxonomy.yaml`, or the analyst's copy at
+`MEDTUNE_HOME/sentiment/aspects.yaml`, or any YAML/JSON file passed explicitly; all are validated.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from medtune.errors import ConfigError
+from medtune.settings import get_settings
+
+DEFAULT_TAXONOMY = Path(__file__).with_name("taxonomy.yaml")
+NEGATIONS = ("not", "no", "never", "n't", "without", "nothing", "nobody", "none", "neither", "nor", "hardly")
+
+
+class Cues(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    positive: list[str] = Field(default_factory=list)
+    negative: list[str] = Field(default_factory=list)
+
+
+class Aspect(BaseModel):
+    """One aspect of care a review can talk about."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]{1,39}$", description="snake_case id used in outputs")
+    label: str = Field("", description="shown in the dashboard; defaults to the name")
+    description: str = Field(min_length=10, description="one sentence; similarity to it detects the aspect")
+    lexicon: list[str] = Field(default_factory=list, description="terms naming the aspect; 'nurse*' is a prefix")
+    examples: list[str] = Field(default_factory=list, description="typical sentences (similarity prototypes)")
+    cues: Cues = Field(default_factory=Cues, description="aspect-specific polarity words")
+
+    @field_validator("lexicon", "examples")
+    @classmethod
+    def _no_blank(cls, values: list[str]) -> list[str]:
+        cleaned = [str(v).strip() for v in values]
+        if any(not v for v in cleaned):
+            raise ValueError("blank entries are not allowed")
+        return cleaned
+
+    @model_validator(mode="after")
+    def _default_label(self) -> Aspect:
+        if not self.label:
+            self.label = self.name.replace("_", " ").capitalize()
+        return self
+
+    @property
+    def prototypes(self) -> list[str]:
+        return [self.description, *self.examples]
+
+
+class Taxonomy(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: int = 1
+    aspects: list[Aspect] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Taxonomy:
+        names = [a.name for a in self.aspects]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"aspect names must be unique; repeated: {dupes}")
+        return self
+
+    @property
+    def names(self) -> list[str]:
+        return [a.name for a in self.aspects]
+
+    def get(self, name: str) -> Aspect:
+        for aspect in self.aspects:
+            if aspect.name == name:
+                return aspect
+        raise ConfigError(f"unknown aspect {name!r}; the taxonomy has: {', '.join(self.names)}")
+
+    def fingerprint(self) -> str:
+        """Changes whenever anything in the taxonomy changes (keys the prototype-embedding cache)."""
+        import hashlib
+
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
+
+
+def user_taxonomy_path() -> Path:
+    return get_settings().home / "sentiment" / "aspects.yaml"
+
+
+def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
+    """The taxonomy at `path`, else the analyst's saved copy, else the packaged default."""
+    if path is None:
+        path = user_taxonomy_path() if user_taxonomy_path().is_file() else DEFAULT_TAXONOMY
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"aspect taxonomy file {path} does not exist")
+    return parse_taxonomy(path.read_text(encoding="utf-8"), source=str(path))
+
+
+def parse_taxonomy(text: str, source: str = "taxonomy") -> Taxonomy:
+    """Validate YAML or JSON text; errors name the aspect and field at fault."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)  # YAML is a superset of JSON
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{source}: not valid YAML/JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: expected a mapping with an 'aspects' list")
+    try:
+        return Taxonomy.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{source}: {_describe(exc, data)}") from exc
+
+
+def _describe(exc: ValidationError, data: dict[str, Any]) -> str:
+    err = exc.errors()[0]
+    loc = list(err["loc"])
+    where = ".".join(str(p) for p in loc)
+    if len(loc) >= 2 and loc[0] == "aspects" and isinstance(loc[1], int):
+        try:
+            where = f"aspect {data['aspects'][loc[1]].get('name', loc[1])!r} field {'.'.join(map(str, loc[2:]))}"
+        except (KeyError, IndexError, AttributeError, TypeError):
+            pass
+    return f"{where}: {err['msg']}"
+
+
+def save_taxonomy(taxonomy: Taxonomy, path: str | Path | None = None) -> Path:
+    """Write YAML (or JSON when the path ends in .json); the default is the analyst's copy."""
+    import yaml
+
+    from medtune.io import atomic_write_text
+
+    path = Path(path) if path is not None else user_taxonomy_path()
+    data = taxonomy.model_dump(mode="json")
+    text = json.dumps(data, indent=2) if path.suffix == ".json" else yaml.safe_dump(data, sort_keys=False, width=110)
+    atomic_write_text(path, text)
+    return path
+
+
+# --- lexicon matching ---------------------------------------------------------------------------------
+
+def term_pattern(terms: list[str]) -> re.Pattern[str] | None:
+    """One regex for a list of terms: whole words, a trailing '*' allows any word ending, case-insensitive."""
+    parts = []
+    for term in sorted({t.lower() for t in terms}, key=len, reverse=True):
+        prefix = term.endswith("*")
+        body = re.escape(term.rstrip("*")).replace(r"\ ", r"\s+")
+        left = r"(?<!\w)" if term[0].isalnum() else ""
+        right = r"\w*" if prefix else (r"(?!\w)" if term.rstrip("*")[-1].isalnum() else "")
+        parts.append(left + body + right)
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+def negated(text: str, pos: int, window: int = 3) -> bool:
+    """True when one of the `window` words before `pos` is a negation ("not long", "wasn't rude")."""
+    before = re.findall(r"[\w']+", text[:pos].lower())[-window:]
+    return any(w in NEGATIONS or w.endswith("n't") for w in before)
+
+
+@dataclass
+class CompiledAspect:
+    aspect: Aspect
+
+    @cached_property
+    def lexicon(self) -> re.Pattern[str] | None:
+        return term_pattern(self.aspect.lexicon)
+
+    @cached_property
+    def positive(self) -> re.Pattern[str] | None:
+        return term_pattern(self.aspect.cues.positive)
+
+    @cached_property
+    def negative(self) -> re.Pattern[str] | None:
+        return term_pattern(self.aspect.cues.negative)
+
+    def lexicon_hits(self, text: str) -> list[str]:
+        return [m.group(0) for m in self.lexicon.finditer(text)] if self.lexicon else []
+
+    def cue_score(self, text: str) -> float:
+        """+1 per positive cue, -1 per negative cue, flipped when negated; in [-1, 1]."""
+        score = 0.0
+        spans: list[tuple[int, int]] = []
+        # Negative cues first and longest first, so "did not work" wins over "work".
+        for pattern, sign in ((self.negative, -1.0), (self.positive, 1.0)):
+            if pattern is None:
+                continue
+            for m in pattern.finditer(text):
+                if any(a < m.end() and m.start() < b for a, b in spans):
+                    continue
+                spans.append((m.start(), m.end()))
+                phrase_is_negative = m.group(0).lower().split()[0] in NEGATIONS or "n't" in m.group(0)
+                flip = -1.0 if (not phrase_is_negative and negated(text, m.start())) else 1.0
+                score += sign * flip
+        return max(-1.0, min(1.0, score))
+
+
+@dataclass
+class AspectConfig:
+    """Cut-offs of the detector (fitted with `fit_thresholds` on the first half of the gold set)."""
+
+    sim_threshold: float = 0.42  # cosine to the nearest prototype that alone detects an aspect
+    lexicon_bonus: float = 0.12  # added to the similarity for a lexicon hit
+    relative: float = 0.80  # keep aspects scoring at least this fraction of the clause's best aspect
+
+
+class AspectDetector:
+    """Scores every clause against every aspect; prototype embeddings are computed once per taxonomy."""
+
+    def __init__(self, taxonomy: Taxonomy, encoder: Any, config: AspectConfig | None = None):
+        import numpy as np
+
+        self.taxonomy = taxonomy
+        self.config = config or AspectConfig()
+        self.compiled = [CompiledAspect(a) for a in taxonomy.aspects]
+        texts = [p for a in taxonomy.aspects for p in a.prototypes]
+        owners = [i for i, a in enumerate(taxonomy.aspects) for _ in a.prototypes]
+        self._proto = encoder.encode(texts)
+        self._owner = np.array(owners)
+
+    def scores(self, clause_embeddings: Any, clause_texts: list[str]) -> Any:
+        """(n_clauses, n_aspects) detection scores: best prototype cosine + lexicon bonus."""
+        import numpy as np
+
+        sims = clause_embeddings @ self._proto.T
+        best = np.full((len(clause_texts), len(self.compiled)), -1.0, dtype=np.float32)
+        for k in range(len(self.compiled)):
+            cols = self._owner == k
+            best[:, k] = sims[:, cols].max(axis=1)
+        for i, text in enumerate(clause_texts):
+            for k, comp in enumerate(self.compiled):
+                if comp.lexicon_hits(text):
+                    best[i, k] += self.config.lexicon_bonus
+        return best
+
+    def detect(self, scores: Any) -> list[list[int]]:
+        """For each clause, the aspect indices it is about (possibly none)."""
+        cfg = self.config
+        found = []
+        for row in scores:
+            top = float(row.max())
+            if top < cfg.sim_threshold:
+                found.append([])
+                continue
+            keep = [k for k, s in enumerate(row) if s >= cfg.sim_threshold and s >= cfg.relative * top]
+            found.append(sorted(keep, key=lambda k: -row[k]))
+        return found

@@ -1,0 +1,127 @@
+"""Split a review into sentences and clauses, keeping character offsets so evidence can be highlighted.
+
+Aspect sentiment lives at clause level: "The nurses were great, but I had to wait six hours" holds two
+opinions on two aspects. We split sentences on terminal punctuation and line breaks, then clauses on
+contrastive and coordinating connectives ("but", "however", "although", ";"). A clause remembers the
+connective that opened it, because a reader weighs the clause after "but" more than the one before
+(Hutto & Gilbert, VADER, ICWSM 2014, §3.2: words before "but" ×0.5, after ×1.5).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: Connectives that open a clause contrasting with what came before.
+CONTRAST = ("but", "however", "although", "though", "yet", "whereas", "except", "unfortunately", "sadly",
+            "still", "nevertheless", "even so", "on the other hand")
+#: Connectives that concede the clause they open ("although the food was bad, ..."): that clause weighs less.
+CONCESSIVE = ("although", "though", "even though", "while", "whilst", "despite")
+
+_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s|$)|\n")
+# A period after these is not a sentence end ("Dr. Smith was kind").
+_ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "st", "vs", "e.g", "i.e", "etc", "approx", "no", "mg", "prof", "jr", "sr"}
+# A clause boundary: a semicolon, or an optional comma followed by a connective word.
+_CONNECTIVES = sorted({*CONTRAST, *CONCESSIVE, "and then", "plus", "and also"}, key=len, reverse=True)
+_CLAUSE_BREAK = re.compile(
+    r"\s*;\s*|\s*,?\s+(?=(?:" + "|".join(re.escape(c) for c in _CONNECTIVES) + r")\b[\s,])",
+    re.IGNORECASE,
+)
+_LEADING = re.compile(r"^(?:" + "|".join(re.escape(c) for c in _CONNECTIVES) + r")\b[\s,]*", re.IGNORECASE)
+_CONCESSIVE_START = re.compile(r"\s*(?:" + "|".join(re.escape(c) for c in CONCESSIVE) + r")\b", re.IGNORECASE)
+MIN_CLAUSE_WORDS = 3  # shorter pieces ("but still") stay attached to their neighbour
+
+
+@dataclass(frozen=True)
+class Clause:
+    text: str
+    start: int  # character offsets in the original review
+    end: int
+    sentence: int  # index of the sentence it belongs to
+    connective: str = ""  # the word that opened it ("but"), lower case, or ""
+
+    @property
+    def is_contrast(self) -> bool:
+        return self.connective in CONTRAST
+
+    @property
+    def is_concessive(self) -> bool:
+        return self.connective in CONCESSIVE
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) spans of the non-empty sentences of `text`."""
+    spans = []
+    for start, end in _raw_sentences(text):
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start and re.search(r"\w", text[start:end]):
+            spans.append((start, end))
+    return spans
+
+
+def _raw_sentences(text: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        word = re.search(r"([\w.]+)$", text[start:m.start()])
+        if m.group(0).startswith(".") and word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
+            continue
+        bounds.append((start, m.end()))
+        start = m.end()
+    if start < len(text):
+        bounds.append((start, len(text)))
+    return bounds
+
+
+def clauses(text: str) -> list[Clause]:
+    """The clauses of `text` in reading order. A text without any sentence gives no clause."""
+    out: list[Clause] = []
+    for n, (s_start, s_end) in enumerate(sentences(text)):
+        pieces = _split_sentence(text, s_start, s_end)
+        for start, end in pieces:
+            piece = text[start:end]
+            lead = _LEADING.match(piece)
+            connective = re.sub(r"\s+", " ", lead.group(0).strip(" ,").lower()) if lead else ""
+            out.append(Clause(piece, start, end, n, connective))
+    return out
+
+
+def _split_sentence(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    cuts = [start]
+    for m in _CLAUSE_BREAK.finditer(text, start, end):
+        if m.start() > start and m.end() < end:
+            cuts.append(m.end())
+    # "Although the wait was long, the doctor was kind": the concession ends at its first comma.
+    for a in list(cuts):
+        if _CONCESSIVE_START.match(text, a):
+            comma = text.find(",", a, end)
+            nxt = min([c for c in cuts if c > a] or [end])
+            if 0 < comma < nxt - 1:
+                cuts.append(comma + 1)
+    cuts = sorted(set(cuts))
+    pieces = []
+    bounds = [*cuts, end]
+    for a, b in zip(bounds, bounds[1:]):
+        while a < b and text[a].isspace():
+            a += 1
+        piece_end = b
+        # trim the separator that ended this piece (", " or "; ") from the span
+        while piece_end > a and text[piece_end - 1] in " ,;\t":
+            piece_end -= 1
+        if piece_end > a:
+            pieces.append((a, piece_end))
+    return _merge_short(text, pieces)
+
+
+def _merge_short(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for a, b in pieces:
+        if merged and len(text[a:b].split()) < MIN_CLAUSE_WORDS:
+            merged[-1] = (merged[-1][0], b)
+        elif merged and len(text[merged[-1][0]:merged[-1][1]].split()) < MIN_CLAUSE_WORDS:
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
