@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     streamlit_port: int = Field(8501, ge=1, le=65535)
     api_port: int = Field(8765, ge=1, le=65535, description="Port of `medtune serve` (REST API + Gradio chat).")
     max_parallel_jobs: int = Field(1, ge=1, le=16, description="Jobs run at once per device; more wait as queued.")
+    chroma_url: str = Field("", description="A Chroma server (http://host:8000) for the knowledge base; "
+                            "empty = the embedded store in KB_DIR.")
+    ncbi_api_key: str = Field("", description="NCBI E-utilities API key (PubMed): 10 requests/s instead of 3.")
+    eutils_url: str = Field("https://eutils.ncbi.nlm.nih.gov/entrez/eutils/",
+                            description="Base URL of NCBI E-utilities (PubMed search and fetch).")
 
     @property
     def data_dirs(self) -> list[Path]:
