@@ -26,6 +26,10 @@ def main() -> None:
 @st.fragment(run_every=REFRESH_S)
 def jobs_table() -> None:
     jobs = api.list_jobs()
+    ids = [job.id for job in jobs]
+    if st.session_state.setdefault("jobs_seen", ids) != ids:
+        st.session_state["jobs_seen"] = ids
+        st.rerun()  # a job was added or removed elsewhere: redraw the picker too, not just this table
     if not jobs:
         st.info("No jobs yet. Launch one from the Train page, or run `medtune jobs selftest` in a terminal.")
         return
@@ -53,11 +57,13 @@ def pick_job() -> str | None:
 def show_job(job_id: str) -> None:
     job = api.get_job(job_id)
     # Refresh only while there is something to watch; a finished job is drawn once.
-    st.fragment(run_every=REFRESH_S if job.active else None)(job_detail)(job_id)
+    st.fragment(run_every=REFRESH_S if job.active else None)(job_detail)(job_id, job.active)
 
 
-def job_detail(job_id: str) -> None:
+def job_detail(job_id: str, watching: bool = False) -> None:
     job = api.get_job(job_id)
+    if watching and not job.active:
+        st.rerun()  # it just ended: redraw the whole page once, which also stops this refresh
     status = job.status
     colour = report.STATE_COLOURS.get(job.state, "gray")
     st.subheader(job.name)
@@ -126,7 +132,11 @@ def run_action(action, done: str) -> None:
 def details(job: api.Job) -> None:
     log_tab, config_tab, repro_tab, status_tab = st.tabs(["Log", "Config", "Reproducibility", "Status"])
     with log_tab:
-        st.code(api.log_tail(job.dir, 20_000) or "(empty)", language=None)
+        tail = api.log_tail(job.dir, 50_000)
+        st.code("\n".join(tail.splitlines()[-40:]) or "(empty)", language=None)  # newest lines in view
+        with st.expander("More of the log"):
+            st.code(tail or "(empty)", language=None, height=500)
+        st.caption(f"Full log: `{job.dir / 'log.txt'}` or `medtune jobs logs {job.id}`")
     with config_tab:
         st.json(job.config)
     with repro_tab:

@@ -24,6 +24,7 @@ class JobContext:
     config: dict[str, Any]
     resume: bool = False
     _pace_start: tuple[float, int] | None = field(default=None, repr=False)
+    _total_steps: float | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.job_dir = Path(self.job_dir)
@@ -61,7 +62,11 @@ class JobContext:
         if self._pace_start is None:
             self._pace_start = (now, int(step))
         if total is None:
-            total = store.read_status(self.job_dir).get("total_steps")
+            total = self._total_steps
+            if total is None:
+                total = self._total_steps = store.read_status(self.job_dir).get("total_steps")
+        else:
+            self._total_steps = total
         out: dict[str, Any] = {}
         if total:
             out["progress"] = min(1.0, float(step) / float(total))

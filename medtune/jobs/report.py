@@ -87,6 +87,6 @@ def curves_figure(metrics: list[dict[str, Any]], keys: tuple[str, ...] = ("loss"
     fig.update_layout(
         xaxis_title="step", yaxis_title="loss", height=320, margin={"l": 10, "r": 10, "t": 30, "b": 10},
         yaxis2={"title": "validation metric", "overlaying": "y", "side": "right", "showgrid": False},
-        legend={"orientation": "h"},
+        legend={"orientation": "h"}, uirevision="keep",  # zoom and hidden traces survive each refresh
     )
     return fig
