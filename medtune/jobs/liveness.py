@@ -25,6 +25,10 @@ LAUNCH_GRACE_S = 15.0
 #: psutil derives start times from boot time + clock ticks; allow for rounding, not for pid reuse.
 START_TIME_TOLERANCE_S = 1.0
 
+#: A worker seen from another host is judged lost after this long without a status update (workers update
+#: at every step, and every minute while they wait in the queue).
+FOREIGN_HOST_SILENCE_S = 1800.0
+
 _CHILDREN: dict[int, subprocess.Popen] = {}
 
 
@@ -53,7 +57,9 @@ def is_alive(status: dict[str, Any]) -> bool:
     import psutil
 
     if status.get("host") and status["host"] != socket.gethostname():
-        return True  # a shared runs dir seen from another machine: not ours to judge
+        # Another machine's process (a shared runs dir) or this machine under a new hostname (a recreated
+        # container): its pid means nothing here, so only a long silence counts as death.
+        return time.time() - float(status.get("updated_at") or 0.0) < FOREIGN_HOST_SILENCE_S
     pid = status.get("pid")
     if not pid:
         since = status.get("queued_at") or status.get("created_at") or 0.0

@@ -21,6 +21,7 @@ from medtune.jobs import liveness, store
 from medtune.settings import get_settings
 
 POLL_S = 0.2
+HEARTBEAT_S = 60.0
 
 
 def queue_dir() -> Path:
@@ -48,10 +49,14 @@ def slot(job_dir: Path, should_stop: Callable[[], bool]) -> Iterator[int]:
     `should_stop()` turns true while waiting."""
     ticket = enqueue(job_dir)
     handle = None
+    last_beat = time.monotonic()
     try:
         while handle is None:
             if should_stop():
                 raise CancelledError("cancelled while waiting in the queue")
+            if time.monotonic() - last_beat > HEARTBEAT_S:  # shows readers on other hosts that we still wait
+                store.transition(job_dir, ("queued",))
+                last_beat = time.monotonic()
             if _ahead_of(ticket) < get_settings().max_parallel_jobs:
                 handle = _take_free_slot()
             if handle is None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from medtune.errors import ConfigError, NotAvailableError
-from medtune.io import append_jsonl, atomic_write_json, atomic_write_text, iter_jsonl, read_json
+from medtune.io import append_jsonl, atomic_write_json, atomic_write_text, read_json
 from medtune.settings import get_settings
 
 CONFIG_FILE = "config.yaml"

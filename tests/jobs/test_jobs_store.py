@@ -8,6 +8,7 @@ import time
 import pytest
 
 from medtune.errors import ConfigError, NotAvailableError
+from medtune.io import atomic_write_json
 from medtune.jobs import store
 from medtune.jobs.context import JobContext
 
@@ -113,3 +114,15 @@ def test_context_computes_progress_eta_and_memory():
     assert not ctx.cancel_requested()
     store.request_cancel(job_dir, timeout_s=5)
     assert ctx.cancel_requested() and store.cancel_request(job_dir)["timeout_s"] == 5
+
+
+def test_a_worker_of_another_host_is_judged_by_its_last_update_only():
+    from medtune.jobs import liveness
+
+    job_dir = store.create_job({"kind": "selftest"})
+    store.update_status(job_dir, state="running", pid=1, pid_started_at=0.0, host="elsewhere")
+    assert liveness.refresh(job_dir)["state"] == "running"  # updated just now: not ours to judge
+    status = store.read_status(job_dir)
+    status["updated_at"] = time.time() - liveness.FOREIGN_HOST_SILENCE_S - 1
+    atomic_write_json(job_dir / store.STATUS_FILE, status)
+    assert liveness.refresh(job_dir)["reason"] == "WORKER_LOST"
