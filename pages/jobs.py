@@ -33,6 +33,10 @@ def jobs_table() -> None:
     if not jobs:
         st.info("No jobs yet. Launch one from the Train page, or run `medtune jobs selftest` in a terminal.")
         return
+    groups = sorted({job.group for job in jobs if job.group})
+    if groups:  # sweeps: show one group's jobs side by side
+        group = st.selectbox("Group", ["(all jobs)", *groups], key="jobs_group")
+        jobs = [job for job in jobs if group == "(all jobs)" or job.group == group]
     rows = [report.job_row(job) for job in jobs]
     for row, job in zip(rows, jobs):
         row["state"] = f"{report.STATE_ICONS.get(job.state, '')} {row['state']}"  # colour and text
@@ -111,7 +115,7 @@ def actions(job: api.Job) -> None:
     with right.popover("Clone with one change", icon=":material/content_copy:"):
         fields = [key for key in job.config if key not in ("kind", "name")]
         field = st.selectbox("Field", fields, key=f"clone-field-{job.id}") if fields else None
-        value = st.text_input("New value (YAML)", key=f"clone-value-{job.id}",
+        value = st.text_input("New value (YAML)", key=f"clone-value-{job.id}-{field}",
                               value=str(job.config.get(field, "")) if field else "")
         if field and st.button("Launch clone", key=f"clone-{job.id}"):
             run_action(lambda: api.clone(job.id, api.parse_changes([f"{field}={value}"])), "Clone launched.")

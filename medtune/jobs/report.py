@@ -53,9 +53,15 @@ def job_row(job: Any) -> dict[str, Any]:
         "name": job.name,
         "group": job.group or "",
         "progress": progress_text(status),
+        "loss": _number(status.get("loss")),
+        "val_metric": _number(status.get("val_metric")),
         "eta": format_duration(status.get("eta_s")) if job.active else "",
         "created": format_time(status.get("created_at")),
     }
+
+
+def _number(value: Any) -> str:
+    return f"{value:.4g}" if isinstance(value, (int, float)) and not isinstance(value, bool) else ""
 
 
 def curves(metrics: list[dict[str, Any]]) -> dict[str, tuple[list[float], list[float]]]:

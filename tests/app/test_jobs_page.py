@@ -87,3 +87,16 @@ def test_a_running_job_shows_progress_and_can_be_cancelled_from_the_page():
     at.button(key=f"cancel-{job_id}").click().run()
     job = wait_ended(job_id, timeout=30)
     assert (job.state, job.reason) == ("cancelled", "CANCELLED")
+
+
+def test_a_sweep_group_can_be_shown_on_its_own():
+    ids = api.sweep({"kind": "selftest", "name": "cmp", "steps": 2, "sleep_s": 0}, ["m1", "m2"], background=False)
+    api.submit({"kind": "selftest", "name": "other", "steps": 1, "sleep_s": 0}, background=False)
+    at = open_page()
+    assert len(at.dataframe[0].value) == 3
+    group = api.get_job(ids[0]).group
+    at.selectbox(key="jobs_group").set_value(group).run()
+    table = at.dataframe[0].value
+    assert sorted(table["id"]) == sorted(ids) and list(table["name"]) == ["cmp-m2", "cmp-m1"]
+    assert list(table["val_metric"]) == ["", ""]  # no checkpoints, so no validation metric
+    assert all(float(v) > 0 for v in table["loss"])
