@@ -34,6 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--max-length", type=int, help="longest input in tokens")
     p.add_argument("--template", help="prompt template id (zero-shot and API models)")
     p.add_argument("--base-url", help="OpenAI-compatible endpoint for openai:NAME (vLLM, Ollama, llama.cpp)")
+    p.add_argument("--metrics", help="comma-separated metric names (default: all for the task; `medtune eval metrics`)")
     p.add_argument("--json", action="store_true", help="print eval.json")
     p.set_defaults(func=cmd_evaluate)
 
@@ -70,7 +71,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     options = {k: v for k, v in {"task": args.task, "labels": args.labels, "limit": args.limit, "n_boot": args.n_boot,
                                  "seed": args.seed, "predictions_only": args.predictions_only or None,
                                  "batch_size": args.batch_size, "max_length": args.max_length,
-                                 "template": args.template, "base_url": args.base_url}.items() if v is not None}
+                                 "template": args.template, "base_url": args.base_url,
+                                 "metrics": [m.strip() for m in args.metrics.split(",") if m.strip()] if args.metrics else None,
+                                 }.items() if v is not None}
     evaluation = evaluate(args.model, args.dataset, args.split, args.out, run_dir=args.run, **options)
     emit(evaluation, args.json, format_evaluation(evaluation, args.out))
     return 0

@@ -2,8 +2,8 @@
 
 - pairwise agreement: for each pair of raters, the share of items both rated on which they agree; the
   value is the mean over pairs.
-- Cohen's kappa (Cohen 1960) for two raters, via scikit-learn; with more raters, the mean over pairs
-  (Light's kappa, Light 1971).
+- Cohen's kappa (Cohen 1960) for two raters (checked against scikit-learn in the tests); with more
+  raters, the mean over pairs (Light's kappa, Light 1971).
 - Fleiss' kappa (Fleiss 1971) for any number of raters, with a varying number of ratings per item
   allowed (items with fewer than two ratings carry no agreement information and are skipped).
 Kappa is undefined when chance agreement is 1 (everyone used one category): reported as None.
@@ -12,9 +12,10 @@ Kappa is undefined when chance agreement is 1 (everyone used one category): repo
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any, Hashable
+from typing import Any
 
 import numpy as np
 
@@ -58,38 +59,42 @@ def _pair_values(data: RatingsData, a: str, b: str) -> tuple[list[Hashable], lis
     return [i[a] for i in both], [i[b] for i in both]
 
 
-def pairwise_table(data: RatingsData) -> list[dict[str, Any]]:
-    """Per pair of raters: items both rated, raw agreement and Cohen's kappa."""
-    rows = []
+def _pairs(data: RatingsData) -> Iterator[tuple[str, str, list[Hashable], list[Hashable]]]:
     for a, b in combinations(data.raters, 2):
         xa, xb = _pair_values(data, a, b)
-        if not xa:
-            continue
-        rows.append({"rater_a": a, "rater_b": b, "n": len(xa),
-                     "agreement": float(np.mean([x == y for x, y in zip(xa, xb)])),
-                     "cohen_kappa": _cohen(xa, xb)})
-    return rows
+        if xa:
+            yield a, b, xa, xb
 
 
-def _cohen(xa: list[Hashable], xb: list[Hashable]) -> float | None:
-    from sklearn.metrics import cohen_kappa_score
+def pairwise_table(data: RatingsData) -> list[dict[str, Any]]:
+    """Per pair of raters: items both rated, raw agreement and Cohen's kappa."""
+    return [{"rater_a": a, "rater_b": b, "n": len(xa), "agreement": _agree(xa, xb), "cohen_kappa": cohen_pair(xa, xb)}
+            for a, b, xa, xb in _pairs(data)]
 
-    if len(set(xa) | set(xb)) < 2:
+
+def _agree(xa: list[Hashable], xb: list[Hashable]) -> float:
+    return sum(x == y for x, y in zip(xa, xb)) / len(xa)
+
+
+def cohen_pair(xa: list[Hashable], xb: list[Hashable]) -> float | None:
+    """κ = (p_o − p_e) / (1 − p_e), p_e from each rater's own category shares (what scikit-learn's
+    cohen_kappa_score computes; done directly because the bootstrap calls it thousands of times)."""
+    n = len(xa)
+    ca, cb = Counter(xa), Counter(xb)
+    p_e = sum(ca[c] * cb.get(c, 0) for c in ca) / (n * n)
+    if p_e >= 1.0:
         return None  # one category only: chance agreement is 1 and kappa is 0/0
-    labels = sorted(set(xa) | set(xb), key=str)
-    index = {lbl: i for i, lbl in enumerate(labels)}
-    value = cohen_kappa_score([index[x] for x in xa], [index[x] for x in xb])
-    return None if not np.isfinite(value) else float(value)
+    return (_agree(xa, xb) - p_e) / (1 - p_e)
 
 
 def pairwise_agreement(data: RatingsData) -> float | None:
-    rows = pairwise_table(data)
-    return float(np.mean([r["agreement"] for r in rows])) if rows else None
+    values = [_agree(xa, xb) for _, _, xa, xb in _pairs(data)]
+    return float(np.mean(values)) if values else None
 
 
 def cohen_kappa(data: RatingsData) -> float | None:
     """Cohen's kappa for two raters; the mean over rater pairs (Light's kappa) for more."""
-    values = [r["cohen_kappa"] for r in pairwise_table(data) if r["cohen_kappa"] is not None]
+    values = [k for _, _, xa, xb in _pairs(data) if (k := cohen_pair(xa, xb)) is not None]
     return float(np.mean(values)) if values else None
 
 

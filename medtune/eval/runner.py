@@ -14,12 +14,18 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from medtune.data.schemas import Example
 from medtune.errors import ConfigError, DataError
 from medtune.eval import records, splits
-from medtune.eval.metrics import evaluate_classification, evaluate_generation, summary
+from medtune.eval.metrics import (
+    CLASSIFICATION_METRICS,
+    GENERATION_METRICS,
+    evaluate_classification,
+    evaluate_generation,
+    summary,
+)
 from medtune.eval.predictors import Cancel, Prediction, Progress, resolve_predictor
 from medtune.eval.references import references_for
 
@@ -46,6 +52,17 @@ class EvalConfig(BaseModel):
     max_length: int | None = Field(None, ge=8, le=32768, description="Longest input in tokens.")
     template: str | None = Field(None, description="Prompt template id (zero-shot / API models).")
     base_url: str | None = Field(None, description="OpenAI-compatible endpoint for openai:<model> references.")
+    metrics: list[str] | None = Field(None, description="Metric names to compute (default: all for the task).")
+
+    @field_validator("metrics")
+    @classmethod
+    def _known_metrics(cls, value: list[str] | None) -> list[str] | None:
+        from medtune.eval.metrics import METRICS
+
+        unknown = [m for m in value or [] if m not in METRICS]
+        if unknown:
+            raise ValueError(f"unknown metrics {unknown}; metrics are: {', '.join(METRICS)}")
+        return value
 
     @model_validator(mode="after")
     def _one_model(self) -> EvalConfig:
@@ -199,14 +216,25 @@ def score(rows: list[dict[str, Any]], examples: list[Example], labels: tuple[str
     if generation:
         evidence = [e.text_pair for e in examples]
         metrics = evaluate_generation([r["pred"] for r in rows], [r["gold"] for r in rows],
-                                      evidence if all(evidence) else None, n_boot=cfg.n_boot, seed=cfg.seed)
+                                      evidence if all(evidence) else None, n_boot=cfg.n_boot, seed=cfg.seed,
+                                      metrics=_chosen(cfg, GENERATION_METRICS))
         for name, entry in metrics.items():  # per-item values go beside each prediction, not into eval.json
             for row, value in zip(rows, entry.pop("per_item", None) or []):
                 row.setdefault("scores", {})[name] = value
         return metrics
     return evaluate_classification([r["gold"] for r in rows], [r["pred"] for r in rows], labels,
                                    [r["probs"] for r in rows], [r["confidence"] for r in rows],
-                                   n_boot=cfg.n_boot, seed=cfg.seed)
+                                   n_boot=cfg.n_boot, seed=cfg.seed, metrics=_chosen(cfg, CLASSIFICATION_METRICS))
+
+
+def _chosen(cfg: EvalConfig, family: tuple[str, ...]) -> tuple[str, ...]:
+    """The requested metrics of this task's family (all of them by default)."""
+    if not cfg.metrics:
+        return family
+    chosen = tuple(m for m in cfg.metrics if m in family)
+    if not chosen:
+        raise ConfigError(f"none of the metrics {cfg.metrics} applies to this task; choose from {list(family)}")
+    return chosen
 
 
 # ---------------------------------------------------------------- the job kind

@@ -110,3 +110,15 @@ def test_evaluate_agreement_returns_registry_entries_and_pairs() -> None:
     assert result["pairwise_agreement"]["value"] == 0.75
     assert result["cohen_kappa"]["higher_is_better"] is True
     assert result["pairs"]["value"][0]["rater_a"] == "m1" and result["pairs"]["value"][0]["n"] == 4
+
+
+def test_cohen_kappa_matches_scikit_learn() -> None:
+    from sklearn.metrics import cohen_kappa_score
+
+    from medtune.eval.agreement import cohen_pair
+
+    rng = np.random.default_rng(2)
+    for _ in range(5):
+        xa = list(rng.choice(["a", "b", "c"], 40))
+        xb = [x if rng.random() < 0.6 else str(rng.choice(["a", "b", "c"])) for x in xa]
+        assert cohen_pair(xa, xb) == pytest.approx(cohen_kappa_score(xa, xb))
