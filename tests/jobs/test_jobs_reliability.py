@@ -53,6 +53,21 @@ def test_a_restarted_app_marks_jobs_whose_worker_is_gone():
     assert (jobs[0].state, jobs[0].reason) == ("failed", "WORKER_LOST")
 
 
+def test_a_job_outlives_the_app_that_launched_it():
+    # An "app" submits a job and is then killed with its whole process group (a server stopped, a closed
+    # terminal); the worker leads its own session, so it keeps running and finishes.
+    app = subprocess.Popen(
+        [sys.executable, "-c", "import time; from medtune.jobs import api; "
+         "print(api.submit({'kind': 'selftest', 'steps': 30, 'sleep_s': 0.05}), flush=True); time.sleep(600)"],
+        stdout=subprocess.PIPE, text=True, start_new_session=True)
+    job_id = app.stdout.readline().strip()
+    wait_until(lambda: running_at_step(job_id, step=1))
+    os.killpg(app.pid, signal.SIGKILL)
+    app.wait(timeout=10)
+    job = wait_until(lambda: ended(job_id))
+    assert job.state == "succeeded" and job.status["step"] == 30
+
+
 def test_a_reused_pid_is_not_mistaken_for_the_worker():
     job_dir = store.create_job(selftest())
     # This test process is alive, but it is not the process that started at the recorded time.
