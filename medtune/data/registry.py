@@ -50,6 +50,7 @@ class DatasetSpec:
     bring_your_own: bool = False  # credentialed data: the user supplies a file and a column mapping
     description: str = ""
     how_to_get: str = ""
+    reader: str | None = None  # "module:function(path) -> rows" instead of read_rows (uploads apply their mapping)
 
     def __post_init__(self) -> None:
         unknown = [t for t in self.tasks if t not in TASKS]
@@ -75,6 +76,28 @@ class DatasetSpec:
 
 _REGISTRY: dict[str, DatasetSpec] = {}
 
+# Datasets outside the catalog, found by name prefix: (resolver "module:function(name) -> DatasetSpec | None",
+# lister "module:function() -> list[DatasetSpec]"). Strings, so listing stays import-light.
+DYNAMIC_SOURCES: dict[str, tuple[str, str]] = {
+    "upload:": ("medtune.data.uploads:resolve_upload", "medtune.data.uploads:list_upload_specs"),
+}
+
+
+def _load_callable(path: str) -> Callable[..., Any]:
+    module, _, func = path.partition(":")
+    return getattr(importlib.import_module(module), func)
+
+
+def _dynamic_specs() -> list[DatasetSpec]:
+    return [spec for _, lister in DYNAMIC_SOURCES.values() for spec in _load_callable(lister)()]
+
+
+def _resolve_dynamic(name: str) -> DatasetSpec | None:
+    for prefix, (resolver, _) in DYNAMIC_SOURCES.items():
+        if name.startswith(prefix):
+            return _load_callable(resolver)(name)
+    return None
+
 
 def register(spec: DatasetSpec) -> DatasetSpec:
     if spec.name in _REGISTRY:
@@ -90,7 +113,7 @@ def _ensure_catalog() -> None:
 
 def list_datasets() -> list[DatasetSpec]:
     _ensure_catalog()
-    return list(_REGISTRY.values())
+    return list(_REGISTRY.values()) + _dynamic_specs()
 
 
 def get_dataset(name: str) -> DatasetSpec:
@@ -98,6 +121,9 @@ def get_dataset(name: str) -> DatasetSpec:
     try:
         return _REGISTRY[name]
     except KeyError:
+        dynamic = _resolve_dynamic(name)
+        if dynamic is not None:
+            return dynamic
         raise ConfigError(f"unknown dataset {name!r}; registered: {', '.join(sorted(_REGISTRY))}") from None
 
 
@@ -152,7 +178,7 @@ def iter_records(name: str, split: str, *, limit: int | None = None) -> Iterator
     spec = get_dataset(name)
     path = find_local_file(spec, split)
     if path is not None:
-        rows = read_rows(path)
+        rows = _load_callable(spec.reader)(path) if spec.reader else read_rows(path)
         source = str(path)
     elif spec.hub_id and split in spec.hub_splits:
         from medtune.data.hub import iter_hub_rows
