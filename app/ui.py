@@ -38,6 +38,9 @@ STATUS_COLORS = {
 }
 
 
+#: The theme's primary colour (.streamlit/config.toml), so single-series charts match the app.
+PRIMARY = "#0f766e"
+
 # ---------------------------------------------------------------------------------------------- badges
 
 
@@ -127,7 +130,7 @@ def bar_chart(
     if isinstance(counts, Mapping):
         items = list(counts.items())
         fig.add_bar(x=[str(k) for k, _ in items], y=[v for _, v in items], name=series or y_label,
-                    marker_color=color, text=[v for _, v in items], textposition="auto")
+                    marker_color=color or PRIMARY, text=[v for _, v in items], textposition="auto")
     else:
         for name, values in _group(counts).items():
             fig.add_bar(x=list(values), y=list(values.values()), name=name, text=list(values.values()),
@@ -153,20 +156,38 @@ def histogram(
     vline: float | None = None,
     vline_label: str = "",
     key: str | None = None,
+    clip_quantile: float | None = 0.99,
 ) -> None:
-    """A plotly histogram of raw values, or of pre-binned {bin label: count}; `vline` marks a limit."""
+    """A plotly histogram of raw values, or of pre-binned {bin label: count}; `vline` marks a limit.
+
+    Raw values are binned over the range up to `clip_quantile` (a few very long texts would otherwise squeeze
+    everything else into one bar); the caption under the chart says how many rows lie beyond it.
+    """
     import plotly.graph_objects as go
 
     fig = go.Figure()
+    beyond = 0
     if isinstance(values, Mapping):
-        fig.add_bar(x=[str(k) for k in values], y=list(values.values()), name=y_label)
+        fig.add_bar(x=[str(k) for k in values], y=list(values.values()), name=y_label, marker_color=PRIMARY)
         fig.update_layout(bargap=0.05)
     else:
-        fig.add_histogram(x=list(values), nbinsx=nbins, name=y_label)
+        data = sorted(values)
+        shown = data
+        if clip_quantile and len(data) > 20:
+            cut = data[min(len(data) - 1, int(clip_quantile * len(data)))]
+            shown = [v for v in data if v <= cut]
+            beyond = len(data) - len(shown)
+        top = (max(shown) if shown else 0) + 1
+        fig.add_histogram(x=data, name=y_label, marker_color=PRIMARY,
+                          xbins={"start": 0, "end": top, "size": max(1, -(-top // nbins))})  # whole numbers: no aliasing
+        if beyond:
+            fig.update_xaxes(range=[0, top])
     if vline is not None:
         fig.add_vline(x=vline, line_dash="dash", line_color="#b91c1c", annotation_text=vline_label)
     _layout(fig, title, x_label, y_label)
     st.plotly_chart(fig, key=key, config={"displaylogo": False})
+    if beyond:
+        st.caption(f"{beyond} of {len(values)} rows are longer than the range shown (max {max(values)}).")
 
 
 def _group(rows: Sequence[tuple[str, str, int | float]]) -> dict[str, dict[str, int | float]]:
