@@ -398,3 +398,25 @@ def _lengths(name: str, split: str, task: str, data_key: str) -> list[int]:
 def input_lengths(name: str, split: str, task: str) -> list[int]:
     """Words per model input (text + text pair) of every example in a split, for the length histogram."""
     return _lengths(name, split, task, _data_key())
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _kb_chunks(kb_path: str) -> int | None:
+    try:
+        from medtune.kb.store import KnowledgeBase
+    except ImportError:
+        return None
+    path = Path(kb_path)
+    if not path.is_dir() or not any(path.iterdir()):
+        return 0  # never built: do not create an empty store (and pay for chromadb) just to count it
+    try:
+        return KnowledgeBase.open(path=path).count()
+    except Exception:  # a broken or remote store must not take the home page down
+        return None
+
+
+def kb_chunks() -> int | None:
+    """Chunks in the local knowledge base (0 when never built, None when unknown), cached for a minute."""
+    from medtune.settings import get_settings
+
+    return _kb_chunks(str(get_settings().kb_path))

@@ -76,14 +76,17 @@ def render_available(rows: list[dict[str, Any]]) -> None:
     local = states["full"] + states["sample"]
     models = optional_items(("medtune.models.registry", "list_models"))
     jobs = optional_items(("medtune.jobs.api", "list_jobs"), ("medtune.jobs.store", "iter_job_dirs"))
-    kb = optional_items(("medtune.kb", "list_collections"), ("medtune.kb.store", "list_collections"))
+    kb = ui.kb_chunks()
     on_disk = sum(1 for m in models or [] if getattr(m, "local_path", None))
     cols = st.columns(4)
     cols[0].metric("Datasets on disk", f"{local} / {len(rows)}",
                    help=f"{states['full']} full copies, {states['sample']} bundled samples")
     cols[1].metric("Models", count(models), help=f"{on_disk} on this machine; the others load from the hub")
-    cols[2].metric("Knowledge-base collections", count(kb))
-    cols[3].metric("Jobs", count(jobs), help="training and evaluation runs in the runs directory")
+    cols[2].metric("Knowledge-base chunks", "—" if kb is None else f"{kb:,}",
+                   help="trusted-source passages the chatbot and the claim checker retrieve from")
+    job_states = Counter(str(getattr(job, "state", "?")) for job in jobs or [])
+    cols[3].metric("Jobs", count(jobs), help=", ".join(f"{n} {s}" for s, n in job_states.items()) or
+                   "training and evaluation runs in the runs directory")
     summary = " ".join(f"{ui.badge_markdown(state)} {count}" for state, count in sorted(states.items()))
     st.markdown(f"Dataset availability: {summary}")
     table = [{"dataset": r["name"], "title": r["title"], "default task": r["default_task"],

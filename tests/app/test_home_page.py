@@ -62,3 +62,16 @@ def test_home_page_runs_on_its_own_without_navigation() -> None:
     assert not at.exception
     # Without st.navigation there is nothing to link to: captions say where to go instead of crashing.
     assert any("open it from the navigation" in c.value for c in at.caption)
+
+
+def test_home_counts_registered_models_and_jobs_on_disk(shared_data: Path) -> None:
+    registry = pytest.importorskip("medtune.models.registry")
+    store = pytest.importorskip("medtune.jobs.store")
+    store.create_job({"kind": "train", "name": "home-count-a"})
+    store.create_job({"kind": "eval", "name": "home-count-b"})
+    at = AppTest.from_file(str(REPO / "app" / "main.py"), default_timeout=60).run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Models"] == str(len(registry.list_models()))
+    assert metrics["Jobs"] == "2"
+    assert metrics["Knowledge-base chunks"] == "0"  # never built in this test's MEDTUNE_HOME
