@@ -82,7 +82,7 @@ def openai_stub() -> Iterator[dict[str, Any]]:
 
     seen: list[dict[str, Any]] = []
     port = _free_port()
-    from eval_stub_server import build_stub_app
+    from tests.eval.eval_stub_server import build_stub_app
 
     server = uvicorn.Server(uvicorn.Config(build_stub_app(seen), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -12,7 +12,7 @@ from medtune.eval.api_models import GeminiChat, OpenAIChat, parse_ref
 from medtune.eval.prompts import parse_label
 from medtune.eval.runner import evaluate
 
-from eval_stub_server import stub_answer  # tests/eval/eval_stub_server.py
+from tests.eval.eval_stub_server import stub_answer  # tests/eval/eval_stub_server.py
 
 pytest.importorskip("openai")
 

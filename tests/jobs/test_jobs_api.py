@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 import pytest
-from jobs_helpers import kill_leftover_workers, selftest, wait_until  # noqa: F401 (fixture)
+from tests.jobs.jobs_helpers import kill_leftover_workers, selftest, wait_until  # noqa: F401 (fixture)
 
 from medtune.cli import main as cli
 from medtune.errors import ConfigError

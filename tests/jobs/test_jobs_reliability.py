@@ -12,7 +12,7 @@ import time
 
 import psutil
 import pytest
-from jobs_helpers import kill_leftover_workers, selftest, wait_until  # noqa: F401 (fixture)
+from tests.jobs.jobs_helpers import kill_leftover_workers, selftest, wait_until  # noqa: F401 (fixture)
 
 from medtune.errors import DEFAULT_HINTS, ConfigError, Reason
 from medtune.io import read_json
