@@ -195,7 +195,10 @@ def _decode(path: Path, report: ValidationReport) -> str | None:
     return text.removeprefix("\ufeff")  # Excel writes a byte-order mark
 
 
-def _read_delimited(text: str, delimiter: str, report: ValidationReport) -> tuple[list[str], list[tuple[int, dict]]]:
+Table = list[tuple[int, int | None, dict]]  # (data row number, file line or None, row)
+
+
+def _read_delimited(text: str, delimiter: str, report: ValidationReport) -> tuple[list[str], Table]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = next(reader, None)
     if not header or not any(h.strip() for h in header):
@@ -211,7 +214,7 @@ def _read_delimited(text: str, delimiter: str, report: ValidationReport) -> tupl
                        column=name, expected="unique column names")
         else:
             seen[name] = i
-    rows: list[tuple[int, dict]] = []
+    rows: Table = []
     row_no = 0
     while True:
         try:
@@ -228,16 +231,18 @@ def _read_delimited(text: str, delimiter: str, report: ValidationReport) -> tupl
             report.add(f"{len(cells)} cells, but the header has {len(header)} columns", row=row_no,
                        line=reader.line_num, expected=f"{len(header)} cells per row (ragged rows are not read)")
             continue
-        rows.append((reader.line_num, dict(zip(header, cells))))
+        rows.append((row_no, reader.line_num, dict(zip(header, cells))))
     return header, rows
 
 
-def _read_json_lines(text: str, report: ValidationReport) -> tuple[list[str], list[tuple[int, dict]]]:
+def _read_json_lines(text: str, report: ValidationReport) -> tuple[list[str], Table]:
     columns: dict[str, None] = {}
-    rows = []
+    rows: Table = []
+    row_no = 0
     for line_no, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
+        row_no += 1
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -249,11 +254,11 @@ def _read_json_lines(text: str, report: ValidationReport) -> tuple[list[str], li
                        expected='one JSON object per line, e.g. {"text": "...", "label": "..."}')
             continue
         columns.update(dict.fromkeys(obj))
-        rows.append((line_no, obj))
+        rows.append((row_no, line_no, obj))
     return list(columns), rows
 
 
-def _read_json(text: str, report: ValidationReport) -> tuple[list[str], list[tuple[int, dict]]]:
+def _read_json(text: str, report: ValidationReport) -> tuple[list[str], Table]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -266,17 +271,17 @@ def _read_json(text: str, report: ValidationReport) -> tuple[list[str], list[tup
         report.add(f"the file holds a JSON {type(data).__name__}", expected="a JSON list of objects")
         return [], []
     columns: dict[str, None] = {}
-    rows = []
+    rows: Table = []
     for n, obj in enumerate(data, start=1):
         if not isinstance(obj, dict):
             report.add(f"item is a JSON {type(obj).__name__}, not an object", row=n, expected="a list of objects")
             continue
         columns.update(dict.fromkeys(obj))
-        rows.append((None, obj))
+        rows.append((n, None, obj))
     return list(columns), rows
 
 
-def _read_parquet(path: Path, report: ValidationReport) -> tuple[list[str], list[tuple[int, dict]]]:
+def _read_parquet(path: Path, report: ValidationReport) -> tuple[list[str], Table]:
     try:
         import pyarrow.parquet as pq
 
@@ -288,11 +293,11 @@ def _read_parquet(path: Path, report: ValidationReport) -> tuple[list[str], list
     for name, n in Counter(names).items():
         if n > 1:
             report.add(f"column {name!r} appears {n} times", column=name, expected="unique column names")
-    return list(dict.fromkeys(names)), [(None, row) for row in table.to_pylist()]
+    return list(dict.fromkeys(names)), [(n, None, row) for n, row in enumerate(table.to_pylist(), start=1)]
 
 
-def read_table(path: Path, report: ValidationReport) -> tuple[list[str], list[tuple[int | None, dict]]]:
-    """Columns and (line, row) pairs; problems go into `report`."""
+def read_table(path: Path, report: ValidationReport) -> tuple[list[str], Table]:
+    """Columns and (row number, line, row) triples of the readable rows; problems go into `report`."""
     suffix = path.suffix.lower()
     report.format = suffix.lstrip(".")
     if suffix == ".parquet":
@@ -369,7 +374,8 @@ def validate_file(path: str | Path, task: str, mapping: str | list[str] | dict[s
     text_columns = [c for f, c in fields.items() if f in ("claim", "evidence", "question", "context", "answer",
                                                           "text", "long_answer") and c]
     scanned = rows[:PHI_SCAN_ROWS]  # the scan warns; it need not read a 200 MB file to the end to do that
-    report.phi = {**summarize(scan_rows((r for _, r in scanned), text_columns)), "scanned_rows": len(scanned)}
+    findings = [f for n, _, row in scanned for f in scan_rows([row], text_columns, first_row=n)]
+    report.phi = {**summarize(findings), "scanned_rows": len(scanned)}
     if report.phi.get("warning"):
         report.warnings.append(report.phi["warning"])
     return report
@@ -395,13 +401,13 @@ def _check_file(path: Path, report: ValidationReport) -> bool:
     return True
 
 
-def _check_rows(rows: list[tuple[int | None, dict]], fields: dict[str, str], required: list[str], task: str,
+def _check_rows(rows: Table, fields: dict[str, str], required: list[str], task: str,
                 user_labels: dict[str, str], report: ValidationReport) -> None:
     max_chars = get_settings().max_text_chars
     labels: Counter[str] = Counter()
     unknown: dict[str, list[int]] = defaultdict(list)
     ids: dict[str, int] = {}
-    for n, (line, row) in enumerate(rows, start=1):
+    for n, line, row in rows:
         where = {"row": n, "line": line}
         for field in required:
             column = fields[field]
