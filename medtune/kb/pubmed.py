@@ -57,19 +57,22 @@ class PubMedSearch:
 
 
 class RateLimiter:
-    """Spaces calls at least `1 / rate` seconds apart (process-wide per client)."""
+    """Spaces calls at least `1 / rate` seconds apart (per client); `times` records when each call went."""
 
     def __init__(self, rate_per_s: float):
         self.interval = 1.0 / rate_per_s
-        self._last = 0.0
+        self._last = -1e9
         self._lock = threading.Lock()
+        self.times: list[float] = []
 
     def wait(self) -> None:
         with self._lock:
-            delay = self._last + self.interval - time.monotonic()
+            # 5% margin: NCBI counts arrivals, and network jitter can bring two requests closer together.
+            delay = self._last + self.interval * 1.05 - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
             self._last = time.monotonic()
+            self.times.append(self._last)
 
 
 class EUtilsClient:
