@@ -112,6 +112,7 @@ def prepare_dataset(name: str, task: str | None, out_dir: str | Path,
     if opts.drop_over_length and tokenizer is not None:
         _drop_over_length(splits, tokenizer, opts, report, fates, lengths)
     _train_only_steps(splits, task_spec, opts, report)
+    _mark(fates, [{"id": i} for i in report["balancing"].get("dropped", [])], "dropped: undersampled (balancing)")
     report["leakage"]["after"] = prep_split.leakage(splits)
     report["leakage"]["ok"] = all(v["shared_texts"] == 0 for v in report["leakage"]["after"].values())
 

@@ -117,6 +117,7 @@ def test_balancing_changes_the_training_distribution_as_configured(monkeypatch, 
     if method == "undersample":
         assert after == {"true": 8, "false": 8, "misleading": 8}
         assert len(report["balancing"]["dropped"]) == 120 - 24
+        assert report["fates"]["dropped: undersampled"] == 96 and "loaded" not in report["fates"]
     if method == "class_weights":
         weights = report["balancing"]["class_weights"]
         assert weights == {"false": round(120 / (3 * 32), 4), "misleading": round(120 / (3 * 8), 4),
@@ -249,7 +250,7 @@ def test_report_accounts_for_every_row_and_is_reproducible(monkeypatch, tmp_path
     assert one["rows"]["unknown"] == "dropped: label not in task label set"
     assert one["label_mapping"]["unmapped"] == [{"id": "unknown", "split": "all", "raw_label": "satire"}]
     assert one["label_mapping"]["counts"] == {"real -> true": 50, "fake -> false": 30, "mixture -> misleading": 10}
-    assert sum(one["fates"].values()) == len(rows)
+    assert sum(one["fates"].values()) == len(rows) and "loaded" not in one["fates"]
     for split in ("train", "validation", "test"):
         assert (tmp_path / "a" / f"{split}.jsonl").read_text() == (tmp_path / "b" / f"{split}.jsonl").read_text()
         assert one["splits"][split]["rows"] == len(_rows(tmp_path / "a", split))
