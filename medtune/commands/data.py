@@ -47,6 +47,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--task", help="task (default: the dataset's default task)")
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    p.add_argument("--config", metavar="FILE", help="options from a YAML/JSON file (or an earlier report.json, "
+                   "to repeat a preparation); flags given here override it")
     _option_arguments(p)
     p.set_defaults(func=cmd_prepare)
 
@@ -177,7 +179,8 @@ def cmd_prepare(args: argparse.Namespace) -> int:
 
     from medtune.data.prepare import PrepareOptions, prepare_dataset
 
-    given = {k: getattr(args, k) for k in PrepareOptions.model_fields if getattr(args, k) is not None}
+    given = _config_options(args.config) if args.config else {}
+    given.update({k: getattr(args, k) for k in PrepareOptions.model_fields if getattr(args, k) is not None})
     try:
         options = PrepareOptions(**given)
     except ValidationError as exc:
@@ -195,6 +198,22 @@ def cmd_prepare(args: argparse.Namespace) -> int:
         return 0
     print(_prepare_text(report, args.out))
     return 0
+
+
+def _config_options(path: str) -> dict[str, Any]:
+    """PrepareOptions fields from YAML/JSON; a report.json contributes its recorded `options`."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))  # YAML is a superset of JSON
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"could not read options from {path}: {exc}", hint="give a YAML or JSON file") from None
+    if isinstance(data, dict) and isinstance(data.get("options"), dict):
+        data = data["options"]
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path} must hold a mapping of preparation options",
+                          hint="e.g. `balance: oversample` and `seed: 7`, one per line")
+    return data
 
 
 def _prepare_text(report: dict[str, Any], out: str) -> str:

@@ -100,6 +100,17 @@ def test_upload_then_prepare(tmp_path):
     assert sum(len(v) for v in lines.values()) == 40
     assert json.loads(lines["train"][0])["label"] in ("true", "false")
 
+    # the report's options repeat the preparation exactly; a flag still overrides the file
+    again = medtune("prepare", uploaded["name"], "--out", str(tmp_path / "again"), "--config",
+                    str(out / "report.json"), "--json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["options"] == report["options"]
+    assert (tmp_path / "again" / "test.jsonl").read_text() == (out / "test.jsonl").read_text()
+    bad = tmp_path / "opts.yaml"
+    bad.write_text("balance: sometimes\n")
+    wrong = medtune("prepare", uploaded["name"], "--out", str(tmp_path / "x"), "--config", str(bad))
+    assert wrong.returncode == 2 and wrong.stderr.startswith("error [CONFIG]: invalid preparation option balance:")
+
 
 def test_prepare_errors_exit_non_zero_without_traceback(tmp_path):
     bad_option = medtune("prepare", "covid_fake_news", "--out", str(tmp_path), "--test-fraction", "0.9")
