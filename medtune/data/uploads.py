@@ -492,13 +492,29 @@ def store_upload(name: str, data: bytes) -> Path:
             if target.resolve().parent != directory:  # belt and braces: safe_filename already made it plain
                 raise DataError(f"refusing to write {target} outside {directory}")
             try:
-                os.link(tmp, target)  # atomic and fails if the name exists: no overwrite, no half-written file
+                _claim(tmp, target, data)
                 return target
             except FileExistsError:
                 continue
         raise DataError(f"too many uploads named {filename!r}", hint="rename the file")
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def _claim(tmp: str, target: Path, data: bytes) -> None:
+    """Give the finished temp file its final name; FileExistsError when the name is taken.
+
+    A hard link is atomic and refuses an existing name: no overwrite and no half-written file under the final
+    name. Filesystems without hard links fall back to an exclusive create, which still never overwrites.
+    """
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
 
 
 # --- uploads as datasets ----------------------------------------------------------------------------------

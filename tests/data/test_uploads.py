@@ -264,3 +264,14 @@ def test_invalid_upload_cannot_be_registered_and_bad_sidecars_are_ignored():
     assert [s.name for s in list_upload_specs()] == [good]
     with pytest.raises(DataError, match="not in the uploads directory"):
         register_upload(Path(os.devnull), "sentiment")
+
+
+def test_store_without_hard_links_still_never_overwrites(monkeypatch):
+    def no_links(src, dst):
+        raise PermissionError("hard links not supported here")
+
+    monkeypatch.setattr(os, "link", no_links)  # e.g. some network and container filesystems
+    first = store_upload("notes.jsonl", b'{"text": "a"}\n')
+    second = store_upload("notes.jsonl", b'{"text": "b"}\n')
+    assert (first.name, second.name) == ("notes.jsonl", "notes-2.jsonl")
+    assert first.read_bytes() == b'{"text": "a"}\n' and second.read_bytes() == b'{"text": "b"}\n'
