@@ -1,0 +1,219 @@
+"""The answering pipeline: question → triage → redaction → retrieval → answer → verification → confidence.
+
+`answer(question, ...)` returns the contract object of `medtune chat --json` and `POST /api/chat`:
+{"answer", "confidence", "band", "sentences": [{"text", "score", "band"}], "citations": [{"source", "title",
+"url", "snippet"}], "safety": {"emergency", "redacted"}, "readability", "latency_ms"}. `answer_stream` yields
+the generator's text as it comes, then the same result, for the chat UI.
+
+- An emergency is answered at once with the triage message: nothing is retrieved or generated; its
+  confidence is null and its band red (it is advice to get help, not a checked answer).
+- Only the redacted question is logged, retrieved with or sent to a model.
+- `sentences` are the answer's claims, each scored against the evidence; the fixed safety notes (cautions and
+  the disclaimer) follow them in `answer` but are not claims, so they are not scored.
+- A red answer starts by saying plainly that it is not sure and to consult a clinician.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from medtune.chat import guardrails
+from medtune.chat.config import get_chat_settings
+from medtune.chat.evidence import Evidence, redact, retrieve
+from medtune.chat.generators import GenerationRequest, build_generator
+from medtune.chat.scoring import aggregate, get_scorer, load_thresholds
+from medtune.chat.text import flesch_kincaid_grade, split_sentences
+from medtune.chat.triage import triage
+from medtune.errors import DataError
+from medtune.io import append_jsonl
+from medtune.settings import get_settings
+
+_MARKER = re.compile(r"\s*\[(\d+)\]")
+
+
+@dataclass
+class ChatResult:
+    """The contract object (`to_dict`) plus what the UI and the audit log also want."""
+
+    answer: str
+    confidence: float | None
+    band: str
+    sentences: list[dict[str, Any]]
+    citations: list[dict[str, str]]
+    emergency: bool
+    redacted: list[dict[str, Any]]
+    readability: float | None
+    latency_ms: float
+    ttft_ms: float | None = None
+    generator: str = "embedded"
+    rules: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "answer": self.answer, "confidence": self.confidence, "band": self.band, "sentences": self.sentences,
+            "citations": self.citations, "safety": {"emergency": self.emergency, "redacted": self.redacted},
+            "readability": self.readability, "latency_ms": self.latency_ms,
+        }
+
+
+class Sessions:
+    """Conversation history per session id, in memory, the least recently used sessions forgotten first."""
+
+    def __init__(self, max_sessions: int = 1000, max_turns: int = 20):
+        self._data: OrderedDict[str, deque[dict[str, str]]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.max_sessions, self.max_turns = max_sessions, max_turns
+
+    def history(self, session_id: str | None) -> list[dict[str, str]]:
+        with self._lock:
+            return list(self._data.get(session_id or "", ()))
+
+    def add(self, session_id: str | None, question: str, answer: str) -> None:
+        if not session_id:
+            return
+        with self._lock:
+            turns = self._data.setdefault(session_id, deque(maxlen=self.max_turns))
+            self._data.move_to_end(session_id)
+            turns.extend([{"role": "user", "content": question}, {"role": "assistant", "content": answer}])
+            while len(self._data) > self.max_sessions:
+                self._data.popitem(last=False)
+
+
+SESSIONS = Sessions()
+
+
+def validate_question(question: str) -> str:
+    question = (question or "").strip()
+    limit = get_chat_settings().max_question_chars
+    if not question:
+        raise DataError("question: empty; type a health question", hint="e.g. medtune chat \"What is asthma?\"")
+    if len(question) > limit:
+        raise DataError(f"question: {len(question)} characters, more than the limit of {limit}",
+                        hint="shorten the question (MEDTUNE_CHAT_MAX_QUESTION_CHARS sets the limit)")
+    return question
+
+
+def answer(question: str, *, generator: str | None = None, style: str | None = None,
+           session_id: str | None = None) -> ChatResult:
+    """Answer one question (see the module docstring for the steps and the result)."""
+    result = None
+    for event in answer_stream(question, generator=generator, style=style, session_id=session_id):
+        if isinstance(event, ChatResult):
+            result = event
+    assert result is not None
+    return result
+
+
+def answer_stream(question: str, *, generator: str | None = None, style: str | None = None,
+                  session_id: str | None = None) -> Iterator[str | ChatResult]:
+    """Yield text pieces as the generator produces them, then the final ChatResult."""
+    start = time.perf_counter()
+    cfg = get_chat_settings()
+    question = validate_question(question)
+    name, style = generator or cfg.default_generator, style or cfg.style
+    clean_q, findings = redact(question)
+    check = triage(question)
+    if check.emergency:
+        result = _emergency_result(check.message, findings, start)
+        yield check.message
+    else:
+        gen = build_generator(name, cfg)  # fails fast, before retrieval, when not configured
+        evidence = retrieve(clean_q, k=cfg.k)
+        request = GenerationRequest(clean_q, evidence, style, SESSIONS.history(session_id))
+        pieces: list[str] = []
+        ttft = None
+        for piece in gen.stream(request):
+            if ttft is None:
+                ttft = round((time.perf_counter() - start) * 1000, 1)
+            pieces.append(piece)
+            yield piece
+        result = finish("".join(pieces), clean_q, evidence, findings, start, generative=gen.generative)
+        result.ttft_ms, result.generator = ttft, name
+    SESSIONS.add(session_id, clean_q, result.answer)
+    audit(clean_q, result, session_id)
+    yield result
+
+
+def _emergency_result(message: str, findings: list[dict[str, Any]], start: float) -> ChatResult:
+    return ChatResult(answer=message, confidence=None, band="red", sentences=[], citations=[], emergency=True,
+                      redacted=findings, readability=flesch_kincaid_grade(message),
+                      latency_ms=round((time.perf_counter() - start) * 1000, 1), generator="triage")
+
+
+def renumber(sentences: list[str], evidence: list[Evidence],
+             generative: bool) -> tuple[list[str], list[Evidence], list[str]]:
+    """Cited documents in order of first citation, markers renumbered to match (chunks of one document share a
+    number); an uncited generative answer cites everything it was given (it saw all of it). Also returns, per
+    cited document, the answer text citing it (to pick each snippet)."""
+    keys: list[str] = []
+    docs: dict[str, Evidence] = {}
+    focus: dict[str, str] = {}
+    for s in sentences:
+        for n in (int(m) for m in _MARKER.findall(s)):
+            if 1 <= n <= len(evidence):
+                key = evidence[n - 1].key
+                if key not in docs:
+                    keys.append(key)
+                    docs[key] = evidence[n - 1]
+                focus[key] = focus.get(key, "") + " " + _MARKER.sub("", s)
+    if not keys and generative:
+        return sentences, evidence, [""] * len(evidence)
+    number = {key: i for i, key in enumerate(keys, 1)}
+
+    def fix(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        return f" [{number[evidence[n - 1].key]}]" if 1 <= n <= len(evidence) else ""
+
+    return [_MARKER.sub(fix, s) for s in sentences], [docs[k] for k in keys], [focus[k] for k in keys]
+
+
+def finish(text: str, question: str, evidence: list[Evidence], findings: list[dict[str, Any]], start: float,
+           generative: bool = False) -> ChatResult:
+    """Guardrails on the output, sentence scores, confidence, band, cautions and the final answer text."""
+    checked = guardrails.check_output(split_sentences(text))
+    body, cited, focus = renumber(checked.sentences, evidence, generative)
+    thresholds = load_thresholds()
+    plain = [_MARKER.sub("", s) for s in body]
+    # Each sentence is checked against all the evidence retrieved, not only what it cites: a sentence
+    # supported by a passage it forgot to cite is still supported.
+    scores = get_scorer().score_sentences(plain, [e.text for e in evidence]) if body and evidence else [0.0] * len(body)
+    confidence = aggregate(scores) if evidence else 0.0
+    band = thresholds.band(confidence) if body else "red"
+    sentences = [{"text": s, "score": sc, "band": thresholds.band(sc)} for s, sc in zip(body, scores)]
+    lead = [guardrails.NOT_SURE] if band == "red" and body else []
+    if not body:
+        lead = [guardrails.NO_EVIDENCE]
+    notes = guardrails.cautions(question) + [guardrails.DISCLAIMER]
+    answer_text = "\n\n".join(p for p in (" ".join(lead), " ".join(body), " ".join(notes)) if p)
+    return ChatResult(
+        answer=answer_text, confidence=confidence if body else 0.0, band=band, sentences=sentences,
+        citations=[e.citation(f) for e, f in zip(cited, focus)], emergency=False, redacted=findings,
+        readability=flesch_kincaid_grade(answer_text), latency_ms=round((time.perf_counter() - start) * 1000, 1),
+        rules=checked.rules, notes=notes,
+    )
+
+
+def audit(question: str, result: ChatResult, session_id: str | None) -> None:
+    """One JSON line per answer under HOME/chat/audit.jsonl; the question is already redacted, the answer is
+    redacted again (a model can echo or invent identifiers), the session id is hashed."""
+    if not get_chat_settings().audit:
+        return
+    answer_text, _ = redact(result.answer)
+    record = {
+        "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "session": hashlib.sha256(session_id.encode()).hexdigest()[:16] if session_id else None,
+        "generator": result.generator, "question": question, "answer": answer_text,
+        "confidence": result.confidence, "band": result.band, "emergency": result.emergency,
+        "redacted": [f["kind"] for f in result.redacted], "rules": result.rules,
+        "citations": [c["url"] or c["title"] for c in result.citations],
+        "latency_ms": result.latency_ms, "ttft_ms": result.ttft_ms,
+    }
+    append_jsonl(get_settings().home / "chat" / "audit.jsonl", record)
