@@ -160,7 +160,7 @@ def scan_rows(rows: Iterable[dict[str, Any]], columns: Iterable[str], *, first_r
     return findings
 
 
-def summarize(findings: list[Finding], *, examples: int = 20) -> dict[str, Any]:
+def summarize(findings: list[Finding], *, examples: int = 20, scanned_rows: int | None = None) -> dict[str, Any]:
     """Counts per kind and a few located examples (no values), plus the warning line a UI or CLI shows."""
     by_kind = Counter(f.kind for f in findings)
     rows = {f.row for f in findings if f.row is not None}
@@ -168,6 +168,8 @@ def summarize(findings: list[Finding], *, examples: int = 20) -> dict[str, Any]:
     if findings:
         kinds = ", ".join(f"{n} {kind}" for kind, n in by_kind.most_common())
         where = f" in {len(rows)} rows" if rows else ""
+        if rows and scanned_rows:
+            where += f" of {scanned_rows:,} scanned"
         warning = (f"possible personal identifiers{where}: {kinds}. Check that you may use this data, or "
                    "redact it, before training on it (HIPAA Safe Harbor).")
     return {

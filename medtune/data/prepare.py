@@ -279,7 +279,7 @@ def _phi(rows: list[Row], seed: int) -> dict[str, Any]:
         for field in ("text", "text_pair", "target"):
             for f in scan_text(getattr(row.example, field) or ""):
                 findings.append(Finding(f.kind, f.start, f.end, f.value, row=n, column=field))
-    summary = summarize(findings)
+    summary = summarize(findings, scanned_rows=len(sample) if len(sample) < len(rows) else None)
     summary["examples"] = [{**f.to_dict(), "id": sample[f.row - 1].uid} for f in findings[:20]]
     summary.update(scanned_rows=len(sample), sampled=len(sample) < len(rows))
     return summary

@@ -73,6 +73,8 @@ def test_covid_fake_news_report_accounts_for_duplicates_weights_and_tokens(covid
     assert 20 < tok["median"] < 120 and tok["rows"] == labels["true"] + labels["false"]
     assert sum(b["rows"] for b in tok["histogram"]) == tok["rows"]
     assert report["phi"]["by_kind"].get("url", 0) > 100  # tweets carry t.co links, a Safe Harbor identifier
+    assert report["phi"]["sampled"] and report["phi"]["scanned_rows"] == 5000
+    assert "of 5,000 scanned" in report["phi"]["warning"]
     saved = json.loads((out / "report.json").read_text())
     assert saved["splits"] == report["splits"]
 
