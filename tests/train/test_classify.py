@@ -1,0 +1,89 @@
+"""Classification fine-tuning with the embedded MiniLM (LoRA): checkpoints, outputs, records, predict CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from medtune.cli import main
+from medtune.io import read_json, read_jsonl
+from medtune.train.config import parse_config
+from medtune.train.runner import run_local
+from tests.train.conftest import tiny_config
+
+LABELS = ["negative", "neutral", "positive"]
+
+
+@pytest.fixture(scope="module")
+def minilm_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.conftest import SHARED_DATA
+
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not present")
+    out = tmp_path_factory.mktemp("runs") / "minilm-sentiment"
+    cfg = parse_config({"task": "sentiment", "dataset": "drug_reviews_explabox", "model": "minilm",
+                        **tiny_config(max_steps=3, eval_steps=3, max_length=32, max_val_examples=12,
+                                      lora={"r": 4, "alpha": 8, "target_modules": ["query", "value"]})})
+    run_local(cfg, out)
+    return out
+
+
+def test_run_writes_checkpoint_adapter_metrics_and_predictions(minilm_run: Path) -> None:
+    status = read_json(minilm_run / "status.json")
+    assert status["state"] == "succeeded" and status["step"] == status["total_steps"] == 3
+    checkpoint = minilm_run / "checkpoints" / "checkpoint-3"
+    assert (checkpoint / "COMPLETE").is_file() and (checkpoint / "optimizer.pt").is_file()
+    adapter = minilm_run / "adapter"
+    assert (adapter / "adapter_model.safetensors").is_file()
+    assert read_json(adapter / "medtune.json")["labels"] == LABELS
+    evaluation = read_json(minilm_run / "eval.json")
+    assert evaluation["primary_metric"] == "macro_f1" and evaluation["examples"] == 12
+    assert 0.0 <= evaluation["metrics"]["macro_f1"] <= 1.0 and set(evaluation["metrics"]) >= {
+        "accuracy", "weighted_f1", "f1_negative", "f1_neutral", "f1_positive"}
+    predictions = read_jsonl(minilm_run / "predictions.jsonl")
+    assert len(predictions) == 12 and all(p["gold"] in LABELS for p in predictions)
+    accuracy = sum(p["label"] == p["gold"] for p in predictions) / 12
+    assert accuracy == pytest.approx(evaluation["metrics"]["accuracy"])
+    losses = [m for m in read_jsonl(minilm_run / "metrics.jsonl") if "loss" in m]
+    assert [m["step"] for m in losses] == [1, 2, 3] and all(m["tokens_per_s"] > 0 for m in losses[1:])
+
+
+def test_repro_record_has_what_reruns_need(minilm_run: Path) -> None:
+    repro = read_json(minilm_run / "repro.json")
+    assert len(repro["config_hash"]) == 64 and repro["seed"] == 42
+    assert repro["model"]["name"] == "minilm" and repro["packages"]["transformers"]
+    assert "commit" in repro["git"]
+    (data,) = repro["datasets"]
+    (part,) = data["datasets"]
+    assert len(part["train_fingerprint"]) == 64 and part["train_examples"] == 48
+    assert Path(part["report_file"]).is_file()
+
+
+def test_predict_cli_writes_one_documented_line_per_record(minilm_run: Path, tmp_path: Path,
+                                                           shared_data: Path) -> None:
+    lines = (shared_data / "drug_reviews_explabox" / "test_inputs_unlabeled.jsonl").read_text().splitlines()[:5]
+    labelled = (shared_data / "drug_reviews_explabox" / "train.jsonl").read_text().splitlines()[:2]
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(lines + labelled) + "\n")  # label fields are ignored, not required
+    out = tmp_path / "out.jsonl"
+    code = main(["predict", "--run", str(minilm_run), "--dataset", "drug_reviews_explabox",
+                 "--input", str(src), "--output", str(out)])
+    assert code == 0
+    rows = [json.loads(x) for x in out.read_text().splitlines()]
+    assert [r["id"] for r in rows] == [str(json.loads(x)["id"]) for x in lines + labelled]
+    for row in rows:
+        assert set(row) == {"id", "label", "confidence", "probs"}
+        assert list(row["probs"]) == LABELS and row["label"] in LABELS
+        assert sum(row["probs"].values()) == pytest.approx(1.0, abs=1e-4)
+        assert row["confidence"] == max(row["probs"].values())
+
+
+def test_predict_cli_errors_are_one_line(minilm_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["predict", "--run", str(tmp_path / "nope"), "--dataset", "drug_reviews_explabox",
+                 "--input", "x.jsonl", "--output", str(tmp_path / "o.jsonl")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["predict", "--run", str(minilm_run), "--dataset", "pubmedqa",
+                 "--input", "x.jsonl", "--output", str(tmp_path / "o.jsonl")]) == 2
+    assert "does not serve the run's task 'sentiment'" in capsys.readouterr().err
