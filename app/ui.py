@@ -8,6 +8,7 @@ dataset summaries and previews also live here; `st.cache_resource` stays in app/
 from __future__ import annotations
 
 import json
+import threading
 import types
 import typing
 from collections.abc import Iterator, Mapping, Sequence
@@ -85,6 +86,33 @@ def errors_shown() -> Iterator[None]:
         error_box(err)
     except ValidationError as exc:
         validation_error_box(exc)
+
+
+# ---------------------------------------------------------------------------------------------- heavy work
+
+#: One lock per server process (this module is imported once; pages are re-executed on every run).
+_HEAVY_LOCK = threading.Lock()
+
+
+@contextmanager
+def heavy_section(*modules: str) -> Iterator[None]:
+    """Run CPU-heavy work from a page one at a time per server process, importing `modules` first.
+
+    Why: transformers 5's lazy module is not thread-safe. Two script threads (a double-clicked button, two
+    browser tabs) doing their first `from transformers import AutoTokenizer` at the same moment get
+    "ImportError: cannot import name 'AutoTokenizer'" (reproduced here with three plain threads). Holding
+    one lock while the import completes avoids that, and two CPU-bound runs on a small machine gain nothing
+    from overlapping anyway.
+    """
+    import importlib
+
+    with _HEAVY_LOCK:
+        for name in modules:
+            module, _, attr = name.partition(":")
+            loaded = importlib.import_module(module)
+            if attr:
+                getattr(loaded, attr)  # resolve a lazy attribute while holding the lock
+        yield
 
 
 # ---------------------------------------------------------------------------------------------- links
@@ -245,17 +273,19 @@ def dataframe_with_download(
 
 
 def model_form(model_cls: type, *, key: str, exclude: Sequence[str] = (), fixed: Mapping[str, Any] | None = None,
-               ) -> dict[str, Any]:
+               columns: int = 1) -> dict[str, Any]:
     """Widgets for the fields of a pydantic model: type, default, bounds and help come from the model.
 
     Returns the values as a dict; the caller builds the model (inside `errors_shown`) so the model's own
     validation is the only one. Fields in `exclude` or `fixed` get no widget (`fixed` values are passed on).
+    `columns` lays the widgets out in a grid, in field order.
     """
     values: dict[str, Any] = dict(fixed or {})
-    for name, field in model_cls.model_fields.items():  # type: ignore[attr-defined]
-        if name in exclude or name in values:
-            continue
-        value = field_widget(name, field, key=f"{key}.{name}")
+    names = [n for n in model_cls.model_fields if n not in exclude and n not in values]  # type: ignore[attr-defined]
+    grid = st.columns(columns) if columns > 1 else [st.container()]
+    for i, name in enumerate(names):
+        with grid[i % len(grid)]:
+            value = field_widget(name, model_cls.model_fields[name], key=f"{key}.{name}")  # type: ignore[attr-defined]
         if value is not _SKIP:
             values[name] = value
     return values

@@ -142,7 +142,7 @@ def render_prepare(rows: list[dict[str, Any]]) -> None:
                                       help="train.jsonl, validation.jsonl, test.jsonl and report.json go here"))
     with st.form("prepare_form"):
         with st.expander("Options", expanded=False):
-            values = ui.model_form(PrepareOptions, key="prep_opt")
+            values = ui.model_form(PrepareOptions, key="prep_opt", columns=3)
         submitted = st.form_submit_button("Prepare", type="primary", icon=":material/play_arrow:")
     if submitted:
         run_prepare(name, task, out_dir, values)
@@ -163,7 +163,8 @@ def run_prepare(name: str, task: str, out_dir: Path, values: dict[str, Any]) -> 
 
     with ui.errors_shown():
         options = PrepareOptions(**values)
-        with st.spinner(f"Preparing {name} for {task} …", show_time=True):
+        with st.spinner(f"Preparing {name} for {task} …", show_time=True), \
+                ui.heavy_section("transformers:AutoTokenizer"):
             report = prepare_dataset(name, task, out_dir, options)
         st.success(f"Prepared {name} for {task} in {report['elapsed_s']} s → `{out_dir}`", icon=":material/check:")
 

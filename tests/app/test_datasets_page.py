@@ -250,3 +250,30 @@ def test_uploaded_file_is_stored_then_prepared_with_conflicts_dropped(page: AppT
     assert steps["alignment filter (conflicting labels)"][0] == -2
     assert steps["exact duplicates"][0] == -1
     assert list(steps.values())[-1][1] == 25
+
+
+def test_heavy_sections_run_one_at_a_time() -> None:
+    """Two page runs never import transformers (or prepare) at once in one server process."""
+    import sys
+    import threading
+    import time
+
+    if str(REPO) not in sys.path:  # `app` is the Streamlit app folder, not an installed package
+        sys.path.insert(0, str(REPO))
+    from app import ui
+
+    active, seen = [0], []
+
+    def work() -> None:
+        with ui.heavy_section("json:dumps"):
+            active[0] += 1
+            seen.append(active[0])
+            time.sleep(0.05)
+            active[0] -= 1
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == [1, 1, 1, 1]
