@@ -1,0 +1,130 @@
+"""Train: pick task, dataset and model; tune the recipe in a form generated from TrainConfig; see the memory
+estimate and the equivalent command; launch a background job and follow it on the Jobs page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import ui
+from medtune.errors import MedtuneError
+
+
+def main() -> None:
+    st.title("Train")
+    st.caption("Fine-tune a model on a healthcare task. The job runs in its own process: you can close this page.")
+    task, dataset, model, method = pick_basics()
+    if not (task and dataset and model):
+        return
+    from medtune.train.config import default_recipe
+    from medtune.train.form import config_from_values
+
+    try:
+        recipe = default_recipe(task, dataset, model, method)
+    except MedtuneError as err:
+        ui.error_box(err)
+        return
+    values = recipe_form(recipe, key=f"{task}.{dataset}.{model}.{method}")
+    try:
+        cfg = config_from_values(recipe, values)
+    except MedtuneError as err:
+        ui.error_box(err)
+        return
+    memory_estimate(cfg)
+    launch(cfg)
+
+
+def pick_basics() -> tuple[str | None, str | None, str | None, str]:
+    from medtune.data.registry import list_datasets
+    from medtune.data.tasks import TASKS
+    from medtune.models.registry import list_models
+
+    cols = st.columns(4)
+    tasks = [t for t in TASKS if t != "mcq"]
+    task = cols[0].selectbox("Task", tasks, format_func=lambda t: f"{t} — {TASKS[t].description}", key="train_task")
+    datasets = [d.name for d in list_datasets() if task in d.tasks and not d.bring_your_own]
+    dataset = cols[1].selectbox("Dataset", datasets, key="train_dataset", help="Datasets that serve this task.")
+    kinds = ("causal", "seq2seq") if task == "sft" else ("encoder", "causal", "seq2seq")
+    models = [m.name for m in list_models() if m.tunable and m.kind in kinds] + ["other (hub id or folder)"]
+    model = cols[2].selectbox("Model", models, key="train_model")
+    if model.startswith("other"):
+        model = cols[2].text_input("Hub id or local folder", key="train_model_custom").strip() or None
+    method = cols[3].radio("Method", ["lora", "qlora", "full"], horizontal=True, key="train_method",
+                           help="LoRA trains small adapters; QLoRA does so on a 4-bit model (CUDA only); full "
+                                "updates every weight.")
+    return task, dataset, model, method
+
+
+def recipe_form(recipe, key: str) -> dict:
+    """One widget per TrainConfig field, defaults from the task's recipe, grouped by section."""
+    from medtune.train.form import form_fields
+
+    values: dict = {}
+    sections: dict[str, list] = {}
+    for field in form_fields(recipe):
+        sections.setdefault(field.section, []).append(field)
+    for section, fields in sections.items():
+        with st.expander(section, expanded=section == "Training"):
+            grid = st.columns(3)
+            for i, field in enumerate(fields):
+                with grid[i % 3]:
+                    values[field.name] = widget(field, f"train.{key}.{field.name}")
+    return values
+
+
+def widget(field, key: str):
+    if field.kind == "bool":
+        return st.checkbox(field.label, value=bool(field.default), help=field.help, key=key)
+    if field.kind == "choice":
+        return st.selectbox(field.label, field.choices, index=field.choices.index(field.default), help=field.help,
+                            key=key)
+    if field.kind == "list":
+        text = st.text_input(field.label, ", ".join(field.default or []), help=f"{field.help} (comma separated)",
+                             key=key)
+        return [p.strip() for p in text.split(",") if p.strip()] or None
+    if field.kind == "text" or field.optional:  # optional numbers: empty means "not set"
+        text = st.text_input(field.label, "" if field.default is None else str(field.default), help=field.help,
+                             key=key)
+        return text.strip() or None
+    number = int if field.kind == "int" else float
+    return st.number_input(field.label, value=number(field.default), help=field.help, key=key,
+                           step=1 if number is int else None, format=None if number is int else "%g")
+
+
+def memory_estimate(cfg) -> None:
+    from medtune.models.memory import estimate
+    from medtune.models.registry import get_model
+
+    try:
+        spec = get_model(cfg.model)
+    except MedtuneError as err:
+        ui.error_box(err)
+        return
+    with ui.heavy_section("torch"):
+        est = estimate(spec, cfg.method, seq_len=cfg.max_length, batch_size=cfg.batch_size, lora_r=cfg.lora.r,
+                       lora_targets=cfg.lora.target_modules, gradient_checkpointing=cfg.gradient_checkpointing)
+    cols = st.columns(4)
+    cols[0].metric("Memory needed", f"{est.total_gb:.1f} GB", help="weights + optimizer state + activations")
+    cols[1].metric(f"This machine ({est.device})", f"{est.available_gb} GB" if est.available_gb else "unknown")
+    cols[2].metric("Trainable parameters", f"{est.trainable_params:,}")
+    cols[3].metric("Weights", f"{est.weights_gb:.2f} GB")
+    (st.success if est.fits else st.warning)(est.note or "No memory figure for this device.")
+
+
+def launch(cfg) -> None:
+    from medtune.train.config import equivalent_command
+
+    with st.expander("Show the equivalent command"):
+        st.code(equivalent_command(cfg, background=True), language="bash")
+    if st.button("Launch training job", type="primary", key="train_launch"):
+        from medtune.jobs import api
+
+        with ui.errors_shown():
+            job_id = api.submit(cfg.to_dict(), background=True)
+            st.session_state["train_last_job"] = job_id
+    job_id = st.session_state.get("train_last_job")
+    if job_id:
+        st.success(f"Started job `{job_id}`. Follow its curves on the Jobs page.")
+        ui.page_link("jobs.py", "Open the Jobs page", ":material/work_history:")
+
+
+main()

@@ -1,0 +1,81 @@
+"""AppTest for the Train page: recipe form, memory estimate, equivalent command, launching a real job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = Path(__file__).resolve().parents[2] / "pages" / "train.py"
+
+
+def open_page() -> AppTest:
+    at = AppTest.from_file(str(PAGE), default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def pick(at: AppTest, key: str, value) -> AppTest:
+    at.selectbox(key=key).select(value)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_form_follows_the_recipe_and_shows_estimate_and_command() -> None:
+    at = open_page()
+    pick(at, "train_task", "sentiment")
+    pick(at, "train_dataset", "drug_reviews_explabox")
+    key = "train.sentiment.drug_reviews_explabox.minilm.lora"
+    assert at.number_input(key=f"{key}.max_length").value == 192  # the sentiment recipe's default
+    assert at.number_input(key=f"{key}.lora.r").value == 16
+    assert any("Memory needed" in m.label for m in at.metric)
+    at.number_input(key=f"{key}.epochs").set_value(2.0)
+    at.run()
+    code = at.code[0].value
+    assert code.startswith("medtune train --task sentiment --dataset drug_reviews_explabox --model minilm")
+    assert "--epochs 2.0" in code and "--background" in code
+
+
+def test_sft_offers_only_generative_models() -> None:
+    at = open_page()
+    pick(at, "train_task", "sft")
+    models = at.selectbox(key="train_model").options
+    assert "minilm" not in models and "flan-t5-large" in models and "llama2-7b-chat" in models
+
+
+def test_bad_value_shows_config_error_naming_the_field() -> None:
+    at = open_page()
+    pick(at, "train_task", "intensity")
+    pick(at, "train_dataset", "covid_tweets_sentiment")
+    key = "train.intensity.covid_tweets_sentiment.minilm.lora"
+    at.text_input(key=f"{key}.max_train_examples").input("lots")
+    at.run()
+    errors = " ".join(e.value for e in at.error)
+    assert "CONFIG" in errors and "max_train_examples" in errors
+    assert not [b for b in at.button if b.key == "train_launch"]  # nothing to launch until it is fixed
+
+
+def test_launch_creates_a_background_job(shared_data: Path) -> None:
+    from medtune.jobs import api
+
+    at = open_page()
+    pick(at, "train_task", "sentiment")
+    pick(at, "train_dataset", "drug_reviews_explabox")
+    key = "train.sentiment.drug_reviews_explabox.minilm.lora"
+    at.number_input(key=f"{key}.max_steps").set_value(1)
+    at.text_input(key=f"{key}.max_train_examples").input("16")
+    at.run()
+    at.button(key="train_launch").click()
+    at.run()
+    assert not at.exception, at.exception
+    job_id = at.session_state["train_last_job"]
+    job = api.get_job(job_id)
+    try:
+        assert job.config["task"] == "sentiment" and job.config["max_steps"] == 1
+        assert job.config["max_train_examples"] == 16 and job.state in ("queued", "running", "succeeded")
+        assert any(job_id in s.value for s in at.success)
+    finally:
+        api.cancel(job_id, timeout_s=5)  # the job itself is the worker's business; keep the CPUs free
