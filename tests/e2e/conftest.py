@@ -5,9 +5,17 @@ Chromium is Debian's (`apt-get install chromium`), launched from /usr/bin/chromi
 elements by role or text (`expect(...)`), never for page load: Streamlit renders after the load event.
 
     @pytest.mark.e2e
-    def test_x(streamlit_server, browser_page):
-        browser_page.goto(streamlit_server)
-        expect(browser_page.get_by_role("heading", name="medtune")).to_be_visible()
+    def test_x(streamlit_server, browser_page, streamlit_select):
+        browser_page.goto(streamlit_server + "/datasets")
+        expect(browser_page.get_by_role("heading", name="Datasets", exact=True)).to_be_visible()
+        streamlit_select(browser_page, "Dataset", re.compile("^covid_fake_news "))
+
+Fixtures: `streamlit_server` (base URL of `streamlit run app/main.py`, one per session, own MEDTUNE_HOME),
+`start_streamlit` (a context manager for a server with extra environment: `with start_streamlit(home,
+{"MEDTUNE_X": "1"}) as url:`), `browser` / `browser_page` (a failing test leaves `failure.png` in its tmp
+dir), `wait_for_streamlit(page)` (the current script run has finished) and `streamlit_select(page, label,
+option)` (pick an st.selectbox option). Tips: st.dataframe draws on a canvas; its cells are in a hidden
+`[role="grid"]` table (use CSS locators, not get_by_role); plotly text is in the chart's SVG.
 """
 
 from __future__ import annotations
@@ -95,6 +103,12 @@ def streamlit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("streamlit_home")
     with run_streamlit(home) as url:
         yield url
+
+
+@pytest.fixture
+def start_streamlit() -> Any:
+    """`with start_streamlit(home, env) as url:` runs another server, e.g. with different settings."""
+    return run_streamlit
 
 
 @pytest.fixture(scope="session")
