@@ -284,18 +284,17 @@ def render_upload() -> None:
     task = st.selectbox("Task", list(TASKS), key="upload_task", format_func=lambda t: f"{t} — {TASKS[t].description}")
     if file is None:
         return
-    data = file.getvalue()
     with ui.errors_shown():
-        columns = validate_upload(file.name, data, task, {}, {}).columns
+        columns = validated(file, task, {}, {}).columns
         mapping = mapping_selectors(task, columns, uploads.task_fields(task), uploads.OPTION_KEYS)
         label_map = uploads.parse_pairs(st.text_input(
             "Label map (optional)", key="upload_labels", placeholder="e.g. 1=negative, 5=positive",
             help="raw label=task label, comma separated, for labels medtune does not recognise"), "label map")
-        report = validate_upload(file.name, data, task, mapping, label_map)
+        report = validated(file, task, mapping, label_map)
         render_validation(report)
         if report.valid and st.button("Store upload", type="primary", key="upload_store",
                                       icon=":material/save:"):
-            stored = uploads.store_upload(file.name, data)
+            stored = uploads.store_upload(file.name, file.getvalue())
             try:
                 name = uploads.register_upload(stored, task, mapping, label_map=label_map)
             except Exception:
@@ -304,6 +303,18 @@ def render_upload() -> None:
             st.session_state["upload_stored"] = (f"Stored as `{stored}` and registered as dataset **{name}**: "
                                                  "choose it under Browse or Prepare.")
             st.rerun()  # the dataset pickers above were drawn before the new dataset existed
+
+
+def validated(file: Any, task: str, mapping: dict[str, str], label_map: dict[str, str]) -> Any:
+    """`validate_upload`, remembered per session for the same file and choices: any widget change reruns the
+    whole page, and re-reading a large upload on every rerun would make the Browse tab sluggish."""
+    key = (file.file_id, task, tuple(sorted(mapping.items())), tuple(sorted(label_map.items())))
+    memo = st.session_state.setdefault("upload_validations", {})
+    if key not in memo:
+        if len(memo) > 8:
+            memo.clear()
+        memo[key] = validate_upload(file.name, file.getvalue(), task, mapping, label_map)
+    return memo[key]
 
 
 def validate_upload(filename: str, data: bytes, task: str, mapping: dict[str, str], label_map: dict[str, str]) -> Any:
