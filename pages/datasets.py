@@ -164,7 +164,7 @@ def run_prepare(name: str, task: str, out_dir: Path, values: dict[str, Any]) -> 
     with ui.errors_shown():
         options = PrepareOptions(**values)
         with st.spinner(f"Preparing {name} for {task} …", show_time=True), \
-                ui.heavy_section("transformers:AutoTokenizer"):
+                ui.heavy_section():
             report = prepare_dataset(name, task, out_dir, options)
         st.success(f"Prepared {name} for {task} in {report['elapsed_s']} s → `{out_dir}`", icon=":material/check:")
 
