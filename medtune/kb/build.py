@@ -50,9 +50,13 @@ class BuildReport:
 
 
 def plan(sources: list[str], limit: int | None = None) -> dict[str, list[ChunkRow]]:
-    """Every chunk each source will contribute, in a fixed order (the resumable unit of work)."""
-    return {name: [row for doc in BUILTIN_SOURCES[name](limit=limit) for row in chunk_document(doc)]
-            for name in sources}
+    """Every chunk each source will contribute, in a fixed order (the resumable unit of work). Sources give
+    unique document ids; a repeated chunk id is still dropped here, since one would abort Chroma's batch."""
+    work = {}
+    for name in sources:
+        rows = (row for doc in BUILTIN_SOURCES[name](limit=limit) for row in chunk_document(doc))
+        work[name] = list({row.id: row for row in rows}.values())
+    return work
 
 
 def build(sources: list[str] | None = None, progress_cb: ProgressCallback | None = None,

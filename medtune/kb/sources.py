@@ -36,19 +36,35 @@ def medquad_documents(limit: int | None = None) -> Iterator[KBDocument]:
     """MedQuAD answers. The title is the page's focus and question type (e.g. "Glaucoma (symptoms)"), the
     heading the answer sits under on its NIH page; the MedQuAD question itself is *not* indexed, so the
     retrieval benchmark (questions as queries) does not find its own query text in the documents."""
+    for _question, doc in medquad_pairs(limit):
+        yield doc
+
+
+def medquad_pairs(limit: int | None = None) -> Iterator[tuple[str, KBDocument]]:
+    """(question, answer document) in file order.
+
+    MedQuAD's question ids repeat across its collections (2,491 ids are used by 6,765 rows with different
+    answers) and even within one (8 in CancerGov), so the document id is "collection/id", with "~N" for the
+    N-th repeat: unique and the same on every run (the file order is fixed).
+    """
     from medtune.data.registry import iter_records
 
+    seen: dict[str, int] = {}
     for record in iter_records("medquad", "all", limit=limit):
         meta = record.meta
         focus, qtype = meta.get("focus") or "", meta.get("qtype") or ""
-        yield KBDocument(
+        doc_id = f"{meta.get('source') or 'medquad'}/{record.id}"
+        seen[doc_id] = seen.get(doc_id, 0) + 1
+        if seen[doc_id] > 1:
+            doc_id = f"{doc_id}~{seen[doc_id]}"
+        yield record.question, KBDocument(
             source="medquad",
-            doc_id=record.id,
+            doc_id=doc_id,
             text=record.answer or "",
             title=f"{focus} ({qtype})" if qtype else focus,
             url=meta.get("url") or "",
             meta={"org": meta.get("source_name") or "", "collection": meta.get("source") or "",
-                  "focus": focus, "qtype": qtype},
+                  "focus": focus, "qtype": qtype, "qid": record.id},
         )
 
 

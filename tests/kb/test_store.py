@@ -58,3 +58,20 @@ def test_per_doc_cap_and_empty_inputs(kb):
     assert sorted(h.doc_id for h in capped) == ["doc-a", "doc-b"]
     uncapped = kb.search("asthma inhalers spacers", k=5)
     assert len(uncapped) == 5
+
+
+def test_medquad_document_ids_are_unique_over_the_whole_dataset(shared_data):
+    from medtune.kb.sources import medquad_pairs
+
+    import json
+    from collections import Counter
+
+    raw = Counter()
+    with open(shared_data / "medquad" / "medquad.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            raw[(row["source"], row["id"])] += 1
+    ids = [doc.doc_id for _, doc in medquad_pairs()]
+    assert len(ids) == 16_407 == len(set(ids))  # MedQuAD's own question ids repeat across collections
+    # Repeats inside one collection get a deterministic "~N" suffix.
+    assert sum(1 for i in ids if "~" in i) == sum(n - 1 for n in raw.values()) > 0

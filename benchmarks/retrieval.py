@@ -1,0 +1,148 @@
+"""Retrieval benchmark: MedQuAD questions as queries, their answers as the documents to find.
+
+    nice -n 10 python benchmarks/retrieval.py --sample 1000 --seed 13
+
+Prints recall@1, recall@5 and MRR@10 over a random sample of questions (hybrid, dense-only, lexical-only),
+query latency p50 / p95 after a warm-up, and build throughput (chunks/s) measured on a fresh temporary
+store. Ranks count distinct documents (the chunks of one answer count once). A hit is the question's own
+answer, or an answer with identical text (MedQuAD repeats 596 answers word for word under other questions).
+
+Run it against a knowledge base holding the full MedQuAD base (`medtune kb build --source medquad`);
+with a partial base it says how much is missing and samples only questions whose answer is stored.
+Targets (issue 4): recall@5 ≥ 0.90, p95 < 50 ms on 2 cores, build ≥ 40 chunks/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--kb-dir", type=Path, help="knowledge base directory (default: settings.kb_path)")
+    parser.add_argument("--sample", type=int, default=1000, help="questions to sample (default 1000)")
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--warmup", type=int, default=20, help="queries run before latency is measured")
+    parser.add_argument("--threads", type=int, default=2,
+                        help="torch threads (the target is 2 cores; lowered to 1 when the machine is oversubscribed)")
+    parser.add_argument("--modes", default="hybrid,dense,lexical")
+    parser.add_argument("--throughput-docs", type=int, default=60,
+                        help="MedQuAD answers built into a temporary store to time the build (0 = skip)")
+    parser.add_argument("--json-out", type=Path, help="also write the figures as JSON here")
+    return parser.parse_args()
+
+
+def load_pairs(kb) -> tuple[list[tuple[str, str]], dict[str, set[str]], int, int]:
+    """(question, gold doc_id) for stored answers; doc_id -> ids of documents with identical text."""
+    from medtune.kb.sources import medquad_pairs
+
+    stored = set()
+    for _, _, meta in kb.iter_all(include=("metadatas",)):
+        if meta and meta.get("source") == "medquad":
+            stored.add(meta["doc_id"])
+    pairs, by_text = [], {}
+    total = 0
+    for question, doc in medquad_pairs():
+        total += 1
+        by_text.setdefault(doc.text.strip(), set()).add(doc.doc_id)
+        if doc.doc_id in stored:
+            pairs.append((question, doc.doc_id))
+    same = {doc_id: ids for ids in by_text.values() for doc_id in ids}
+    return pairs, same, len(stored), total
+
+
+def rank_metrics(kb, sample, same, mode: str) -> dict[str, float]:
+    hits1 = hits5 = 0
+    reciprocal = 0.0
+    for question, gold in sample:
+        results = kb.search(question, k=10, sources=["medquad"], mode=mode, per_doc=1)
+        ranked = [r.doc_id for r in results]
+        good = same.get(gold, {gold})
+        rank = next((i for i, d in enumerate(ranked, start=1) if d in good), None)
+        hits1 += rank == 1
+        hits5 += rank is not None and rank <= 5
+        reciprocal += 1.0 / rank if rank else 0.0
+    n = len(sample)
+    return {"recall@1": hits1 / n, "recall@5": hits5 / n, "mrr@10": reciprocal / n}
+
+
+def latency(kb, queries: list[str], warmup: int) -> dict[str, float]:
+    for q in queries[:warmup]:
+        kb.search(q, k=5)
+    times = []
+    for q in queries:
+        started = time.perf_counter()
+        kb.search(q, k=5)
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {"p50_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))],
+            "mean_ms": statistics.fmean(times), "queries": len(times)}
+
+
+def throughput(n_docs: int) -> dict[str, float]:
+    """Build the first n MedQuAD answers into a fresh temporary store; chunks per second of embed + add."""
+    from medtune.kb.build import build
+    from medtune.kb.store import KnowledgeBase
+
+    with tempfile.TemporaryDirectory(prefix="kb-throughput-") as tmp:
+        report = build(["medquad"], kb=KnowledgeBase(path=Path(tmp)), limit=n_docs)
+    return {"chunks": report.added, "seconds": report.add_seconds, "chunks_per_s": report.chunks_per_s}
+
+
+def main() -> int:
+    args = parse_args()
+    import os
+
+    import torch
+
+    torch.set_num_threads(args.threads)
+    from medtune.kb.store import KnowledgeBase
+
+    kb = KnowledgeBase(path=args.kb_dir) if args.kb_dir else KnowledgeBase.open()
+    pairs, same, stored_docs, total_docs = load_pairs(kb)
+    if not pairs:
+        print(f"no MedQuAD answers in {kb.location}; run `medtune kb build --source medquad` first", file=sys.stderr)
+        return 2
+    sample = random.Random(args.seed).sample(pairs, min(args.sample, len(pairs)))
+    figures = {"kb": kb.location, "chunks": kb.count(), "medquad_docs_stored": stored_docs,
+               "medquad_docs_total": total_docs, "sample": len(sample), "seed": args.seed,
+               "threads": args.threads, "load_avg_start": os.getloadavg()}
+    kb.search("warm up the model and the lexical index", k=5)
+    figures["threads"] = torch.get_num_threads()  # the embedding drops to 1 thread on an oversubscribed machine
+    figures["latency"] = latency(kb, [q for q, _ in sample], args.warmup)
+    figures["retrieval"] = {mode: rank_metrics(kb, sample, same, mode) for mode in args.modes.split(",")}
+    if args.throughput_docs:
+        figures["build"] = throughput(args.throughput_docs)
+    figures["load_avg_end"] = os.getloadavg()
+    print_figures(figures)
+    if args.json_out:
+        args.json_out.write_text(json.dumps(figures, indent=2))
+    return 0
+
+
+def print_figures(f: dict) -> None:
+    print(f"knowledge base: {f['kb']} — {f['chunks']:,} chunks; MedQuAD answers stored "
+          f"{f['medquad_docs_stored']:,} / {f['medquad_docs_total']:,}")
+    print(f"sample: {f['sample']} questions (seed {f['seed']}), torch threads {f['threads']}, "
+          f"load average at start {f['load_avg_start'][0]:.1f}, at end {f['load_avg_end'][0]:.1f}")
+    for mode, m in f["retrieval"].items():
+        print(f"  {mode:8s} recall@1 {m['recall@1']:.3f}  recall@5 {m['recall@5']:.3f}  MRR@10 {m['mrr@10']:.3f}")
+    lat = f["latency"]
+    print(f"query latency (hybrid, k=5, {lat['queries']} queries after warm-up): p50 {lat['p50_ms']:.1f} ms, "
+          f"p95 {lat['p95_ms']:.1f} ms")
+    if "build" in f:
+        b = f["build"]
+        print(f"build throughput: {b['chunks']} chunks in {b['seconds']:.1f} s = {b['chunks_per_s']:.1f} chunks/s")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
