@@ -62,7 +62,7 @@ class LocalGenerator:
 
     def __init__(self, model: str, adapter: str = "", max_new_tokens: int = 256, name: str = "local"):
         if not model:
-            raise NotAvailableError("no local model is configured for the chatbot",
+            raise NotAvailableError("no local model is configured for the chatbot (MEDTUNE_CHAT_LOCAL_MODEL)",
                                     hint="set MEDTUNE_CHAT_LOCAL_MODEL to a hub id or a model directory")
         self.name, self.model, self.adapter, self.max_new_tokens = name, model, adapter, max_new_tokens
 

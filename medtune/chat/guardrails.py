@@ -131,7 +131,8 @@ def leaks_prompt(sentence: str, n: int = 6) -> bool:
         words = re.findall(r"[a-z0-9']+", text.lower())
         return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
 
-    return bool(grams(sentence) & grams(SYSTEM_PROMPT)) or "system prompt" in sentence.lower()
+    scaffold = ("system prompt", "<<<", ">>>", "quoted data", "not instructions")  # the prompt's own framing
+    return bool(grams(sentence) & grams(SYSTEM_PROMPT)) or any(m in sentence.lower() for m in scaffold)
 
 
 def is_dose_instruction(sentence: str) -> bool:

@@ -189,8 +189,8 @@ def finish(text: str, question: str, evidence: list[Evidence], findings: list[di
     band = thresholds.band(confidence) if body else "red"
     sentences = [{"text": s, "score": sc, "band": thresholds.band(sc)} for s, sc in zip(body, scores)]
     lead = [guardrails.NOT_SURE] if band == "red" and body else []
-    if not body:
-        lead = [guardrails.NO_EVIDENCE]
+    if not body:  # nothing found, or nothing left once the guardrails removed what could not be said
+        lead = [guardrails.NOT_SURE if evidence else guardrails.NO_EVIDENCE]
     notes = guardrails.cautions(question) + [guardrails.DISCLAIMER]
     answer_text = "\n\n".join(p for p in (" ".join(lead), " ".join(body), " ".join(notes)) if p)
     return ChatResult(

@@ -1,11 +1,11 @@
 """Sentence-level support scores and the green / yellow / red bands — the seam to medtune.verify.
 
-`get_scorer()` returns medtune.verify's trained, calibrated verifier when that package provides
-`score_sentences(sentences, evidence) -> list[float]`; until then the default below. The default is an honest,
+`get_scorer()` returns medtune.verify's trained, calibrated verifier when one is installed (its
+`score_sentences(sentences, evidence) -> list[float]`); otherwise the default below. The default is an honest,
 entailment-free *support* score, not a fact check: it measures how closely a sentence restates the evidence
 (MiniLM cosine to the nearest evidence sentence, plus how many of its content words the evidence contains).
 A sentence copied from a source scores near 1; a sentence the sources do not contain scores low, whether it
-is true or not. Bands use medtune.verify's calibrated thresholds when present, else DEFAULT_THRESHOLDS.
+is true or not. Bands use medtune.verify's calibrated thresholds with its scores, else DEFAULT_THRESHOLDS.
 """
 
 from __future__ import annotations
@@ -100,28 +100,29 @@ class EmbeddingSupportScorer:
         return scores
 
 
-def get_scorer() -> SentenceScorer:
-    """medtune.verify's verifier when it exists, else the embedding support score."""
+def _verify_ready() -> Any:
+    """medtune.verify when it has a trained (or hub) verifier; None when absent or only its lexical fallback,
+    which the MiniLM support score beats."""
     try:
-        from medtune import verify  # type: ignore[attr-defined]
+        import medtune.verify as verify
+        from medtune.verify.model import resolved_spec
     except ImportError:
-        return EmbeddingSupportScorer()
-    if hasattr(verify, "score_sentences"):
-        return verify  # type: ignore[return-value]
-    return EmbeddingSupportScorer()
+        return None
+    return verify if resolved_spec() != "lexical" and hasattr(verify, "score_sentences") else None
+
+
+def get_scorer() -> SentenceScorer:
+    """medtune.verify's trained verifier when there is one, else the embedding support score."""
+    return _verify_ready() or EmbeddingSupportScorer()
 
 
 def load_thresholds() -> Thresholds:
-    """Calibrated thresholds from medtune.verify when it provides them, else DEFAULT_THRESHOLDS."""
-    try:
-        from medtune.verify import load_thresholds as calibrated  # type: ignore[attr-defined]
-    except ImportError:
-        calibrated = None
-    if calibrated is not None:
-        found = calibrated()
-        if found:
-            data = found if isinstance(found, dict) else vars(found)
-            return Thresholds(float(data["green"]), float(data["yellow"]), f"calibrated: {data.get('path', '')}")
+    """The verifier's calibrated thresholds when its scores are used (they are fitted on its probabilities),
+    else DEFAULT_THRESHOLDS for the embedding support score."""
+    verify = _verify_ready()
+    if verify is not None:
+        found = verify.load_thresholds()
+        return Thresholds(float(found["green"]), float(found["yellow"]), f"calibrated: {found.get('path', '')}")
     return Thresholds(DEFAULT_THRESHOLDS["green"], DEFAULT_THRESHOLDS["yellow"], "default")
 
 

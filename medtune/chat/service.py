@@ -32,6 +32,11 @@ def log_path() -> Path:
     return get_settings().home / "chat" / "server.log"
 
 
+def pid_path() -> Path:
+    """The pid of the last server started from here (for `kill`; liveness is judged by /api/health)."""
+    return get_settings().home / "chat" / "server.pid"
+
+
 def is_running(url: str | None = None, timeout: float = 1.5) -> bool:
     """True when a medtune server answers /api/health at `url`."""
     try:
@@ -50,6 +55,7 @@ def start_server(wait_s: float = 60.0) -> int:
     with log.open("ab") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 start_new_session=True)
+    pid_path().write_text(str(proc.pid))
     deadline = time.monotonic() + wait_s
     while time.monotonic() < deadline:
         if is_running():

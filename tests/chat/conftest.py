@@ -25,15 +25,9 @@ def built_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A Chroma knowledge base of every dailymed_labels section and the first MedQuAD answers."""
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not present")
-    from medtune.kb.sources import dailymed_documents, medquad_documents
-    from medtune.kb.store import KnowledgeBase
+    from tests.chat.kbutil import build_kb
 
-    path = tmp_path_factory.mktemp("chat_kb")
-    kb = KnowledgeBase.open(path=path)
-    kb.add_documents(dailymed_documents())
-    kb.add_documents(medquad_documents(limit=MEDQUAD_SUBSET))
-    kb.lexical()  # build the BM25 cache now, not inside the first timed answer
-    return path
+    return build_kb(tmp_path_factory.mktemp("chat_kb"), MEDQUAD_SUBSET)
 
 
 @pytest.fixture

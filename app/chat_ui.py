@@ -1,0 +1,149 @@
+"""The Gradio chat (Blocks): chat, generator selector, patient / clinician switch, confidence badge with
+per-sentence highlighting, sources and reading grade; and a model arena (base vs fine-tuned) when a local
+generative model with an adapter is configured. Mounted on medtune's REST API by app/server.py.
+
+UI only: every answer comes from `medtune.chat.pipeline.answer_stream`. Colour is never the only signal:
+each band has an icon and a text label, each sentence an icon and its score.
+"""
+
+from __future__ import annotations
+
+import html
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+
+from medtune.chat.generators import list_generators
+from medtune.chat.pipeline import ChatResult, answer_stream
+from medtune.chat.scoring import BANDS
+from medtune.errors import MedtuneError
+
+EXAMPLES = [
+    "Can I take ibuprofen if I'm already on aspirin for heart disease?",
+    "What are the symptoms of glaucoma?",
+    "Is it safe to take acetaminophen with warfarin?",
+]
+
+CSS = """
+.mt-badge {display:inline-block; padding:6px 12px; border-radius:8px; font-weight:600; border:2px solid;}
+.mt-green {background:#dcfce7; border-color:#15803d; color:#14532d;}
+.mt-yellow {background:#fef9c3; border-color:#a16207; color:#713f12;}
+.mt-red {background:#fee2e2; border-color:#b91c1c; color:#7f1d1d;}
+.mt-sent {padding:1px 3px; border-radius:4px; line-height:1.8;}
+.mt-sent.mt-yellow {border-bottom:2px dashed #a16207;}
+.mt-sent.mt-red {border-bottom:2px dotted #b91c1c;}
+.mt-sources li {margin-bottom:6px;}
+.mt-muted {color:#555; font-size:0.9em;}
+"""
+
+
+def badge_html(result: ChatResult) -> str:
+    if result.emergency:
+        return ('<div class="mt-badge mt-red" role="status" aria-label="Emergency">'
+                "✖ Emergency: get help now</div>")
+    band = BANDS[result.band]
+    conf = f" · confidence {result.confidence:.2f}" if result.confidence is not None else ""
+    return (f'<div class="mt-badge mt-{result.band}" role="status" aria-label="Confidence {result.band}: '
+            f'{html.escape(band["label"])}">{band["icon"]} {result.band.upper()}: {html.escape(band["label"])}{conf}</div>')
+
+
+def sentences_html(result: ChatResult) -> str:
+    parts = []
+    for s in result.sentences:
+        icon = BANDS[s["band"]]["icon"]
+        parts.append(f'<span class="mt-sent mt-{s["band"]}" title="support {s["score"]:.2f} ({s["band"]})">'
+                     f'{html.escape(s["text"])} <sup aria-label="{s["band"]}">{icon} {s["score"]:.2f}</sup></span>')
+    notes = "".join(f"<p class='mt-muted'>{html.escape(n)}</p>" for n in result.notes)
+    return (" ".join(parts) and f"<p>{' '.join(parts)}</p>") + notes
+
+
+def sources_html(result: ChatResult) -> str:
+    if not result.citations:
+        return ""
+    items = []
+    for c in result.citations:
+        title = html.escape(c["title"] or c["source"])
+        link = (f'<a href="{html.escape(c["url"], quote=True)}" target="_blank" rel="noopener noreferrer">{title}</a>'
+                if c["url"].startswith(("http://", "https://")) else title)
+        items.append(f"<li><b>{html.escape(c['source'])}</b>: {link}<br>"
+                     f"<span class='mt-muted'>{html.escape(c['snippet'])}</span></li>")
+    return f"<h4>Sources</h4><ol class='mt-sources'>{''.join(items)}</ol>"
+
+
+def result_html(result: ChatResult) -> str:
+    grade = f"Reading grade {result.readability} (Flesch-Kincaid)" if result.readability is not None else ""
+    timing = f"{result.latency_ms:.0f} ms" + (f" · first token {result.ttft_ms:.0f} ms" if result.ttft_ms else "")
+    return (f"{badge_html(result)}<h4>Checked against the sources</h4>{sentences_html(result)}"
+            f"{sources_html(result)}<p class='mt-muted'>{grade} · {result.generator} · {timing}</p>")
+
+
+def error_html(err: MedtuneError) -> str:
+    return (f"<div class='mt-badge mt-red' role='alert'>✖ {html.escape(err.message)}</div>"
+            f"<p class='mt-muted'>{html.escape(err.hint)}</p>")
+
+
+def respond(message: str, history: list[dict[str, Any]], generator: str, style: str,
+            session: str) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
+    """Stream the answer into the chat, then replace it with the checked answer and show the panel."""
+    history = [*history, {"role": "user", "content": message}, {"role": "assistant", "content": ""}]
+    yield history, "", "<p class='mt-muted'>Checking the trusted sources…</p>"
+    try:
+        for event in answer_stream(message, generator=generator, style=style, session_id=session):
+            if isinstance(event, ChatResult):
+                icon = "✖ EMERGENCY" if event.emergency else f"{BANDS[event.band]['icon']} {event.band.upper()}"
+                history[-1] = {"role": "assistant", "content": f"**{icon}**\n\n{event.answer}"}
+                yield history, "", result_html(event)
+            else:
+                history[-1] = {"role": "assistant", "content": history[-1]["content"] + event}
+                yield history, "", "<p class='mt-muted'>Answering…</p>"
+    except MedtuneError as err:
+        history[-1] = {"role": "assistant", "content": f"Sorry: {err.message}"}
+        yield history, "", error_html(err)
+
+
+def arena(message: str, style: str) -> tuple[str, str]:
+    """The same question answered by the base model and the fine-tuned one, each with its confidence."""
+    out = []
+    for name in ("local-base", "local"):
+        try:
+            result = [e for e in answer_stream(message, generator=name, style=style) if isinstance(e, ChatResult)][-1]
+            out.append(f"<p>{html.escape(result.answer)}</p>{result_html(result)}")
+        except MedtuneError as err:
+            out.append(error_html(err))
+    return out[0], out[1]
+
+
+def build_demo() -> gr.Blocks:
+    generators = [g["name"] for g in list_generators() if g["configured"]]
+    with gr.Blocks(title="medtune chatbot") as demo:
+        session = gr.State(lambda: uuid.uuid4().hex)
+        gr.Markdown("## Health questions, answered from trusted sources\nAnswers come from NIH, CDC and FDA "
+                    "sources, with a confidence badge. **In an emergency, call your local emergency number.**")
+        with gr.Tab("Chat"):
+            with gr.Row():
+                generator = gr.Dropdown(generators, value="embedded", label="Generator", scale=2)
+                style = gr.Radio(["patient", "clinician"], value="patient", label="Style", scale=1)
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chat = gr.Chatbot(label="Conversation", height=420, buttons=["copy"])
+                    question = gr.Textbox(label="Your question", placeholder="Ask about a medicine, symptom or treatment")
+                    send = gr.Button("Ask", variant="primary")
+                    gr.Examples(EXAMPLES, inputs=question)
+                with gr.Column(scale=2):
+                    panel = gr.HTML("<p class='mt-muted'>The confidence, the checked sentences and the sources appear "
+                                    "here.</p>", label="Answer check")
+            for trigger in (send.click, question.submit):
+                trigger(respond, [question, chat, generator, style, session], [chat, question, panel])
+        if "local-base" in generators:
+            with gr.Tab("Model arena"):
+                gr.Markdown("The same question, answered by the base model and by the fine-tuned run.")
+                arena_q = gr.Textbox(label="Question")
+                arena_style = gr.Radio(["patient", "clinician"], value="patient", label="Style")
+                go = gr.Button("Compare", variant="primary")
+                with gr.Row():
+                    base_out = gr.HTML(label="Base model")
+                    tuned_out = gr.HTML(label="Fine-tuned")
+                go.click(arena, [arena_q, arena_style], [base_out, tuned_out])
+    return demo

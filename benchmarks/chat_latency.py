@@ -1,0 +1,89 @@
+"""End-to-end chat latency with the embedded (offline) generator: p50 / p95 over MedQuAD questions.
+
+Target (issue 6): p95 < 1.5 s on 2 CPU cores with the full MedQuAD knowledge base. Build the base first:
+
+    medtune kb build --source medquad --source dailymed
+    python benchmarks/chat_latency.py --questions 200 --threads 2
+
+Each answer runs the whole pipeline: triage, PHI redaction, hybrid retrieval, the extractive answer,
+sentence scoring, guardrails and the audit-log write. The first few answers (model and index loading) are
+warm-up and not counted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SEED_QUESTION = "Can I take ibuprofen if I'm already on aspirin for heart disease?"
+
+
+def questions(n: int, seed: int) -> list[str]:
+    from medtune.data.registry import iter_records
+
+    pool = [r.question for r in iter_records("medquad", "all") if r.question]
+    random.Random(seed).shuffle(pool)
+    return [SEED_QUESTION, *pool[: n - 1]]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--questions", type=int, default=200)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2, help="torch threads (the target is for 2 cores)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    import torch
+
+    from medtune.chat.evidence import knowledge_base
+    from medtune.chat.pipeline import answer
+
+    torch.set_num_threads(args.threads)
+    kb = knowledge_base()
+    stats = {"kb_chunks": kb.count(), "kb_location": kb.location}
+    if stats["kb_chunks"] == 0:
+        print("the knowledge base is empty: run `medtune kb build --source medquad --source dailymed` first",
+              file=sys.stderr)
+        return 2
+    asked = questions(args.questions + args.warmup, args.seed)
+    for q in asked[: args.warmup]:
+        answer(q)
+    times, bands = [], {"green": 0, "yellow": 0, "red": 0}
+    for q in asked[args.warmup:]:
+        t0 = time.perf_counter()
+        result = answer(q)
+        times.append((time.perf_counter() - t0) * 1000)
+        bands[result.band] += 1
+    stats.update({
+        "questions": len(times), "threads": args.threads,
+        "p50_ms": round(percentile(times, 0.5), 1), "p95_ms": round(percentile(times, 0.95), 1),
+        "mean_ms": round(statistics.mean(times), 1), "max_ms": round(max(times), 1), "bands": bands,
+        "target_p95_ms": 1500, "meets_target": percentile(times, 0.95) < 1500,
+    })
+    if args.json:
+        print(json.dumps(stats, indent=2))
+    else:
+        print(f"{stats['questions']} answers, {args.threads} threads, KB {stats['kb_chunks']} chunks: "
+              f"p50 {stats['p50_ms']} ms, p95 {stats['p95_ms']} ms (target < 1500), mean {stats['mean_ms']} ms; "
+              f"bands {bands}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
