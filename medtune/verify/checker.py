@@ -1,0 +1,220 @@
+"""Checking a claim against the trusted knowledge base: retrieve, verify each sentence, aggregate.
+
+    result = check_claim("Vitamin C prevents COVID-19")
+    result.verdict, result.trust, result.band, result.evidence
+
+Per sentence, the top-k passages of the knowledge base (hybrid retrieval, at most one passage per document)
+are trimmed to the part about the sentence and scored by the verifier in one batch; `trust.judge_*` turn
+the probabilities into verdicts. Personal identifiers in a claim are redacted before anything else sees it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from medtune.errors import DataError
+from medtune.verify import trust as T
+from medtune.verify.pairs import focus_evidence
+from medtune.verify.sentences import sentence_spans
+
+DEFAULT_K = 4
+MAX_CLAIM_CHARS = 5000
+
+
+@dataclass
+class EvidenceItem:
+    text: str
+    source: str
+    url: str
+    score: float  # retrieval score (fused, in (0, 1])
+    title: str = ""
+    passage: str = ""  # the part of `text` the verifier read
+    stance: str = "neutral"  # supports | refutes | neutral, by the verifier
+    support: float = 0.0
+    contradiction: float = 0.0
+    sentence: int = 0  # index of the sentence it was retrieved for
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class CheckResult:
+    id: Any
+    claim: str
+    verdict: str
+    trust: float
+    band: str
+    evidence: list[EvidenceItem]
+    sentences: list[T.SentenceVerdict]
+    reasons: list[str] = field(default_factory=list)
+    latency_ms: float = 0.0
+    verifier: str = ""
+    calibration: str = ""
+    redacted: list[str] = field(default_factory=list)  # kinds of personal identifiers removed from the claim
+    note: str = ""
+
+    @property
+    def band_label(self) -> str:
+        return T.BANDS[self.band]["label"]
+
+    @property
+    def band_icon(self) -> str:
+        return T.BANDS[self.band]["icon"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "claim": self.claim, "verdict": self.verdict, "trust": self.trust, "band": self.band,
+                "band_label": self.band_label, "band_icon": self.band_icon,
+                "evidence": [e.to_dict() for e in self.evidence], "sentences": [s.to_dict() for s in self.sentences],
+                "reasons": self.reasons, "latency_ms": self.latency_ms, "verifier": self.verifier,
+                "calibration": self.calibration, "redacted": self.redacted, "note": self.note}
+
+
+class Checker:
+    """Holds the knowledge base, the verifier and the calibration; `check(text)` is safe to call repeatedly."""
+
+    def __init__(self, kb: Any = None, verifier: Any = None, calibration: T.Calibration | None = None,
+                 k: int = DEFAULT_K, sources: list[str] | None = None):
+        from medtune.verify.model import load_verifier
+
+        self.kb = kb if kb is not None else _open_kb()
+        self.verifier = verifier if verifier is not None else load_verifier()
+        self.cal = calibration or T.calibration_for(self.verifier)
+        self.k, self.sources = k, sources
+
+    def check(self, claim: str, claim_id: Any = None) -> CheckResult:
+        started = time.perf_counter()
+        text, redacted = _clean_claim(claim)
+        spans = sentence_spans(text)
+        hits = [self._retrieve(s.text) for s in spans]
+        pairs, owners, evidence = [], [], []
+        for i, (span, found) in enumerate(zip(spans, hits)):
+            for hit in found:
+                passage = focus_evidence(span.text, hit.text)
+                evidence.append(EvidenceItem(text=hit.text, source=hit.source, url=hit.url, score=hit.score,
+                                             title=hit.title, passage=passage, sentence=i))
+                pairs.append((span.text, passage))
+                owners.append(i)
+        probs = self.verifier.predict(pairs) if pairs else []
+        for item, p in zip(evidence, probs):
+            item.support, item.contradiction = round(float(p[0]), 4), round(float(p[1]), 4)
+            item.stance = T.sentence_label(item.support, item.contradiction, self.cal.tau)
+            item.stance = {"supported": "supports", "contradicted": "refutes", "conflicting": "refutes"}.get(
+                item.stance, "neutral")
+        verdicts = []
+        for i, span in enumerate(spans):
+            ids = [j for j, owner in enumerate(owners) if owner == i]
+            verdicts.append(T.judge_sentence(span.text, [probs[j] for j in ids], self.cal, span.start, span.end, ids))
+        judged = T.judge_claim(verdicts, self.cal, text)
+        note = "" if evidence or not spans else "no evidence found: is the knowledge base built? (`medtune kb build`)"
+        return CheckResult(id=claim_id, claim=text, verdict=judged.verdict, trust=judged.trust, band=judged.band,
+                           evidence=evidence, sentences=verdicts, reasons=judged.reasons,
+                           latency_ms=round((time.perf_counter() - started) * 1000, 2),
+                           verifier=getattr(self.verifier, "name", type(self.verifier).__name__),
+                           calibration=self.cal.source, redacted=redacted, note=note)
+
+    def _retrieve(self, sentence: str) -> list[Any]:
+        if self.kb is None:
+            return []
+        return self.kb.search(sentence, k=self.k, sources=self.sources, per_doc=1)
+
+
+def _clean_claim(claim: str) -> tuple[str, list[str]]:
+    from medtune.data.phi import redact
+
+    if not isinstance(claim, str) or not claim.strip():
+        raise DataError("the claim is empty", hint='medtune check "Vitamin C prevents COVID-19"')
+    if len(claim) > MAX_CLAIM_CHARS:
+        raise DataError(f"the claim has {len(claim)} characters; at most {MAX_CLAIM_CHARS} are checked",
+                        hint="split a long text into claims, one per line of a JSONL file (--input)")
+    text, findings = redact(claim.strip())
+    return text, sorted({f.kind for f in findings})
+
+
+def _open_kb() -> Any:
+    """The knowledge base, or None when it cannot be opened (the checker then says it found no evidence)."""
+    from medtune.errors import NotAvailableError
+    from medtune.kb.store import KnowledgeBase
+
+    try:
+        kb = KnowledgeBase.open()
+        kb.count()
+        return kb
+    except NotAvailableError:
+        return None
+
+
+_DEFAULT: dict[str, Checker] = {}
+
+
+def default_checker() -> Checker:
+    """One checker per process and knowledge-base location (the verifier and BM25 index stay loaded)."""
+    from medtune.kb.store import KnowledgeBase
+
+    key = KnowledgeBase.open().location
+    if key not in _DEFAULT:
+        _DEFAULT[key] = Checker()
+    return _DEFAULT[key]
+
+
+def check_claim(text: str, k: int = DEFAULT_K, claim_id: Any = None) -> CheckResult:
+    """Check one claim with the default knowledge base, verifier and calibration."""
+    checker = default_checker()
+    checker.k = k
+    return checker.check(text, claim_id)
+
+
+def check_many(items: Iterable[tuple[Any, str]], checker: Checker | None = None) -> list[CheckResult]:
+    checker = checker or default_checker()
+    return [checker.check(text, claim_id) for claim_id, text in items]
+
+
+def read_claims(path: str | Path) -> list[tuple[Any, str]]:
+    """(id, claim) from a JSONL file of {"id", "claim"} (or "text") objects, or a CSV with a claim/text column."""
+    import json
+
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: no such file")
+    if path.suffix.lower() in (".csv", ".tsv"):
+        return claims_from_csv(path.read_bytes(), path.name)
+    items = []
+    for n, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{path} line {n}: not valid JSON ({exc.msg})") from None
+        text = row.get("claim") or row.get("text") if isinstance(row, dict) else None
+        if not isinstance(text, str) or not text.strip():
+            raise DataError(f"{path} line {n}: expected {{\"id\", \"claim\"}} with a non-empty claim")
+        items.append((row.get("id", n), text))
+    return items
+
+
+def claims_from_csv(data: bytes, name: str = "claims.csv") -> list[tuple[Any, str]]:
+    """Claims from CSV bytes: the column named claim / text / statement (else the first); ids from an id column."""
+    import csv
+    import io
+
+    text = data.decode("utf-8-sig", errors="replace")
+    delimiter = "\t" if name.lower().endswith(".tsv") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    if not reader.fieldnames:
+        raise DataError(f"{name}: no header row", hint="the first row names the columns, e.g. id,claim")
+    lower = {c.lower().strip(): c for c in reader.fieldnames if c}
+    column = next((lower[c] for c in ("claim", "text", "statement", "sentence") if c in lower), reader.fieldnames[0])
+    id_col = lower.get("id")
+    items = []
+    for n, row in enumerate(reader, start=1):
+        value = (row.get(column) or "").strip()
+        if value:
+            items.append(((row.get(id_col) or n) if id_col else n, value))
+    if not items:
+        raise DataError(f"{name}: no claims in column {column!r}")
+    return items
