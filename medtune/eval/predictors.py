@@ -3,7 +3,7 @@
 | reference | predictor | "before" meaning |
 |---|---|---|
 | `majority` | the training split's most frequent label, probabilities = its label shares | always available |
-| a trained run dir (`--run`) | the run's own predict (`medtune.train.predict`), else its saved adapter/model | after |
+| a trained run dir (`--run`) | the training engine's loader and predict (`medtune.train.predict`) | after |
 | a causal LM (registry name, hub id, directory) | zero-shot: label options scored by log-likelihood | before |
 | an encoder without a trained head (`minilm`) | a freshly initialised head: chance level by construction | speed baseline only |
 | an API model (`gpt-3.5-turbo`, `gemini-…`, `openai:<model>`) | a versioned prompt, first label in the reply | before |

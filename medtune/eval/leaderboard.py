@@ -1,0 +1,98 @@
+"""Tables for the Evaluation page and the CLI: a leaderboard across evaluations, and per-example rows.
+
+Both return plain lists of dicts (one per row), ready for a dataframe. Evaluations are found by their
+`eval.json` (schema medtune.eval/1) under the runs directory; published reference rows are added beside
+them, marked `kind: "reference"`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from medtune.eval.records import EVAL_FILE, SCHEMA, load_evaluation
+from medtune.eval.references import references_for
+from medtune.io import read_json
+
+
+def find_evaluations(root: str | Path | None = None, max_depth: int = 3) -> list[Path]:
+    """Evaluation directories under `root` (default: the runs directory), newest first."""
+    from medtune.settings import get_settings
+
+    base = Path(root) if root else get_settings().runs_path
+    if not base.is_dir():
+        return []
+    found = []
+    for depth in range(max_depth):
+        for path in base.glob("/".join(["*"] * depth + [EVAL_FILE])):
+            data = read_json(path, {}) or {}
+            if data.get("schema") == SCHEMA:
+                found.append((data.get("timestamp") or "", path.parent))
+    return [p for _, p in sorted(found, key=lambda t: t[0], reverse=True)]
+
+
+def leaderboard(root: str | Path | None = None, *, dataset: str | None = None, task: str | None = None,
+                include_references: bool = True) -> list[dict[str, Any]]:
+    """One row per evaluation (scalar metrics with interval bounds), then the matching reference rows."""
+    rows = []
+    for directory in find_evaluations(root):
+        ev = read_json(directory / EVAL_FILE, {})
+        split = ev.get("split", {})
+        if (dataset and split.get("dataset") != dataset) or (task and ev.get("task") != task):
+            continue
+        row: dict[str, Any] = {"kind": ev.get("baseline_kind"), "model": ev.get("model_ref"), "stage": ev.get("stage"),
+                               "dataset": split.get("dataset"), "split": split.get("split"), "task": ev.get("task"),
+                               "n_items": split.get("n_items"), "official": split.get("official"),
+                               "timestamp": ev.get("timestamp"), "dir": str(directory)}
+        for name, m in (ev.get("metrics") or {}).items():
+            if m.get("aggregation") in ("corpus", "mean") and isinstance(m.get("value"), (int, float)):
+                row[name] = m["value"]
+                if m.get("ci"):
+                    row[f"{name}_lo"], row[f"{name}_hi"] = m["ci"]
+        rows.append(row)
+    if include_references:
+        for ref in references_for(dataset, task):
+            rows.append({"kind": "reference", "model": ref["model"], "stage": None, "dataset": ref["dataset"],
+                         "split": ref["split"], "task": ref["task"], "official": True, ref["metric"]: ref["value"],
+                         "source": ref["source"]})
+    return rows
+
+
+def example_rows(eval_dir: str | Path, *, compare_to: str | Path | None = None,
+                 with_inputs: bool = True) -> list[dict[str, Any]]:
+    """Per-example rows: id, input, gold, prediction, confidence, correct; with `compare_to` (the "before"
+    evaluation) also its prediction and the flip (right→wrong / wrong→right / none)."""
+    ev = load_evaluation(eval_dir)
+    inputs = _inputs(ev["eval"]) if with_inputs else {}
+    before = {r["id"]: r for r in load_evaluation(compare_to)["predictions"]} if compare_to else {}
+    rows = []
+    for r in ev["predictions"]:
+        row = {"id": r["id"], "input": inputs.get(r["id"]), "gold": r.get("gold"), "pred": r.get("pred"),
+               "confidence": r.get("confidence"), "correct": r.get("correct")}
+        if compare_to:
+            b = before.get(r["id"])
+            row["pred_before"] = b.get("pred") if b else None
+            row["flip"] = _flip(b.get("correct") if b else None, r.get("correct"))
+        rows.append(row)
+    return rows
+
+
+def _flip(before: bool | None, after: bool | None) -> str:
+    if before is None or after is None or before == after:
+        return "none"
+    return "wrong→right" if after else "right→wrong"
+
+
+def _inputs(ev: dict[str, Any]) -> dict[str, str]:
+    """The items' input text, from the dataset (eval.json records where it came from)."""
+    split = ev.get("split") or {}
+    if not split.get("dataset") or not split.get("split"):
+        return {}
+    from medtune.data.examples import load_examples
+    from medtune.errors import MedtuneError
+
+    try:
+        examples = load_examples(split["dataset"], split["split"], ev.get("task"))
+    except MedtuneError:
+        return {}
+    return {e.id: e.text if not e.text_pair else f"{e.text}\n\n{e.text_pair}" for e in examples}
