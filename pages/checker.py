@@ -57,9 +57,9 @@ def run_batch(data: bytes, name: str, k: int) -> None:
 def render_band(result: dict[str, Any]) -> None:
     """Colour plus icon plus words: the band reads the same without colour."""
     kind, _ = BAND_STYLE[result["band"]]
-    text = (f"{result['band_icon']} **{result['verdict'].upper()}** · trust {result['trust']:.2f} · "
+    text = (f"**{result['verdict'].upper()}** · trust {result['trust']:.2f} · "
             f"{result['band']} band: {result['band_label']}")
-    getattr(st, kind)(text)
+    getattr(st, kind)(text, icon=result["band_icon"])
     cols = st.columns(3)
     cols[0].metric("Verdict", result["verdict"])
     cols[1].metric("Trust score", f"{result['trust']:.2f}")
