@@ -28,6 +28,7 @@ _CLAUSE_BREAK = re.compile(
     re.IGNORECASE,
 )
 _LEADING = re.compile(r"^(?:" + "|".join(re.escape(c) for c in _CONNECTIVES) + r")\b[\s,]*", re.IGNORECASE)
+_INNER_CONTRAST = re.compile(r"(?<=,)\s*(?:however|though|nevertheless)(?=\s*,)", re.IGNORECASE)
 _CONCESSIVE_START = re.compile(r"\s*(?:" + "|".join(re.escape(c) for c in CONCESSIVE) + r")\b", re.IGNORECASE)
 MIN_CLAUSE_WORDS = 3  # shorter pieces ("but still") stay attached to their neighbour
 
@@ -82,7 +83,7 @@ def clauses(text: str) -> list[Clause]:
         pieces = _split_sentence(text, s_start, s_end)
         for start, end in pieces:
             piece = text[start:end]
-            lead = _LEADING.match(piece)
+            lead = _LEADING.match(piece) or _INNER_CONTRAST.search(piece)
             connective = re.sub(r"\s+", " ", lead.group(0).strip(" ,").lower()) if lead else ""
             out.append(Clause(piece, start, end, n, connective))
     return out
@@ -116,12 +117,21 @@ def _split_sentence(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _merge_short(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Pieces under MIN_CLAUSE_WORDS join the next piece ("the food, however, was good"), or the previous
+    one when they come last ("great, but still ok")."""
     merged: list[tuple[int, int]] = []
+    pending: int | None = None
     for a, b in pieces:
-        if merged and len(text[a:b].split()) < MIN_CLAUSE_WORDS:
-            merged[-1] = (merged[-1][0], b)
-        elif merged and len(text[merged[-1][0]:merged[-1][1]].split()) < MIN_CLAUSE_WORDS:
-            merged[-1] = (merged[-1][0], b)
+        start = a if pending is None else pending
+        if len(text[start:b].split()) < MIN_CLAUSE_WORDS:
+            pending = start
+            continue
+        merged.append((start, b))
+        pending = None
+    if pending is not None:
+        end = pieces[-1][1]
+        if merged:
+            merged[-1] = (merged[-1][0], end)
         else:
-            merged.append((a, b))
+            merged.append((pending, end))
     return merged

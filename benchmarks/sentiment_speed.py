@@ -1,0 +1,51 @@
+"""Analyse 1,000 reviews with the default sentiment analyser and print the time (target: < 60 s on 2 cores).
+
+    python benchmarks/sentiment_speed.py [--n 1000] [--threads 2] [--dataset drug_reviews_explabox]
+
+Reviews are drug_reviews_explabox's 979 train + test inputs (real Drugs.com reviews, ~87 words each), cycled
+to --n. Model loading is timed apart from analysis; the figure that counts is the analysis of the --n reviews.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--threads", type=int, default=2, help="torch threads (the target machine has 2 cores)")
+    parser.add_argument("--dataset", default="drug_reviews_explabox")
+    args = parser.parse_args()
+
+    import torch
+
+    torch.set_num_threads(args.threads)
+    from medtune.sentiment.analyze import Analyzer
+    from medtune.sentiment.reviews import dataset_reviews
+
+    texts: list[str] = []
+    for split in ("train", "test"):
+        texts += dataset_reviews(args.dataset, split).texts
+    texts = (texts * (args.n // max(len(texts), 1) + 1))[: args.n]
+
+    t0 = time.perf_counter()
+    analyzer = Analyzer()
+    analyzer.analyze("warm-up: the staff were kind.")
+    load_s = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    results = analyzer.analyze_many(texts)
+    run_s = time.perf_counter() - t1
+    clauses = sum(len(r.clauses) for r in results)
+    words = sum(len(t.split()) for t in texts)
+    print(f"load: {load_s:.1f} s (MiniLM, heads, taxonomy prototypes)")
+    print(f"analysed {len(results)} reviews ({words} words, {clauses} clauses) in {run_s:.1f} s "
+          f"= {len(results) / run_s:.1f} reviews/s with {args.threads} torch threads")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} (other processes share the cores)")
+    print("target < 60 s:", "met" if run_s < 60 else "NOT met")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,227 @@
+"""Review → overall sentiment, intensity 1–5, aspect polarities with evidence spans.
+
+    analyzer = Analyzer()                      # default heads + packaged taxonomy
+    result = analyzer.analyze("The nurses were great, but I had to wait six hours...")
+    result.overall, result.intensity, result.aspects, result.evidence
+
+The overall judgement weighs clauses the way a reader does: the clause after "but"/"however" counts more
+and the one before it less, a concession ("although …") counts less, a closing sentence ("It was a
+frustrating experience.") counts more, and factual clauses with no opinion barely count. A whole-text
+classifier reads the seed example as positive because "great" is its strongest word; the weighted clauses
+read it as negative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from medtune.errors import CancelledError
+from medtune.sentiment.detectors import review_flags
+from medtune.sentiment.aspects import AspectConfig, AspectDetector, Taxonomy, load_taxonomy
+from medtune.sentiment.polarity import PolarityModel, load_polarity, score
+from medtune.sentiment.text import Clause, clauses
+
+Progress = Callable[[int, int], None]
+ShouldStop = Callable[[], bool]
+
+
+@dataclass
+class ReaderWeights:
+    """How much a clause counts towards the overall and aspect judgements (VADER's but-rule, ICWSM 2014)."""
+
+    after_contrast: float = 1.5
+    before_contrast: float = 0.5
+    concession: float = 0.5
+    closing_sentence: float = 1.3  # the last sentence of a multi-sentence review often sums it up
+    opinion_floor: float = 0.15  # weight of a clause with no opinion (|score| = 0) relative to a strong one
+    neutral_band: float = 0.22  # |overall score| below this is neutral
+    aspect_band: float = 0.15  # |aspect score| below this is neutral
+    cue_weight: float = 0.7  # share of an aspect-specific cue ("six hours" of waiting) in the clause score
+
+
+@dataclass
+class ClauseResult:
+    text: str
+    start: int
+    end: int
+    polarity: str
+    score: float
+    weight: float
+    aspects: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ReviewResult:
+    id: str
+    text: str
+    overall: str
+    intensity: int
+    score: float
+    aspects: dict[str, str]
+    evidence: dict[str, str]
+    spans: dict[str, list[int]]  # aspect -> [start, end] of its evidence in `text`
+    clauses: list[ClauseResult]
+    aspect_scores: dict[str, float] = field(default_factory=dict)
+    flags: dict[str, Any] = field(default_factory=dict)  # the detectors' verdicts (detectors.py)
+    meta: dict[str, Any] = field(default_factory=dict)  # the review's context: date, site, drug, condition
+
+    def to_line(self) -> dict[str, Any]:
+        """The CLI's one JSON line per review."""
+        return {"id": self.id, "overall": self.overall, "intensity": self.intensity,
+                "aspects": self.aspects, "evidence": self.evidence}
+
+
+def label_of(value: float, band: float) -> str:
+    return "positive" if value > band else "negative" if value < -band else "neutral"
+
+
+def clause_weights(parts: Sequence[Clause], weights: ReaderWeights) -> list[float]:
+    """Structural weight of each clause (before opinion strength is taken into account)."""
+    out = [1.0] * len(parts)
+    last_sentence = parts[-1].sentence if parts else 0
+    for i, c in enumerate(parts):
+        if c.is_contrast:
+            out[i] *= weights.after_contrast
+            if i > 0:
+                out[i - 1] *= weights.before_contrast
+        if c.is_concessive:
+            out[i] *= weights.concession
+        if last_sentence > 0 and c.sentence == last_sentence:
+            out[i] *= weights.closing_sentence
+    return out
+
+
+class Analyzer:
+    """Loads the encoder, polarity model and taxonomy once; analyses reviews in batches."""
+
+    def __init__(self, taxonomy: Taxonomy | str | Path | None = None, model: str | Path | None = None,
+                 encoder: Any = None, aspect_config: AspectConfig | None = None,
+                 weights: ReaderWeights | None = None, polarity: PolarityModel | None = None):
+        from medtune.sentiment.encoder import get_encoder
+
+        self.taxonomy = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
+        self.encoder = encoder or get_encoder()
+        self.polarity = polarity or load_polarity(model)
+        self.detector = AspectDetector(self.taxonomy, self.encoder, aspect_config)
+        self.weights = weights or ReaderWeights()
+
+    @property
+    def model_name(self) -> str:
+        return self.polarity.name
+
+    def analyze(self, text: str, id: str = "0") -> ReviewResult:
+        return self.analyze_many([text], ids=[id])[0]
+
+    def analyze_many(self, texts: Sequence[str], ids: Sequence[str] | None = None, *,
+                     progress: Progress | None = None, should_stop: ShouldStop | None = None,
+                     chunk_size: int = 64) -> list[ReviewResult]:
+        """Analyse reviews in chunks; `progress(done, total)` after each chunk, `should_stop()` before it."""
+        ids = [str(i) for i in (ids if ids is not None else range(1, len(texts) + 1))]
+        results: list[ReviewResult] = []
+        for start in range(0, len(texts), chunk_size):
+            if should_stop is not None and should_stop():
+                raise CancelledError(f"sentiment analysis stopped after {start} of {len(texts)} reviews")
+            chunk = [str(t or "") for t in texts[start:start + chunk_size]]
+            results.extend(self._analyze_chunk(chunk, ids[start:start + chunk_size]))
+            if progress is not None:
+                progress(len(results), len(texts))
+        return results
+
+    def _analyze_chunk(self, texts: list[str], ids: list[str]) -> list[ReviewResult]:
+        import numpy as np
+
+        parts = [clauses(t) or ([Clause(t.strip(), 0, len(t), 0)] if t.strip() else []) for t in texts]
+        flat = [c.text for p in parts for c in p]
+        emb = self.encoder.encode(flat)
+        probs = self.polarity.clause_proba(flat, emb) if flat else np.zeros((0, 3))
+        det_scores = self.detector.scores(emb, flat) if flat else np.zeros((0, len(self.taxonomy.aspects)))
+        detected = self.detector.detect(det_scores)
+        review_emb, offsets = [], 0
+        for p in parts:
+            n = len(p)
+            vec = emb[offsets:offsets + n].mean(axis=0) if n else np.zeros(emb.shape[1] if emb.size else 384)
+            review_emb.append(vec / (np.linalg.norm(vec) or 1.0))
+            offsets += n
+        intensity = self.polarity.intensity_proba(texts, np.array(review_emb, dtype=np.float32))
+        out, offsets = [], 0
+        for i, (text, p) in enumerate(zip(texts, parts)):
+            n = len(p)
+            sl = slice(offsets, offsets + n)
+            out.append(self._review(ids[i], text, p, probs[sl], det_scores[sl], detected[sl], intensity[i]))
+            offsets += n
+        return out
+
+    def _review(self, rid: str, text: str, parts: list[Clause], probs: Any, det: Any,
+                detected: list[list[int]], intensity_probs: Any) -> ReviewResult:
+        w = self.weights
+        # values[i][k]: clause i's polarity towards aspect k, the model's score blended with the aspect's cues.
+        values = [{k: self._blend(float(probs_score), parts[i].text, k) for k in detected[i]}
+                  for i, probs_score in enumerate(score(probs) if len(parts) else [])]
+        # A clause's own score follows its main aspect's cues: "I waited six hours" is negative in context.
+        s = [values[i][detected[i][0]] if detected[i] else float(score(probs[i:i + 1])[0])
+             for i in range(len(parts))]
+        structural = clause_weights(parts, w)
+        eff = [structural[i] * (w.opinion_floor + abs(s[i])) for i in range(len(parts))]
+        total = sum(eff)
+        overall_score = sum(e * v for e, v in zip(eff, s)) / total if total else 0.0
+        overall = label_of(overall_score, w.neutral_band)
+        clause_rows = [
+            ClauseResult(c.text, c.start, c.end, label_of(s[i], w.aspect_band), round(s[i], 3),
+                         round(eff[i], 3), [self.taxonomy.aspects[k].name for k in detected[i]])
+            for i, c in enumerate(parts)
+        ]
+        aspects, evidence, spans, aspect_scores = self._aspects(parts, values, structural, det)
+        return ReviewResult(
+            id=rid, text=text, overall=overall, intensity=intensity_level(intensity_probs, overall),
+            score=round(overall_score, 3), aspects=aspects, evidence=evidence, spans=spans,
+            clauses=clause_rows, aspect_scores=aspect_scores,
+            flags=review_flags(aspects, overall, clause_rows),
+        )
+
+    def _blend(self, model_score: float, text: str, k: int) -> float:
+        cue = self.detector.compiled[k].cue_score(text)
+        if cue == 0.0:
+            return model_score
+        return (1 - self.weights.cue_weight) * model_score + self.weights.cue_weight * cue
+
+    def _aspects(self, parts: list[Clause], values: list[dict[int, float]], structural: list[float],
+                 det: Any) -> tuple[dict, dict, dict, dict]:
+        acc: dict[int, list[tuple[float, float, int]]] = {}
+        for i, per_aspect in enumerate(values):
+            for k, value in per_aspect.items():
+                acc.setdefault(k, []).append((structural[i] * float(det[i, k]), value, i))
+        aspects, evidence, spans, scores = {}, {}, {}, {}
+        for k in sorted(acc):
+            rows = acc[k]
+            total = sum(weight for weight, _, _ in rows)
+            value = sum(weight * v for weight, v, _ in rows) / total if total else 0.0
+            name = self.taxonomy.aspects[k].name
+            # Evidence: the clause that most supports the aspect's verdict.
+            sign = 1 if value >= 0 else -1
+            best = max(rows, key=lambda r: r[0] * (sign * r[1] + 1.0))
+            clause = parts[best[2]]
+            aspects[name], scores[name] = label_of(value, self.weights.aspect_band), round(value, 3)
+            evidence[name], spans[name] = clause.text, [clause.start, clause.end]
+        return aspects, evidence, spans, scores
+
+
+def intensity_level(probs: Any, overall: str) -> int:
+    """The most likely level 1–5 among those consistent with the overall label (negative → 1–2, …)."""
+    allowed = {"negative": (0, 1), "neutral": (2,), "positive": (3, 4)}[overall]
+    best = max(allowed, key=lambda k: float(probs[k]))
+    return best + 1
+
+
+def results_table(results: Sequence[ReviewResult], taxonomy: Taxonomy) -> list[dict[str, Any]]:
+    """Flat rows for a dataframe: one per review, one column per aspect."""
+    rows = []
+    for r in results:
+        row = {"id": r.id, "text": r.text, "overall": r.overall, "intensity": r.intensity, "score": r.score,
+               **r.meta}
+        for aspect in taxonomy.aspects:
+            row[f"aspect:{aspect.name}"] = r.aspects.get(aspect.name)
+        rows.append(row)
+    return rows
