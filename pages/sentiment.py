@@ -178,6 +178,7 @@ def render_heatmap(results: list[Any], taxonomy: Any) -> None:
     fig = go.Figure(go.Heatmap(z=data["counts"], x=data["polarities"], y=data["aspects"], colorscale="Blues",
                                text=data["counts"], texttemplate="%{text}", hovertemplate="%{y} · %{x}: %{z}"))
     fig.update_layout(title="Aspect × polarity (mentions)", height=420, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    fig.update_yaxes(autorange="reversed")  # taxonomy order, top to bottom
     st.plotly_chart(fig, key="sentiment_heatmap", config={"displaylogo": False})
 
 
