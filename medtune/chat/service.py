@@ -37,7 +37,7 @@ def pid_path() -> Path:
     return get_settings().home / "chat" / "server.pid"
 
 
-def is_running(url: str | None = None, timeout: float = 1.5) -> bool:
+def is_running(url: str | None = None, timeout: float = 5.0) -> bool:
     """True when a medtune server answers /api/health at `url`."""
     try:
         with urllib.request.urlopen(f"{url or base_url()}/api/health", timeout=timeout) as resp:

@@ -55,6 +55,7 @@ def chat_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                                   env={**os.environ, "MEDTUNE_HOME": str(home), **env}, stdout=out,
                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     try:
+        wait_for(f"http://127.0.0.1:{port}/api/health", server, log)  # also warms what the page's check loads
         wait_for(f"http://127.0.0.1:{port}/gradio/", server, log)
         with run_streamlit(home, env=env) as url:
             yield url
@@ -77,9 +78,9 @@ def test_ask_the_seed_question_in_the_chatbot_page(chat_stack: str, browser_page
     question.fill(SEED)
     chat.get_by_role("button", name="Ask", exact=True).click()
 
-    expect(chat.get_by_role("heading", name="Sources")).to_be_visible(timeout=240_000)
     badge = chat.get_by_role("status").filter(has_text=re.compile(r"(GREEN|YELLOW):"))
-    expect(badge).to_be_visible()
+    expect(badge).to_be_visible(timeout=240_000)  # the first answer also loads the models
+    expect(chat.get_by_role("heading", name="Sources", exact=True)).to_be_visible()
     expect(chat.get_by_text("Ibuprofen — warnings").first).to_be_visible()
     expect(chat.get_by_text(re.compile("ibuprofen may decrease this benefit of aspirin")).first).to_be_visible()
     expect(chat.get_by_text(re.compile("Reading grade"))).to_be_visible()
