@@ -63,8 +63,9 @@ def faithfulness(data: GenData) -> np.ndarray:
 
 
 def hallucination_flags(scores: np.ndarray, threshold: float = DEFAULT_THRESHOLD) -> np.ndarray:
-    """1.0 where an answer's support probability is below the threshold."""
-    return (np.asarray(scores, dtype=float) < threshold).astype(float)
+    """1.0 where an answer's support probability is below the threshold; NaN (not scored) where it has none."""
+    scores = np.asarray(scores, dtype=float)
+    return np.where(np.isfinite(scores), (scores < threshold).astype(float), np.nan)
 
 
 def hallucination_rate(data: GenData) -> np.ndarray:

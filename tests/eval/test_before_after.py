@@ -19,7 +19,7 @@ from medtune.eval.runner import evaluate
 LABELS = ["true", "false", "misleading"]
 
 
-def train_small_run(run_dir: Path, steps: int = 50, max_length: int = 64) -> Path:
+def train_small_run(run_dir: Path, steps: int = 30, max_length: int = 48) -> Path:
     import torch
     from peft import LoraConfig, TaskType, get_peft_model
     from transformers import AutoModelForSequenceClassification, AutoTokenizer

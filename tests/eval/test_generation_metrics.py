@@ -42,7 +42,7 @@ def test_syllable_rules() -> None:
     assert count_syllables("agree") == 2 and count_syllables("2024") == 4
 
 
-def test_faithfulness_without_a_verifier_is_unavailable_not_a_number() -> None:
+def test_faithfulness_uses_the_verifier_or_says_it_is_unavailable() -> None:
     m = evaluate_generation(["Aspirin thins the blood."], ["ref"], ["Aspirin inhibits platelets."],
                             metrics=("faithfulness", "hallucination_rate"), n_boot=0)
     if importlib.util.find_spec("medtune.verify") is None:
@@ -56,6 +56,7 @@ def test_faithfulness_without_a_verifier_is_unavailable_not_a_number() -> None:
 
 def test_hallucination_flags_threshold() -> None:
     assert hallucination_flags(np.array([0.1, 0.5, 0.9, 0.49])).tolist() == [1.0, 0.0, 0.0, 1.0]
+    assert np.isnan(hallucination_flags(np.array([np.nan]))[0])  # an empty answer is not scored, not "faithful"
 
 
 def test_generation_input_errors() -> None:
