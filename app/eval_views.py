@@ -231,13 +231,20 @@ def significance_sentence(result: Mapping[str, Any]) -> tuple[bool, str]:
                  f"(95% CI {ci_text(acc.get('ci'))})")
         counts = (f"{test['c_a_wrong_b_right']} items went wrong→right and {test['b_a_right_b_wrong']} "
                   f"right→wrong; McNemar ({test['method']}) p = {fmt_p(test['p_value'])}")
+        boot_p = acc.get("p_value")
         if result.get("significant"):
             better = "B" if acc["delta"] > 0 else "A"
             name = b if better == "B" else a
-            return True, (f"**{better} ({name}) is significantly more accurate** at the {alpha:g} level: "
-                          f"{where}. {counts}.")
-        return False, (f"**No significant difference** in accuracy at the {alpha:g} level: {where}. {counts}; "
-                       "the difference may be chance.")
+            sentence = (f"**{better} ({name}) is significantly more accurate** at the {alpha:g} level: "
+                        f"{where}. {counts}.")
+        else:
+            sentence = (f"**No significant difference** in accuracy at the {alpha:g} level: {where}. {counts}; "
+                        "the difference may be chance.")
+        if boot_p is not None and (boot_p < alpha) != bool(result.get("significant")):
+            # Both tests are reported; say so when they land on opposite sides of the threshold.
+            sentence += (f" The paired bootstrap of accuracy gives p = {fmt_p(boot_p)}: the two tests disagree, "
+                         "so treat the evidence as borderline.")
+        return bool(result.get("significant")), sentence
     sig = [(n, m) for n, m in (result.get("metrics") or {}).items()
            if m.get("p_value") is not None and m["p_value"] < alpha]
     if not sig:
@@ -273,8 +280,9 @@ def metric_chart(rows: Sequence[Mapping[str, Any]], metric: str, *, key: str, ti
     refs = [r for r in rows if r.get("kind") == "reference" and r.get(metric) is not None]
     fig = go.Figure()
     if ours:
-        names = [f"{short_model(r.get('model'))} · {r.get('split')} · {Path(str(r.get('dir'))).name[-8:]}"
-                 for r in ours]
+        names = [f"{short_model(r.get('model'))} · {r.get('split')}" for r in ours]
+        if len(set(names)) < len(names):  # the same model twice: tell the bars apart by their folders
+            names = [f"{n} · {Path(str(r.get('dir'))).name}" for n, r in zip(names, ours)]
         values = [r[metric] for r in ours]
         fig.add_bar(x=names, y=values, name="this machine (95% CI)", marker_color=PRIMARY,
                     text=[f"{v:.3f}" for v in values], textposition="inside",
@@ -284,6 +292,7 @@ def metric_chart(rows: Sequence[Mapping[str, Any]], metric: str, *, key: str, ti
                     name="published reference", marker_color=REFERENCE_COLOUR,
                     text=[f"{r[metric]:.3f}" for r in refs], textposition="inside",
                     hovertext=[r.get("source") for r in refs])
+    fig.update_layout(bargap=0.6 if len(fig.data) and len(ours) + len(refs) < 4 else 0.2)
     _show(fig, key, title, "", metric)
 
 
@@ -383,7 +392,8 @@ def risk_coverage_chart(curves: Mapping[str, Mapping[str, Sequence[float]] | Non
           "accuracy")
 
 
-def pr_chart(curves: Mapping[str, Mapping[str, Sequence[float]]] | None, *, key: str) -> None:
+def pr_chart(curves: Mapping[str, Mapping[str, Sequence[float]]] | None, *, key: str,
+             title: str = "Precision–recall per class") -> None:
     import plotly.graph_objects as go
 
     if not curves:
@@ -392,4 +402,4 @@ def pr_chart(curves: Mapping[str, Mapping[str, Sequence[float]]] | None, *, key:
     fig = go.Figure()
     for label, curve in curves.items():
         fig.add_scatter(x=curve["recall"], y=curve["precision"], mode="lines", name=str(label))
-    _show(fig, key, "Precision–recall per class", "recall", "precision")
+    _show(fig, key, title, "recall", "precision")

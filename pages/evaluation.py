@@ -216,7 +216,9 @@ def classification_section(metrics_by_name: dict[str, dict[str, Any]], key: str)
         ev.risk_coverage_chart({n: (m.get("risk_coverage") or {}).get("value") for n, m in metrics_by_name.items()},
                                key=f"{key}_rc")
     with right:
-        ev.pr_chart((list(metrics_by_name.values())[-1].get("pr_curves") or {}).get("value"), key=f"{key}_pr")
+        last = list(metrics_by_name)[-1]
+        ev.pr_chart((metrics_by_name[last].get("pr_curves") or {}).get("value"), key=f"{key}_pr",
+                    title="Precision–recall per class" + (f" · {last}" if len(metrics_by_name) > 1 else ""))
 
 
 def example_explorer(rows: list[dict[str, Any]], labels: list[str], *, compared: bool, key: str,
@@ -245,7 +247,7 @@ def example_explorer(rows: list[dict[str, Any]], labels: list[str], *, compared:
     else:
         st.markdown(f"**{len(kept)} of {len(rows)} examples shown**")
     ui.dataframe_with_download(ev.example_table(kept, compared), filename=filename, key=f"{key}_examples",
-                               height=420, column_config={
+                               height=min(420, 40 + 35 * max(1, len(kept))), column_config={
                                    "input": st.column_config.TextColumn("input", width="large"),
                                    "confidence": st.column_config.NumberColumn(format="%.3f"),
                                    "confidence after": st.column_config.NumberColumn(format="%.3f"),
@@ -270,8 +272,8 @@ def compare_view(found: dict[str, dict[str, Any]]) -> None:
         b = pick_evaluation(found, "B — after", "cmp_b", options=same + others, default=b0)
     if b not in same:
         st.warning("A and B are not on the same dataset and split: they can only be compared on shared items.")
-    intersection = st.checkbox("Compare on the shared items only", key="cmp_intersection", value=b not in same,
-                               help="when the two evaluations cover different items")
+    intersection = st.checkbox("Compare on the shared items only", key="cmp_intersection",
+                               help="when the two evaluations cover different items (e.g. one used --limit)")
     try:
         result = ev.comparison(a, b, intersection)
     except MedtuneError as err:
@@ -284,7 +286,8 @@ def default_pair(found: dict[str, dict[str, Any]]) -> tuple[str, str | None]:
     """B: the newest trained run's evaluation (else the newest); A: the newest other "before" on its items,
     a zero-shot or API result first, then the majority baseline."""
     dirs = list(found)
-    b = next((d for d in dirs if found[d].get("stage") == "after"), dirs[0])
+    paired = [d for d in dirs if any(o != d and same_items(found[o], found[d]) for o in dirs)] or dirs
+    b = next((d for d in paired if found[d].get("stage") == "after"), paired[0])
     peers = [d for d in dirs if d != b and same_items(found[d], found[b])]
     rank = {"zero-shot": 0, "api": 0, "majority": 1}  # an untrained head is chance level: a poor "before"
     ranked = sorted(peers, key=lambda d: (found[d].get("stage") != "before", rank.get(found[d].get("baseline_kind"), 2)))
@@ -368,7 +371,10 @@ def pick_data() -> tuple[str | None, str | None, str | None, str | None]:
     if not splits:
         st.info(f"{dataset} has no split on this machine.")
         return None, None, None, None
+    # Default to a labelled split other than train: scoring the training data says little.
+    held_out = [s for s, info in splits.items() if info["labelled"] and s != "train"]
     split = cols[1].selectbox("Split", list(splits), key=f"launch_split_{dataset}",
+                              index=list(splits).index(held_out[0]) if held_out else 0,
                               format_func=lambda s: f"{s} ({splits[s]['rows']:,} rows"
                                                     f"{'' if splits[s]['labelled'] else ', labels withheld'})")
     task = cols[2].selectbox("Task", summary["tasks"], key=f"launch_task_{dataset}",

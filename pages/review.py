@@ -136,7 +136,7 @@ def agreement_view(store: ReviewStore) -> None:
     cols[2].metric("Reviewers", len(summary["reviewers"]), help=", ".join(summary["reviewers"]) or None)
     cols[3].metric("Judged correct", pct(summary["share_factually_correct"]))
     cols[4].metric("Mean clarity", num(summary["mean_clarity"], 2))
-    cols[5].metric("Mean patient-friendliness", num(summary["mean_patient_friendliness"], 2))
+    cols[5].metric("Mean friendliness", num(summary["mean_patient_friendliness"], 2), help="patient-friendliness, 1–5")
     if not summary["ratings"]:
         st.info("No ratings yet.")
         return
@@ -145,7 +145,9 @@ def agreement_view(store: ReviewStore) -> None:
     st.caption(f"Over the {agreement['n_items_multi_rated']} answers rated by two or more reviewers. Kappa corrects "
                "for chance: below 0.2 slight, 0.21–0.40 fair, 0.41–0.60 moderate, 0.61–0.80 substantial, above "
                "0.80 almost perfect (Landis & Koch, 1977). 95% bootstrap intervals over answers.")
-    ui.dataframe_with_download(agreement_rows(agreement), filename="review_agreement.csv", key="agreement")
+    ui.dataframe_with_download(agreement_rows(agreement), filename="review_agreement.csv", key="agreement",
+                               column_config={c: st.column_config.NumberColumn(c, format="%.2f")
+                                              for c in ("pairwise agreement", "Cohen's κ", "Fleiss' κ")})
     hallucination_section(store.hallucination_comparison())
 
 
@@ -207,8 +209,10 @@ def ratings_view(store: ReviewStore) -> None:
     ratings = store.ratings()
     st.subheader(f"Ratings ({len(ratings)})")
     if ratings:
-        st.dataframe([{**r, "unsupported_sentences": ", ".join(str(i + 1) for i in r["unsupported_sentences"])}
-                      for r in ratings], hide_index=True, key="ratings_table")
+        columns = ("item_id", "reviewer", "factually_correct", "unsupported_sentences", "clarity",
+                   "patient_friendliness", "comment", "rated_at", "question", "answer")
+        st.dataframe([{c: ", ".join(str(i + 1) for i in r[c]) if c == "unsupported_sentences" else r.get(c)
+                       for c in columns} for r in ratings], hide_index=True, key="ratings_table")
         st.download_button("Download ratings CSV", export_bytes(store), file_name="medtune_ratings.csv",
                            mime="text/csv", key="ratings_csv", icon=":material/download:", on_click="ignore")
         st.caption("Sentence numbers in the table start at 1; the CSV keeps the stored 0-based indices, "
@@ -276,6 +280,8 @@ def add_view(store: ReviewStore) -> None:
         st.caption(f"The chatbot's audit log: `{audit}`")
         if st.button("Add the chatbot's answers", key="add_audit", icon=":material/chat:"):
             add_chat_log(store, audit)
+    else:
+        st.caption(f"The chatbot has logged no answers yet (its audit log is `{audit}`).")
     upload = st.file_uploader("Or a chat log (JSONL: question/answer per line, or messages)", type=["jsonl"],
                               key="add_chat_upload")
     if upload is not None and st.button("Add this log", key="add_chat_go"):

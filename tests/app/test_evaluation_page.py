@@ -153,6 +153,8 @@ def test_compare_states_the_significance_and_filters_flips(evals: dict[str, Path
     assert f"accuracy {acc_a:.3f} (A, majority) → {acc_b:.3f} (B, minilm)" in verdict
     deltas = frame_by_column(at, "Δ (B − A)").set_index("metric")
     assert deltas.loc["accuracy", "Δ (B − A)"] == pytest.approx(acc_b - acc_a)
+    boot_significant = deltas.loc["accuracy", "p-value"] < 0.05  # the paired bootstrap beside McNemar
+    assert ("the two tests disagree" in verdict) == (boot_significant != significant)
 
     at.selectbox(key="cmp_f_flip").set_value("right→wrong")
     run(at)
