@@ -108,6 +108,12 @@ def fmt_p(p: float | None) -> str:
     return "< 0.001" if p < 0.001 else f"{p:.3g}"
 
 
+def p_text(p: float | None) -> str:
+    """'p = 0.042' / 'p < 0.001' for sentences."""
+    text = fmt_p(p)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
+
+
 def ci_text(ci: Sequence[float] | None, digits: int = 3) -> str:
     return f"[{ci[0]:.{digits}f}, {ci[1]:.{digits}f}]" if ci else "–"
 
@@ -152,7 +158,8 @@ def leaderboard_table(rows: Sequence[Mapping[str, Any]], metrics: Sequence[str])
     out = []
     for row in rows:
         ours = row.get("kind") != "reference"
-        item: dict[str, Any] = {"model": short_model(row.get("model")), "kind": row.get("kind"),
+        source = row.get("source") or f"this machine · {Path(str(row.get('dir', ''))).name}"
+        item: dict[str, Any] = {"model": short_model(row.get("model")), "kind": row.get("kind"), "source": source,
                                 "stage": row.get("stage") or "", "dataset": row.get("dataset"),
                                 "split": row.get("split"), "items": row.get("n_items"),
                                 "official split": row.get("official")}
@@ -163,7 +170,6 @@ def leaderboard_table(rows: Sequence[Mapping[str, Any]], metrics: Sequence[str])
                 item[f"{name} 95% CI"] = ci_text((lo, hi)) if lo is not None and hi is not None else "–"
             else:
                 item[f"{name} 95% CI"] = "published"
-        item["source"] = row.get("source") or f"this machine · {Path(str(row.get('dir', ''))).name}"
         out.append(item)
     return out
 
@@ -230,7 +236,7 @@ def significance_sentence(result: Mapping[str, Any]) -> tuple[bool, str]:
         where = (f"accuracy {acc['a']:.3f} (A, {a}) → {acc['b']:.3f} (B, {b}), Δ {acc['delta']:+.3f} "
                  f"(95% CI {ci_text(acc.get('ci'))})")
         counts = (f"{test['c_a_wrong_b_right']} items went wrong→right and {test['b_a_right_b_wrong']} "
-                  f"right→wrong; McNemar ({test['method']}) p = {fmt_p(test['p_value'])}")
+                  f"right→wrong; McNemar ({test['method']}) {p_text(test['p_value'])}")
         boot_p = acc.get("p_value")
         if result.get("significant"):
             better = "B" if acc["delta"] > 0 else "A"
@@ -242,7 +248,7 @@ def significance_sentence(result: Mapping[str, Any]) -> tuple[bool, str]:
                         "the difference may be chance.")
         if boot_p is not None and (boot_p < alpha) != bool(result.get("significant")):
             # Both tests are reported; say so when they land on opposite sides of the threshold.
-            sentence += (f" The paired bootstrap of accuracy gives p = {fmt_p(boot_p)}: the two tests disagree, "
+            sentence += (f" The paired bootstrap of accuracy gives {p_text(boot_p)}: the two tests disagree, "
                          "so treat the evidence as borderline.")
         return bool(result.get("significant")), sentence
     sig = [(n, m) for n, m in (result.get("metrics") or {}).items()
@@ -250,7 +256,7 @@ def significance_sentence(result: Mapping[str, Any]) -> tuple[bool, str]:
     if not sig:
         return False, (f"**No significant difference** in any generation score at the {alpha:g} level "
                        "(paired bootstrap).")
-    parts = [f"{n} {m['a']:.3f} → {m['b']:.3f} (p = {fmt_p(m['p_value'])})" for n, m in sig]
+    parts = [f"{n} {m['a']:.3f} → {m['b']:.3f} ({p_text(m['p_value'])})" for n, m in sig]
     return True, "**Significant differences** (paired bootstrap): " + "; ".join(parts) + "."
 
 

@@ -263,7 +263,8 @@ def add_view(store: ReviewStore) -> None:
     evals = {str(d): read_json(d / "eval.json", {}) for d in find_evaluations()}
     evals = {d: e for d, e in evals.items() if e.get("task") in REVIEW_TASKS}
     if evals:
-        directory = st.selectbox("Evaluation", list(evals), key="add_eval", format_func=lambda d: eval_label(evals[d], d))
+        directory = st.selectbox("Evaluation", list(evals), key="add_eval",
+                                 format_func=lambda d: eval_label(evals[d], d))
         limit = st.number_input("Answers to queue", 1, 5000, 20, key="add_eval_limit")
         if st.button("Add to the queue", key="add_eval_go", icon=":material/playlist_add:"):
             with ui.errors_shown():

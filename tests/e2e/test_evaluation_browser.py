@@ -44,9 +44,10 @@ def test_compare_two_evaluations_and_filter_flips(start_streamlit: Any, browser_
         page.get_by_test_id("stRadio").get_by_text("Compare before / after", exact=True).click()
 
         main = page.get_by_role("main")
-        verdict = main.get_by_text(re.compile(r"McNemar \(exact binomial\) p ="))
+        verdict = main.get_by_text(re.compile(r"McNemar \(exact binomial\) p [=<]"))
         expect(verdict).to_be_visible(timeout=60_000)
-        expect(main.get_by_text(re.compile(r"accuracy [0-9.]+ \(A, majority\) → [0-9.]+ \(B, minilm\)"))).to_be_visible()
+        sides = re.compile(r"accuracy [0-9.]+ \(A, majority\) → [0-9.]+ \(B, minilm\)")
+        expect(main.get_by_text(sides)).to_be_visible()
         expect(main.get_by_text("51 of 51 examples shown")).to_be_visible(timeout=60_000)
         wait_for_streamlit(page)
 
