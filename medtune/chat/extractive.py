@@ -69,12 +69,18 @@ def usable(sentence: str) -> bool:
             and not _BOILERPLATE.match(sentence) and not is_injection(sentence))
 
 
-def candidates_from(text: str) -> list[str]:
+def units(text: str) -> list[str]:
+    """Every sentence of a passage, label lists cut into whole items (also what answers are scored against,
+    so the embeddings of quoted sentences are computed once)."""
     out = []
     for sentence in split_sentences(text):
         for segment in (s.strip() for s in _HEADINGS.split(clean_source_text(sentence)) if s.strip()):
             out.extend(label_items(segment))
-    return [s for s in out if usable(s)]
+    return out
+
+
+def candidates_from(text: str) -> list[str]:
+    return [s for s in units(text) if usable(s)]
 
 
 def gather(evidence: list[Evidence]) -> list[Candidate]:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from medtune.chat.text import PLAIN_WORDS, apply_lexicon, split_sentences
+from medtune.chat.text import PLAIN_WORDS, apply_lexicon
 
 # Uncalibrated defaults, chosen on the seed examples: a sentence restated from a source scores ≥ 0.8, a
 # related sentence the source does not say scores 0.45–0.7, an unrelated one < 0.4.
@@ -83,9 +83,11 @@ class EmbeddingSupportScorer:
     ("heart attack" / "myocardial infarction") does not count as a difference from its source."""
 
     def score_sentences(self, sentences: list[str], evidence: list[str]) -> list[float]:
+        from medtune.chat.extractive import units
+
         sentences = [apply_lexicon(s, PLAIN_WORDS) for s in sentences]
+        ev_sentences = list(dict.fromkeys(apply_lexicon(u, PLAIN_WORDS) for text in evidence for u in units(text)))
         evidence = [apply_lexicon(e, PLAIN_WORDS) for e in evidence]
-        ev_sentences = [s for text in evidence for s in split_sentences(text)]
         if not sentences:
             return []
         if not ev_sentences:
