@@ -274,7 +274,7 @@ def flip_counts(rows: Sequence[Mapping[str, Any]]) -> dict[str, int]:
 def _show(fig: Any, key: str, title: str, x: str, y: str, height: int = 340) -> None:
     fig.update_layout(title=title or None, xaxis_title=x, yaxis_title=y, height=height,
                       margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
-                      legend={"orientation": "h", "y": -0.25})
+                      legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"})
     st.plotly_chart(fig, key=key, config={"displaylogo": False})
 
 
@@ -291,13 +291,13 @@ def metric_chart(rows: Sequence[Mapping[str, Any]], metric: str, *, key: str, ti
             names = [f"{n} · {Path(str(r.get('dir'))).name}" for n, r in zip(names, ours)]
         values = [r[metric] for r in ours]
         fig.add_bar(x=names, y=values, name="this machine (95% CI)", marker_color=PRIMARY,
-                    text=[f"{v:.3f}" for v in values], textposition="inside",
+                    text=[f"{v:.3f}" for v in values], textposition="inside", insidetextanchor="start",
                     error_y=_errors(ours, metric))
     if refs:
-        fig.add_bar(x=[f"{r['model']} (published, {r.get('split')})" for r in refs], y=[r[metric] for r in refs],
-                    name="published reference", marker_color=REFERENCE_COLOUR,
-                    text=[f"{r[metric]:.3f}" for r in refs], textposition="inside",
-                    hovertext=[r.get("source") for r in refs])
+        fig.add_bar(x=[f"{r['model']} (published)" for r in refs], y=[r[metric] for r in refs],
+                    name="published reference (official test split)", marker_color=REFERENCE_COLOUR,
+                    text=[f"{r[metric]:.3f}" for r in refs], textposition="inside", insidetextanchor="start",
+                    hovertext=[f"{r.get('split')} split · {r.get('source')}" for r in refs])
     fig.update_layout(bargap=0.6 if len(fig.data) and len(ours) + len(refs) < 4 else 0.2)
     _show(fig, key, title, "", metric)
 
@@ -315,7 +315,7 @@ def metrics_ci_chart(rows: Sequence[Mapping[str, Any]], *, key: str, title: str 
     shown = [r for r in rows if r["value"] is not None and 0 <= r["value"] <= 1]
     fig = go.Figure()
     fig.add_bar(x=[r["metric"] for r in shown], y=[r["value"] for r in shown], marker_color=PRIMARY,
-                text=[f"{r['value']:.3f}" for r in shown], textposition="inside",
+                text=[f"{r['value']:.3f}" for r in shown], textposition="inside", insidetextanchor="start",
                 error_y={"type": "data", "symmetric": False, "color": "#0f172a",
                          "array": [(r["ci_high"] - r["value"]) if r["ci_high"] is not None else 0 for r in shown],
                          "arrayminus": [(r["value"] - r["ci_low"]) if r["ci_low"] is not None else 0 for r in shown]})
