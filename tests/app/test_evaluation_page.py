@@ -28,22 +28,35 @@ def make_evaluations(root: Path) -> dict[str, Path]:
     return dirs
 
 
-@pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def shared_evaluations(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The two evaluations, made once per pytest session (the browser test reuses them) in its base temp dir."""
     from tests.conftest import SHARED_DATA
 
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not present")
-    return make_evaluations(tmp_path_factory.mktemp("evals"))
+    root = tmp_path_factory.getbasetemp() / "evaluation_page_fixtures"
+    dirs = {"before": root / "eval-majority", "after": root / "eval-minilm"}
+    if not all((d / "eval.json").is_file() for d in dirs.values()):  # eval.json is written last
+        shutil.rmtree(root, ignore_errors=True)
+        dirs = make_evaluations(root)
+    return dirs
+
+
+def install(evaluations: dict[str, Path], runs: Path) -> dict[str, Path]:
+    """Copies of the evaluations in a runs directory, where the page finds them."""
+    return {k: Path(shutil.copytree(d, runs / d.name)) for k, d in evaluations.items()}
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return shared_evaluations(tmp_path_factory)
 
 
 @pytest.fixture
 def evals(made: dict[str, Path], medtune_home: Path) -> dict[str, Path]:
-    """The module's evaluations copied into this test's runs directory, where the page finds them."""
     from medtune.settings import get_settings
 
-    runs = get_settings().runs_path
-    return {k: Path(shutil.copytree(d, runs / d.name)) for k, d in made.items()}
+    return install(made, get_settings().runs_path)
 
 
 def predictions(directory: Path) -> dict[str, dict]:

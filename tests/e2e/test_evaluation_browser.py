@@ -1,7 +1,7 @@
 """End to end in a real browser: the Evaluation page compares two real evaluations and filters the flips.
 
-The evaluations are made here (majority baseline and the embedded MiniLM on PubMedQA dev, as in the page's
-AppTest), written to a fresh MEDTUNE_HOME that a real `streamlit run app/main.py` serves.
+The evaluations are the page AppTest's (majority baseline and the embedded MiniLM on PubMedQA dev, made once
+per session), copied into a fresh MEDTUNE_HOME that a real `streamlit run app/main.py` serves.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.app.test_evaluation_page import make_evaluations
+from tests.app.test_evaluation_page import install, shared_evaluations
 
 pytestmark = pytest.mark.e2e
 
@@ -29,10 +29,11 @@ def flipped(before: Path, after: Path, kind: str) -> list[str]:
 
 def test_compare_two_evaluations_and_filter_flips(start_streamlit: Any, browser_page: Any, medtune_home: Path,
                                                   tmp_path: Path, wait_for_streamlit: Any, streamlit_select: Any,
-                                                  shared_data: Path) -> None:
+                                                  shared_data: Path,
+                                                  tmp_path_factory: pytest.TempPathFactory) -> None:
     from playwright.sync_api import expect
 
-    evals = make_evaluations(medtune_home / "runs")
+    evals = install(shared_evaluations(tmp_path_factory), medtune_home / "runs")
     right_to_wrong = flipped(evals["before"], evals["after"], "right→wrong")
     assert right_to_wrong
 
