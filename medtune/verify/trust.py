@@ -182,7 +182,8 @@ def judge_claim(sentences: list[SentenceVerdict], cal: Calibration, claim_text: 
         "drops_treatment" in flags and verdict != "true")
     if unsupported_advice:
         verdict = "false"
-        reasons.append("advises against proven treatment without support (an FDA health-fraud tip-off)")
+        reasons = ["advises against proven treatment without support (an FDA health-fraud tip-off)",
+                   f"the evidence check alone: {reasons[0]}"]
     elif "overstated" in flags and verdict in ("true", "unverifiable"):
         verdict = "misleading" if verdict == "true" else "unverifiable"
         reasons.append("overstates: absolute or cure language that the evidence does not bear out")
@@ -217,7 +218,7 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
 def calibration_for(verifier: Any) -> Calibration:
     """The calibration fitted for this verifier; the lexical fallback gets the uncalibrated defaults, since the
     calibration files are fitted on the trained verifier's probabilities."""
-    if "lexical" in str(getattr(verifier, "name", verifier)):
+    if str(getattr(verifier, "name", verifier)).startswith("lexical"):
         return _from_dict(DEFAULT_CALIBRATION, "default (uncalibrated; lexical fallback verifier)")
     return load_calibration()
 
