@@ -10,6 +10,9 @@ from typing import Any
 _ROOT = str(Path(__file__).resolve().parent.parent)
 if _ROOT not in sys.path:  # a page run on its own (AppTest.from_file) still finds app.ui
     sys.path.insert(0, _ROOT)
+# Run on its own, the page's folder is on sys.path, and pages/datasets.py would then shadow Hugging Face's
+# `datasets` package (which sentence-transformers imports when the knowledge base first embeds a query).
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 import streamlit as st  # noqa: E402
 
