@@ -84,6 +84,13 @@ def trainer_class():
             # Our loss is a per-batch mean, so the Trainer must average it over accumulation steps itself.
             self.model_accepts_loss_kwargs = False
 
+        def _get_eval_sampler(self, eval_dataset):
+            # transformers 5 length-groups (and so reorders) evaluation batches when training uses
+            # group_by_length; predictions must stay in dataset order to line up with their examples.
+            if eval_dataset is None:
+                return None
+            return torch.utils.data.SequentialSampler(eval_dataset)
+
         def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
             if model.training and self.meter is not None:
                 self.meter.add_batch(inputs)

@@ -87,3 +87,23 @@ def test_predict_cli_errors_are_one_line(minilm_run: Path, tmp_path: Path, capsy
     assert main(["predict", "--run", str(minilm_run), "--dataset", "pubmedqa",
                  "--input", "x.jsonl", "--output", str(tmp_path / "o.jsonl")]) == 2
     assert "does not serve the run's task 'sentiment'" in capsys.readouterr().err
+
+
+def test_run_predictions_line_up_with_their_examples(minilm_run: Path) -> None:
+    """predictions.jsonl pairs each validation id with its own probabilities: a fresh reload of the saved
+    adapter, predicting the same examples in order, gives the same label and probabilities for every id.
+    (transformers 5 length-groups evaluation batches under group_by_length; in dataset order they must stay.)"""
+    from medtune.data.schemas import Example
+    from medtune.train.predict import classify, load_run
+
+    written = read_jsonl(minilm_run / "predictions.jsonl")
+    validation = {r["id"]: Example.model_validate(r)
+                  for r in read_jsonl(minilm_run / "data" / "drug_reviews_explabox" / "validation.jsonl")}
+    fresh = {row["id"]: row for row in classify(load_run(minilm_run), [validation[p["id"]] for p in written])}
+    lengths = {len(validation[p["id"]].text) for p in written}
+    assert len(lengths) > 1  # examples of different lengths, so a length-grouped order would differ
+    for row in written:
+        assert row["gold"] == validation[row["id"]].label
+        assert row["label"] == fresh[row["id"]]["label"]
+        for label, p in row["probs"].items():
+            assert p == pytest.approx(fresh[row["id"]]["probs"][label], abs=1e-4)
