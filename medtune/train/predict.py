@@ -72,7 +72,7 @@ def _load_model(saved: Path, info: dict[str, Any], tokenizer: Any) -> Any:
         return auto.from_pretrained(str(saved), trust_remote_code=False, **kwargs)
     from peft import PeftModel
 
-    spec = get_model(info["base_model"])
+    spec = _base_spec(info)
     base = load_pretrained(auto, spec, **kwargs)
     if head == "classification" and base.config.pad_token_id is None:
         base.config.pad_token_id = tokenizer.pad_token_id
@@ -144,3 +144,14 @@ def predict_file(run_dir: str | Path, dataset: str, input_path: str | Path, outp
     examples = read_input(dataset, Path(input_path), run.info.get("task"))
     rows = classify(run, examples) if run.info.get("head") == "classification" else generate(run, examples)
     return write_jsonl(Path(output_path), rows)
+
+
+def _base_spec(info: dict[str, Any]) -> Any:
+    """The base model by its registry name first (`minilm` resolves on any machine), else the path recorded."""
+    from medtune.errors import MedtuneError
+    from medtune.models.registry import get_model
+
+    try:
+        return get_model(info.get("model") or info["base_model"])
+    except MedtuneError:
+        return get_model(info["base_model"])

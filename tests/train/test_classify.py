@@ -107,3 +107,17 @@ def test_run_predictions_line_up_with_their_examples(minilm_run: Path) -> None:
         assert row["label"] == fresh[row["id"]]["label"]
         for label, p in row["probs"].items():
             assert p == pytest.approx(fresh[row["id"]]["probs"][label], abs=1e-4)
+
+
+def test_a_copied_run_loads_its_base_model_by_name(minilm_run: Path, tmp_path: Path) -> None:
+    """A run moved to another machine: the recorded site-packages path is gone, the registry name still works."""
+    import shutil
+
+    from medtune.io import atomic_write_json
+    from medtune.train.predict import load_run
+
+    copy = tmp_path / "copied-run"
+    shutil.copytree(minilm_run / "adapter", copy / "adapter")
+    info = read_json(copy / "adapter" / "medtune.json")
+    atomic_write_json(copy / "adapter" / "medtune.json", {**info, "base_model": str(tmp_path / "gone")})
+    assert load_run(copy).labels == LABELS
