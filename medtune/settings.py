@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     streamlit_port: int = Field(8501, ge=1, le=65535)
     api_port: int = Field(8765, ge=1, le=65535, description="Port of `medtune serve` (REST API + Gradio chat).")
     max_parallel_jobs: int = Field(1, ge=1, le=16, description="Jobs run at once per device; more wait as queued.")
+    chat_scorer: str = Field(
+        "embedding",
+        description="How the chatbot scores answer sentences: 'embedding' (MiniLM support score against the "
+        "quoted evidence) or 'verify' (medtune.verify's trained verifier and its calibrated bands).",
+    )
     chroma_url: str = Field("", description="A Chroma server (http://host:8000) for the knowledge base; "
                             "empty = the embedded store in KB_DIR.")
     ncbi_api_key: str = Field("", description="NCBI E-utilities API key (PubMed): 10 requests/s instead of 3.")

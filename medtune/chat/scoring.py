@@ -103,8 +103,14 @@ class EmbeddingSupportScorer:
 
 
 def _verify_ready() -> Any:
-    """medtune.verify when it has a trained (or hub) verifier; None when absent or only its lexical fallback,
-    which the MiniLM support score beats."""
+    """medtune.verify when asked for (MEDTUNE_CHAT_SCORER=verify) and it has a trained (or hub) verifier; None
+    otherwise. The default stays the embedding support score: the extractive answers quote their evidence
+    verbatim, and the committed verifier (HealthVer macro F1 0.40, docs/VERIFY.md) bands ~1% of supported test
+    items green, so it would mark the seed ibuprofen answer red while quoting the FDA label word for word."""
+    from medtune.settings import get_settings
+
+    if get_settings().chat_scorer != "verify":
+        return None
     try:
         import medtune.verify as verify
         from medtune.verify.model import resolved_spec
