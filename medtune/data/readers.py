@@ -30,6 +30,11 @@ def read_rows(path: Path) -> Iterator[dict[str, Any]]:
     raise DataError(f"{path.name}: unsupported file type {suffix!r}; use one of {', '.join(SUPPORTED_EXTENSIONS)}")
 
 
+def read_jsonl_rows(path: Path) -> Iterator[dict[str, Any]]:
+    """JSON objects, one a line, whatever the file's extension; errors name the line."""
+    return _read_jsonl(Path(path))
+
+
 def _open_text(path: Path):
     return open(path, encoding="utf-8", newline="")
 

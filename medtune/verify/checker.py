@@ -175,7 +175,7 @@ def check_many(items: Iterable[tuple[Any, str]], checker: Checker | None = None)
 
 def read_claims(path: str | Path) -> list[tuple[Any, str]]:
     """(id, claim) from a JSONL file of {"id", "claim"} (or "text") objects, or a CSV with a claim/text column."""
-    import json
+    from medtune.data.readers import read_jsonl_rows
 
     path = Path(path)
     if not path.is_file():
@@ -183,16 +183,11 @@ def read_claims(path: str | Path) -> list[tuple[Any, str]]:
     if path.suffix.lower() in (".csv", ".tsv"):
         return claims_from_csv(path.read_bytes(), path.name)
     items = []
-    for n, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"{path} line {n}: not valid JSON ({exc.msg})") from None
-        text = row.get("claim") or row.get("text") if isinstance(row, dict) else None
+    # read_jsonl_rows reports malformed or non-UTF-8 lines by number and splits on newlines only (not U+2028).
+    for n, row in enumerate(read_jsonl_rows(path), start=1):
+        text = row.get("claim") or row.get("text")
         if not isinstance(text, str) or not text.strip():
-            raise DataError(f"{path} line {n}: expected {{\"id\", \"claim\"}} with a non-empty claim")
+            raise DataError(f"{path} row {n}: expected {{\"id\", \"claim\"}} with a non-empty claim")
         items.append((row.get("id", n), text))
     return items
 

@@ -100,3 +100,12 @@ def test_cli_errors_are_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2 and "line 2" in result.stderr and "Traceback" not in result.stderr
     neither = run_cli()
     assert neither.returncode == 2 and "CLAIM" in neither.stderr and "Traceback" not in neither.stderr
+
+
+def test_read_claims_keeps_a_claim_with_a_unicode_line_separator_whole(tmp_path: Path) -> None:
+    from medtune.verify.checker import read_claims
+
+    path = tmp_path / "claims.jsonl"
+    path.write_text('{"id": "a", "claim": "Masks help.\u2028Really."}\n\n{"id": "b", "text": "Zinc cures colds."}\n',
+                    encoding="utf-8")
+    assert read_claims(path) == [("a", "Masks help.\u2028Really."), ("b", "Zinc cures colds.")]
