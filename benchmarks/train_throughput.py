@@ -11,9 +11,11 @@ picks threads from the machine's load (medtune.train.classify / modeling).
 
 GPU: a Llama-2-7B-shaped model with random weights (no download), LoRA r=16 on all linear layers, on
 sequences drawn from MedQuAD's answer-length distribution. Baseline: every sequence padded to 2048, fp32
-adapters (peft's default), SDPA. medtune: padding-free packing (sequences concatenated into full rows,
-positions restarting per sequence so attention stays within each one), bf16 adapters, SDPA. Needs only
-torch, transformers and peft in this mode.
+adapters (peft's default), SDPA. medtune: what `medtune train --task sft` does on CUDA: padding-free packing
+(whole sequences packed best-fit-decreasing into rows by medtune.train.packing, collated by its
+RowPackedCollator with positions restarting per sequence so attention stays within each one), bf16 adapters,
+SDPA. Needs only torch, transformers and peft in this mode (`--dry-run`: a tiny model on CPU, to check the
+script before spending GPU time).
 
 MFU counts 4·N·tokens FLOPs per useful token for LoRA (forward 2N, backward through frozen weights 2N; the
 weight-gradient 2N is skipped) and 6·N for full fine-tuning, against --peak-tflops.
@@ -47,6 +49,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--warmup", type=int, default=2, help="untimed steps first")
     p.add_argument("--batch", type=int, default=None)
     p.add_argument("--max-length", type=int, default=None)
+    p.add_argument("--dry-run", action="store_true", help="GPU mode's code on a tiny model on CPU (a smoke test)")
     p.add_argument("--peak-tflops", type=float, default=None,
                    help="device peak for MFU (default: 0.1 on this CPU class, 989 bf16 dense on H100/H200)")
     return p.parse_args()
@@ -166,46 +169,72 @@ def sample_lengths(n: int, cap: int, seed: int = 0) -> list[int]:
     return out
 
 
-def pack(lengths: list[int], row_len: int) -> list[list[int]]:
-    """First-fit-decreasing packing of sequence lengths into rows of row_len tokens."""
-    rows: list[list[int]] = []
-    space: list[int] = []
-    for length in sorted(lengths, reverse=True):
-        for i, free in enumerate(space):
-            if length <= free:
-                rows[i].append(length)
-                space[i] -= length
-                break
-        else:
-            rows.append([length])
-            space.append(row_len - length)
-    return rows
+def check_isolation(dev: str) -> float:
+    """Max |logit difference| between sequences packed in one row and the same sequences run alone, on a
+    small random Llama on the benchmark's device, so the packed path is known to compute the right thing."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    from medtune.train.packing import packed_row
+
+    torch.manual_seed(0)
+    config = LlamaConfig(hidden_size=256, intermediate_size=512, num_hidden_layers=2, num_attention_heads=4,
+                         num_key_value_heads=4, vocab_size=1000, attn_implementation="sdpa")
+    model = LlamaForCausalLM(config).to(dev).eval()
+    seqs = [torch.randint(3, 1000, (n,)).tolist() for n in (100, 37, 300)]
+    row = packed_row(seqs, row_len=512)
+    worst = 0.0
+    with torch.no_grad():
+        packed = model(input_ids=torch.tensor([row["input_ids"]], device=dev),
+                       position_ids=torch.tensor([row["position_ids"]], device=dev), use_cache=False).logits[0]
+        start = 0
+        for seq in seqs:
+            alone = model(input_ids=torch.tensor([seq], device=dev), use_cache=False).logits[0]
+            worst = max(worst, (packed[start:start + len(seq)] - alone).abs().max().item())
+            start += len(seq)
+    return worst
 
 
 def gpu_benchmark(args: argparse.Namespace) -> None:
+    import peft
     import torch
+    import transformers
     from peft import LoraConfig, get_peft_model
     from transformers import LlamaConfig, LlamaForCausalLM
 
-    assert torch.cuda.is_available(), "--device cuda needs a CUDA GPU"
-    total_gb = torch.cuda.get_device_properties(0).total_memory / 2**30
-    seq = args.max_length or 2048
+    from medtune.train.packing import RowPackedCollator, pack_lengths
+
+    dry = args.dry_run
+    assert dry or torch.cuda.is_available(), "--device cuda needs a CUDA GPU"
+    dev = "cpu" if dry else "cuda"
+    cuda = torch.cuda.is_available() and not dry
+    total_gb = torch.cuda.get_device_properties(0).total_memory / 2**30 if cuda else 0.0
+    seq = args.max_length or (256 if dry else 2048)
     # 2048 × 4 tokens peaked at 83 GB on an H200 (plain transformers + peft); an 80 GB H100 takes batch 2.
-    batch = args.batch or (4 if total_gb > 100 else 2)
-    steps = args.steps or 10
-    config = LlamaConfig(hidden_size=4096, intermediate_size=11008, num_hidden_layers=32, num_attention_heads=32,
-                         num_key_value_heads=32, vocab_size=32000, max_position_embeddings=4096,
-                         attn_implementation="sdpa")
+    batch = args.batch or (4 if total_gb > 100 or dry else 2)
+    steps = args.steps or (2 if dry else 10)
+    shape = dict(hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4,
+                 num_key_value_heads=4) if dry else \
+        dict(hidden_size=4096, intermediate_size=11008, num_hidden_layers=32, num_attention_heads=32,
+             num_key_value_heads=32)
+    config = LlamaConfig(**shape, vocab_size=32000, max_position_embeddings=4096, attn_implementation="sdpa")
+
+    def sync() -> None:
+        if cuda:
+            torch.cuda.synchronize()
+    print(f"packed-row isolation on {dev}: max |logit difference| vs sequences run alone = "
+          f"{check_isolation(dev):.2e}", flush=True)
     torch.manual_seed(0)
     t0 = time.perf_counter()
     torch.set_default_dtype(torch.bfloat16)
-    with torch.device("cuda"):
+    with torch.device(dev):
         model = LlamaForCausalLM(config)
     torch.set_default_dtype(torch.float32)
     model.config.use_cache = False
     n_params = sum(p.numel() for p in model.parameters())
     print(f"built a Llama-2-7B-shaped model ({n_params / 1e9:.2f}B params, bf16) in {time.perf_counter() - t0:.0f}s; "
-          f"GPU {torch.cuda.get_device_name(0)} {total_gb:.0f} GB; rows {batch} x {seq}", flush=True)
+          f"{torch.cuda.get_device_name(0) if cuda else 'CPU (dry run)'} {total_gb:.0f} GB; rows {batch} x {seq}; torch {torch.__version__}, "
+          f"transformers {transformers.__version__}, peft {peft.__version__}", flush=True)
     targets = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
     lengths = sample_lengths(20_000, seq)
 
@@ -217,44 +246,40 @@ def gpu_benchmark(args: argparse.Namespace) -> None:
         it = iter(lengths)
         while True:
             lens = [next(it) for _ in range(batch)]
-            ids = torch.randint(3, 32000, (batch, seq), device="cuda")
-            mask = torch.zeros(batch, seq, dtype=torch.long, device="cuda")
+            ids = torch.randint(3, 32000, (batch, seq), device=dev)
+            mask = torch.zeros(batch, seq, dtype=torch.long, device=dev)
             for i, n in enumerate(lens):
                 mask[i, :n] = 1
             labels = ids.masked_fill(mask == 0, -100)
             yield {"input_ids": ids, "attention_mask": mask, "labels": labels}, sum(lens), batch * seq
 
     def packed_batches():
-        rows = pack(lengths, seq)
+        # medtune's SFT path on CUDA: whole sequences packed best-fit-decreasing into rows of `seq` tokens
+        # (trl's "bfd", which medtune.train.sft turns on), collated by medtune's RowPackedCollator into
+        # [batch, seq] with positions restarting per sequence, so attention stays within each sequence.
+        collate = RowPackedCollator(pad_token_id=0)
+        rows = [[lengths[i] for i in row] for row in pack_lengths(lengths, seq)]
         rows.sort(key=lambda r: -sum(r))  # full rows first, as a long run would mostly see
         for i in range(0, len(rows) - batch, batch):
-            chunk = rows[i : i + batch]
-            ids = torch.randint(3, 32000, (1, batch * seq), device="cuda")
-            # One flat row of batch × seq tokens; positions restart at each sequence, which transformers
-            # turns into a block-diagonal causal mask, so sequences never attend to each other.
-            positions, labels_mask, used = [], [], 0
-            for row in chunk:
-                for n in row:
-                    positions.extend(range(n))
-                    used += n
-                tail = seq - sum(row)
-                positions.extend(range(tail))  # row padding: its own "sequence", excluded from the loss
-                labels_mask.extend([1] * sum(row) + [0] * tail)
-            pos = torch.tensor([positions], device="cuda")
-            labels = ids.masked_fill(torch.tensor([labels_mask], device="cuda") == 0, -100)
-            yield {"input_ids": ids, "position_ids": pos, "labels": labels}, used, batch * seq
+            examples = []
+            for row in rows[i : i + batch]:
+                ids = torch.randint(3, 32000, (sum(row),)).tolist()
+                examples.append({"input_ids": ids, "labels": ids, "seq_lengths": row})
+            inputs = {k: v.to(dev, non_blocking=True) for k, v in collate(examples).items()}
+            yield inputs, sum(sum(r) for r in rows[i : i + batch]), batch * seq
 
     def timed(name: str, peft_model, batches) -> tuple[str, float, float, float]:
         opt = torch.optim.AdamW([p for p in peft_model.parameters() if p.requires_grad], lr=1e-4)
         peft_model.train()
         useful = total = 0
-        torch.cuda.reset_peak_memory_stats()
+        if cuda:
+            torch.cuda.reset_peak_memory_stats()
         for step in range(args.warmup + steps):
             if step == args.warmup:
-                torch.cuda.synchronize()
+                sync()
                 start = time.perf_counter()
             inputs, used, computed = next(batches)
-            with torch.autocast("cuda", dtype=torch.bfloat16):
+            with torch.autocast(dev, dtype=torch.bfloat16):
                 loss = peft_model(**inputs).loss
             loss.backward()
             opt.step()
@@ -262,16 +287,17 @@ def gpu_benchmark(args: argparse.Namespace) -> None:
             if step >= args.warmup:
                 useful += used
                 total += computed
-        torch.cuda.synchronize()
+        sync()
         seconds = time.perf_counter() - start
-        print(f"{name}: {steps} steps in {seconds:.1f}s, peak {torch.cuda.max_memory_allocated() / 2**30:.1f} GB, "
+        print(f"{name}: {steps} steps in {seconds:.1f}s, peak {torch.cuda.max_memory_allocated() / 2**30 if cuda else 0:.1f} GB, "
               f"loss {loss.item():.3f}", flush=True)
         return name, useful, total, seconds
 
     base_model = make_lora(bf16_adapters=False)
     base = timed("baseline", base_model, baseline_batches())
     base_model.unload()  # remove the adapters; the same base weights serve the second path
-    torch.cuda.empty_cache()
+    if cuda:
+        torch.cuda.empty_cache()
     mine = timed("medtune", make_lora(bf16_adapters=True), packed_batches())
     print(f"\nLlama-2-7B shape, LoRA r=16 on all linear layers, SDPA, {batch} x {seq} tokens per step, "
           f"mean sequence {sum(lengths) / len(lengths):.0f} tokens")
@@ -280,7 +306,7 @@ def gpu_benchmark(args: argparse.Namespace) -> None:
 
 def main() -> None:
     args = parse_args()
-    if args.device == "cuda" or args.model == "llama2-7b-shape":
+    if args.device == "cuda" or args.model == "llama2-7b-shape" or args.dry_run:
         gpu_benchmark(args)
     else:
         cpu_benchmark(args)

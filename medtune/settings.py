@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -43,6 +44,11 @@ class Settings(BaseSettings):
         "embedding",
         description="How the chatbot scores answer sentences: 'embedding' (MiniLM support score against the "
         "quoted evidence) or 'verify' (medtune.verify's trained verifier and its calibrated bands).",
+    )
+    sft_packing: Literal["auto", "on", "off"] = Field(
+        "auto",
+        description="Padding-free packing of causal-LM SFT batches (trl 'bfd'): 'auto' = on with CUDA, "
+        "'on', or 'off' (dynamic padding).",
     )
     chroma_url: str = Field("", description="A Chroma server (http://host:8000) for the knowledge base; "
                             "empty = the embedded store in KB_DIR.")

@@ -25,8 +25,22 @@ class TokenMeter:
         mask = inputs.get("attention_mask")
         if mask is not None:
             self.tokens += int(mask.sum())
-        elif "input_ids" in inputs:  # padding-free batches carry no mask: every token is real
-            self.tokens += int(inputs["input_ids"].numel())
+        elif "input_ids" in inputs:  # packed (padding-free) batches carry no mask
+            self.tokens += int(inputs["input_ids"].numel()) - packed_tail_padding(inputs)
+
+
+def packed_tail_padding(inputs: dict[str, Any]) -> int:
+    """Pad tokens closing packed rows: the last position block of a row (positions restart per sequence)
+    when none of its labels is trained. A real sequence always has a trained token (its answer)."""
+    positions, labels = inputs.get("position_ids"), inputs.get("labels")
+    if positions is None or labels is None:
+        return 0
+    pad = 0
+    for pos_row, label_row in zip(positions.tolist(), labels.tolist()):
+        start = max(i for i, p in enumerate(pos_row) if p == 0)
+        if start > 0 and all(x == -100 for x in label_row[start:]):
+            pad += len(pos_row) - start
+    return pad
 
 
 def memory_mb() -> float:
@@ -66,7 +80,7 @@ class ProgressCallback(TrainerCallback):
         self.reporter.update(step=state.global_step, total_steps=state.max_steps, epoch=round(state.epoch or 0, 3),
                              progress=round(progress, 4), eta_s=round(eta, 1) if eta is not None else None,
                              tokens_per_s=round(self.meter.tokens / elapsed, 1) if elapsed else None,
-                             memory_mb=memory_mb())
+                             tokens=self.meter.tokens, memory_mb=memory_mb())
         if self.reporter.cancel_requested():
             self.cancelled = True
             control.should_save = True  # a complete checkpoint at the step we stop at: resume starts here
@@ -84,6 +98,7 @@ class ProgressCallback(TrainerCallback):
             if now > last_time:
                 record["tokens_per_s"] = round((self.meter.tokens - last_tokens) / (now - last_time), 1)
             self._last = (now, self.meter.tokens)
+            record["tokens"] = self.meter.tokens  # real (non-padding) tokens trained on so far
         for key, value in logs.items():
             if isinstance(value, (int, float)) and key not in ("epoch", "total_flos"):
                 record[key] = value

@@ -24,6 +24,7 @@ from medtune.train.callbacks import ProgressCallback, TokenMeter
 from medtune.train.classify import last_complete_stage, save_stage, save_with_info, stage_checkpoints, stage_dir
 from medtune.train.config import Stage, TrainConfig
 from medtune.train.context import Reporter, latest_complete
+from medtune.train.packing import RowPackedCollator
 from medtune.train.modeling import apply_lora, continue_from, load_kwargs, seed_everything, set_threads, training_kwargs
 
 PREDICTION_SAMPLES = 16  # validation answers generated after training, for a first look (evaluation does more)
@@ -130,6 +131,19 @@ def train_stage(cfg: TrainConfig, spec: ModelSpec, reporter: Reporter, model: An
     return trainer
 
 
+def use_packing(model: Any) -> bool:
+    """Whether causal SFT batches are packed padding-free: `MEDTUNE_SFT_PACKING` on / off, or auto = on when
+    the model sits on a CUDA device (where the saved padding is the bulk of the step time; on CPU the rows are
+    small and dynamic padding already wastes little)."""
+    from medtune.settings import get_settings
+
+    mode = get_settings().sft_packing
+    if mode != "auto":
+        return mode == "on"
+    device = getattr(model, "device", None)
+    return getattr(device, "type", "cpu") == "cuda"
+
+
 def fit_prompt(prompt: list[dict[str, str]], tokenizer: Any, budget: int) -> list[dict[str, str]]:
     """Shorten a prompt to `budget` tokens so the answer always fits after it: oldest turns go first, then
     the start of the remaining message (a long patient message ends with the actual question)."""
@@ -168,12 +182,19 @@ def causal_trainer(cfg: TrainConfig, model: Any, tokenizer: Any, data: tdata.Spl
                 meter.add_batch(inputs)
             return super().compute_loss(model, inputs, *args, **kw)
 
-    # Padding-free batches need flash-attention position handling; plain dynamic padding works everywhere.
-    args = SFTConfig(**kwargs, max_length=cfg.max_length, completion_only_loss=True, packing=False)
-    return MeteredSFTTrainer(model=model, args=args, processing_class=tokenizer,
-                             train_dataset=Dataset.from_list(causal_rows(data.train, tokenizer, cfg.max_length)),
-                             eval_dataset=Dataset.from_list(causal_rows(data.validation, tokenizer, cfg.max_length)),
-                             callbacks=callbacks)
+    packing = use_packing(model)
+    # Packed rows hold up to batch × max_length tokens of whole sequences (trl's best-fit-decreasing), so a
+    # step sees as many real tokens as a padded batch would hold in total; see medtune/train/packing.py.
+    packed = {"packing": True, "packing_strategy": "bfd", "padding_free": True} if packing else {"packing": False}
+    args = SFTConfig(**kwargs, max_length=cfg.max_length, completion_only_loss=True, **packed)
+    trainer = MeteredSFTTrainer(model=model, args=args, processing_class=tokenizer,
+                                train_dataset=Dataset.from_list(causal_rows(data.train, tokenizer, cfg.max_length)),
+                                eval_dataset=Dataset.from_list(causal_rows(data.validation, tokenizer,
+                                                                           cfg.max_length)),
+                                callbacks=callbacks)
+    if packing:  # keep packed rows apart (trl would flatten the batch into one row); see RowPackedCollator
+        trainer.data_collator = RowPackedCollator(tokenizer.pad_token_id)
+    return trainer
 
 
 def seq2seq_features(examples: list[Example], tokenizer: Any, max_length: int) -> list[dict[str, Any]]:
