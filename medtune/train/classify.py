@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from medtune.data.schemas import Example
-from medtune.errors import DataError
+from medtune.errors import ConfigError, DataError
 from medtune.io import atomic_write_json, write_jsonl
 from medtune.models.loading import check_loadable, load_pretrained, load_tokenizer, resolved_commit
 from medtune.models.registry import ModelSpec, get_model
@@ -23,6 +23,7 @@ from medtune.train.config import Stage, TrainConfig
 from medtune.train.context import COMPLETE_MARKER, Reporter, latest_complete
 from medtune.train.modeling import (
     apply_lora,
+    apply_pooling,
     continue_from,
     load_kwargs,
     seed_everything,
@@ -114,7 +115,7 @@ def build_model(spec: ModelSpec, cfg: TrainConfig, labels: list[str], tokenizer:
     )
     if model.config.pad_token_id is None:  # decoders: the head pools the last non-pad token, so it must know pad
         model.config.pad_token_id = tokenizer.pad_token_id
-    return model
+    return apply_pooling(model, cfg.pooling)
 
 
 def stage_data(cfg: TrainConfig, stage: Stage, labels: list[str], work_dir: Path) -> tdata.SplitData:
@@ -148,14 +149,14 @@ def run(cfg: TrainConfig, reporter: Reporter) -> dict[str, Any]:
     """Train all stages, then evaluate the best model, write predictions and save the adapter / model."""
     spec = get_model(cfg.model)
     check_loadable(spec)
-    set_threads(cfg)
+    threads = set_threads(cfg)
     job_dir = Path(reporter.job_dir)
     labels = tdata.label_set(cfg.task, cfg.all_datasets())
     if len(labels) < 2:
         raise DataError(f"task {cfg.task}: the datasets {cfg.all_datasets()} give fewer than two labels ({labels})")
     stages = cfg.stage_list()
     datasets = [stage_data(cfg, stage, labels, job_dir) for stage in stages]
-    reporter.update(message=f"loading {spec.name}", labels=labels)
+    reporter.update(message=f"loading {spec.name}", labels=labels, cpu_threads=threads)
     tokenizer = load_tokenizer(spec)
     seed_everything(cfg.seed)  # the new head and the LoRA matrices are initialised from this seed
     model = build_model(spec, cfg, labels, tokenizer)
@@ -166,8 +167,12 @@ def run(cfg: TrainConfig, reporter: Reporter) -> dict[str, Any]:
         else:
             model = continue_from(model, stage_dir(job_dir, done), cfg)
         start = done + 1
-    elif cfg.method != "full":
-        model = apply_lora(model, cfg, spec, "SEQ_CLS")
+    else:
+        if cfg.head_init == "probe":
+            reporter.update(message="fitting the head on frozen features (linear probe)")
+            probe_head(model, tokenizer, datasets[0], labels, cfg)
+        if cfg.method != "full":
+            model = apply_lora(model, cfg, spec, "SEQ_CLS")
     trainer = None
     for i in range(start, len(stages)):
         trainer = train_stage(cfg, reporter, model, tokenizer, labels, stages[i], i, len(stages), datasets[i])
@@ -203,6 +208,68 @@ def train_stage(cfg: TrainConfig, reporter: Reporter, model: Any, tokenizer: Any
 
         raise CancelledError(f"cancelled at step {trainer.state.global_step}; a checkpoint was saved to resume from")
     return trainer
+
+
+def pooled_features(model: Any, tokenizer: Any, examples: list[Example], max_length: int,
+                    batch_size: int) -> Any:
+    """The frozen encoder's pooled features (what the classifier reads), in example order."""
+    import numpy as np
+    import torch
+
+    encoder = model.base_model
+    order = sorted(range(len(examples)), key=lambda i: len(examples[i].text) + len(examples[i].text_pair or ""))
+    feats: list[Any] = [None] * len(examples)
+    was_training = model.training
+    model.eval()
+    for start in range(0, len(order), batch_size):
+        chunk = order[start:start + batch_size]
+        exs = [examples[i] for i in chunk]
+        pairs = [e.text_pair or "" for e in exs] if any(e.text_pair for e in exs) else None
+        enc = tokenizer([e.text for e in exs], pairs, truncation=True, max_length=max_length, padding=True,
+                        return_tensors="pt")
+        with torch.inference_mode():
+            pooled = encoder(**enc).pooler_output.float().numpy()
+        for i, row in zip(chunk, pooled):
+            feats[i] = row
+    model.train(was_training)
+    return np.stack(feats)
+
+
+def probe_head(model: Any, tokenizer: Any, data: tdata.SplitData, labels: list[str], cfg: TrainConfig) -> dict:
+    """Linear probe, then fine-tune (Kumar et al. 2022, LP-FT): start the classifier from a logistic regression
+    fitted on the frozen model's pooled training features, weighted like the training loss, so fine-tuning
+    starts from a head that already separates the classes instead of a random one (which on a few hundred
+    examples the adapters spend most of their steps catching up with). Needs a BERT-style model whose
+    classifier is one linear layer over the pooler's output."""
+    import numpy as np
+    import torch
+    from sklearn.linear_model import LogisticRegression
+
+    head = getattr(model, "classifier", None)
+    if not isinstance(head, torch.nn.Linear) or getattr(model.base_model, "pooler", None) is None:
+        raise ConfigError(f"head_init: probe needs a BERT-style encoder with a linear classifier over its pooler; "
+                          f"{type(model).__name__} has none (use head_init: random)")
+    label2id = {lbl: i for i, lbl in enumerate(labels)}
+    x = pooled_features(model, tokenizer, data.train, cfg.max_length, cfg.eval_batch_size)
+    y = np.array([label2id[ex.label] for ex in data.train])
+    present = sorted(set(y.tolist()))
+    if len(present) < 2:
+        return {"skipped": "fewer than two classes in the training data"}
+    weights = tdata.weights_for(labels, data.class_weights)
+    clf = LogisticRegression(C=1.0, max_iter=2000, class_weight={i: weights[i] for i in present} if weights else None)
+    clf.fit(x, y)
+    weight, bias = head.weight.detach().clone(), head.bias.detach().clone()
+    if len(present) == 2:  # sklearn fits one logit difference: split it across the two rows
+        (a, b), w, c = present, torch.tensor(clf.coef_[0], dtype=weight.dtype), float(clf.intercept_[0])
+        weight[a], weight[b], bias[a], bias[b] = -w / 2, w / 2, -c / 2, c / 2
+    else:
+        for row, cls in enumerate(clf.classes_):
+            weight[int(cls)] = torch.tensor(clf.coef_[row], dtype=weight.dtype)
+            bias[int(cls)] = float(clf.intercept_[row])
+    with torch.no_grad():
+        head.weight.copy_(weight)
+        head.bias.copy_(bias)
+    return {"train_accuracy": float(clf.score(x, y))}
 
 
 def stage_checkpoints(reporter: Reporter, index: int) -> Path:
@@ -260,7 +327,8 @@ def save_outputs(cfg: TrainConfig, spec: ModelSpec, model: Any, tokenizer: Any, 
                  job_dir: Path) -> dict[str, str]:
     """adapter/ for LoRA runs (plus model/ when merge_adapter), model/ for full runs; each with medtune.json."""
     info = {"head": "classification", "task": cfg.task, "labels": labels, "model": cfg.model,
-            "base_model": spec.source, "kind": spec.kind, "method": cfg.method, "max_length": cfg.max_length}
+            "base_model": spec.source, "kind": spec.kind, "method": cfg.method, "max_length": cfg.max_length,
+            "pooling": cfg.pooling}
     saved: dict[str, str] = {}
     first = "model" if cfg.method == "full" else "adapter"
     saved[first] = save_with_info(model, tokenizer, job_dir / first, {**info, "format": first})

@@ -17,6 +17,9 @@ def set_threads(cfg: TrainConfig) -> int:
     OpenMP threads wait for each other at every parallel region; when the cores are oversubscribed a
     descheduled sibling stalls the rest (measured here: with load 16 on 2 cores, one thread ran a MiniLM
     step 3x faster than two). Hyper-threads add little to dense matmuls, so logical cores are not counted.
+    "Busy" is the smaller of the 1-minute load average and the cores in use over the last half second: the
+    load average lags by a minute, so a job started right after another one ended (the usual case when jobs
+    take turns on a queue or a lock) would otherwise see the finished job's load and run on half the cores.
     """
     import psutil
     import torch
@@ -25,10 +28,18 @@ def set_threads(cfg: TrainConfig) -> int:
         n = cfg.num_threads
     else:
         cores = psutil.cpu_count(logical=False) or os.cpu_count() or 1
-        busy = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-        n = max(1, min(cores, int(cores - busy + 0.5)))
+        n = max(1, min(cores, int(cores - busy_cores() + 0.5)))
     torch.set_num_threads(n)
     return n
+
+
+def busy_cores(window_s: float = 0.5) -> float:
+    """How many cores other processes keep busy now: min(1-minute load average, use over `window_s`)."""
+    import psutil
+
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    now = psutil.cpu_percent(interval=window_s) / 100.0 * (psutil.cpu_count(logical=True) or 1)
+    return min(load, now)
 
 
 def seed_everything(seed: int) -> None:
@@ -134,3 +145,59 @@ def training_kwargs(cfg: TrainConfig, stage: Stage, output_dir: Path, *, metric:
         gradient_checkpointing=cfg.gradient_checkpointing,
     )
     return kwargs
+
+
+def apply_pooling(model: Any, pooling: str) -> Any:
+    """Make a BERT-style classifier read the mean of its non-padding token states instead of its pooler.
+
+    `pooling: cls` leaves the model as loaded. `pooling: mean` swaps the encoder's pooler (first token →
+    dense → tanh) for a parameter-free masked mean: sentence encoders such as all-MiniLM-L6-v2 were trained
+    to be read that way, and their pooler was never trained. A forward pre-hook hands the pooler the batch's
+    attention mask, so padding never enters the mean and a prediction does not depend on its batch. Training
+    and `medtune predict` both call this on the freshly loaded model (the run's medtune.json records it).
+    """
+    if pooling == "cls":
+        return model
+    if pooling != "mean":
+        raise ConfigError(f"pooling: {pooling!r} is not one of cls, mean")
+    base = getattr(model, "base_model", None)
+    if base is None or getattr(base, "pooler", None) is None:
+        raise ConfigError(f"pooling: mean needs a BERT-style encoder whose classifier reads a pooler; "
+                          f"{type(model).__name__} has none (use pooling: cls)")
+    pooler = _masked_mean_class()()
+    base.pooler = pooler
+
+    def remember_mask(module: Any, args: tuple, kwargs: dict) -> None:
+        mask = kwargs.get("attention_mask")
+        if mask is None and len(args) > 1:
+            mask = args[1]
+        pooler.mask = mask
+
+    base.register_forward_pre_hook(remember_mask, with_kwargs=True)
+    return model
+
+
+_MEAN_POOL_CLASS: Any = None
+
+
+def _masked_mean_class() -> Any:
+    global _MEAN_POOL_CLASS
+    if _MEAN_POOL_CLASS is None:
+        import torch
+
+        class MaskedMeanPooler(torch.nn.Module):
+            """Mean of the token states where the attention mask is 1 (all tokens when there is no mask)."""
+
+            def __init__(self) -> None:
+                super().__init__()
+                self.mask: Any = None
+
+            def forward(self, hidden_states: Any) -> Any:
+                mask, self.mask = self.mask, None
+                if mask is None or mask.dim() != 2 or tuple(mask.shape) != tuple(hidden_states.shape[:2]):
+                    return hidden_states.mean(dim=1)
+                weights = mask.to(hidden_states.dtype).unsqueeze(-1)
+                return (hidden_states * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1.0)
+
+        _MEAN_POOL_CLASS = MaskedMeanPooler
+    return _MEAN_POOL_CLASS

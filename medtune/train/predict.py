@@ -57,7 +57,7 @@ def _load_model(saved: Path, info: dict[str, Any], tokenizer: Any) -> Any:
     from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoModelForSequenceClassification
 
     from medtune.models.loading import load_pretrained
-    from medtune.models.registry import get_model
+    from medtune.train.modeling import apply_pooling
 
     head = info.get("head")
     if head == "classification":
@@ -68,14 +68,18 @@ def _load_model(saved: Path, info: dict[str, Any], tokenizer: Any) -> Any:
     else:
         auto = AutoModelForSeq2SeqLM if info.get("kind") == "seq2seq" else AutoModelForCausalLM
         kwargs = {}
+    pooling = info.get("pooling") or "cls"  # runs saved before the option existed used the model's own pooler
     if info.get("format") == "model":
-        return auto.from_pretrained(str(saved), trust_remote_code=False, **kwargs)
+        model = auto.from_pretrained(str(saved), trust_remote_code=False, **kwargs)
+        return apply_pooling(model, pooling) if head == "classification" else model
     from peft import PeftModel
 
     spec = _base_spec(info)
     base = load_pretrained(auto, spec, **kwargs)
-    if head == "classification" and base.config.pad_token_id is None:
-        base.config.pad_token_id = tokenizer.pad_token_id
+    if head == "classification":
+        if base.config.pad_token_id is None:
+            base.config.pad_token_id = tokenizer.pad_token_id
+        base = apply_pooling(base, pooling)
     return PeftModel.from_pretrained(base, str(saved))
 
 
