@@ -24,17 +24,28 @@ class Encoder:
 
     @property
     def dim(self) -> int:
-        return int(self.model.get_sentence_embedding_dimension())
+        get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        return int(get_dim())
 
     def encode(self, texts: list[str]) -> Any:
+        """One model call for all `texts`; a text that repeats is encoded once.
+
+        sentence-transformers sorts the texts by length before batching, so a batch holds clauses of similar
+        length and little padding: the more texts per call, the better that works.
+        """
         import numpy as np
 
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        unique = list(dict.fromkeys(texts))
         with self._lock:
-            out = self.model.encode(list(texts), batch_size=BATCH_SIZE, normalize_embeddings=True,
+            out = self.model.encode(unique, batch_size=BATCH_SIZE, normalize_embeddings=True,
                                     convert_to_numpy=True, show_progress_bar=False)
-        return out.astype(np.float32, copy=False)
+        out = out.astype(np.float32, copy=False)
+        if len(unique) == len(texts):
+            return out
+        row = {t: i for i, t in enumerate(unique)}
+        return out[[row[t] for t in texts]]
 
 
 def minilm_path() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,6 +59,10 @@ def test_term_pattern_matches_whole_words_and_prefixes() -> None:
     assert [m.group(0) for m in pattern.finditer("Nurses and the Front  desk; Dr Li; drug; $20")] == \
         ["Nurses", "Front  desk", "Dr", "$"]
     assert not pattern.search("the drive was long")
+    # a term inside a word is no hit; one that does not start with a letter ("$") may follow one
+    assert [m.group(0) for m in pattern.finditer("undr nursery US$5")] == ["nursery", "$"]
+    assert CompiledAspect(load_taxonomy().get("staff")).names_aspect("The nurses were kind")
+    assert not CompiledAspect(load_taxonomy().get("staff")).names_aspect("The parking was far")
 
 
 def test_cues_are_aspect_specific_and_negation_flips_them() -> None:
@@ -69,3 +74,39 @@ def test_cues_are_aspect_specific_and_negation_flips_them() -> None:
     assert wait.cue_score("we were seen quickly") > 0
     assert side.cue_score("I had no side effects at all") > 0
     assert side.cue_score("terrible nausea every morning") < 0
+
+
+class CountingEncoder:
+    """The real MiniLM encoder, counting the texts it is asked to encode."""
+
+    def __init__(self, encoder: Any) -> None:
+        self.encoder, self.texts = encoder, 0
+
+    def encode(self, texts: list[str]) -> Any:
+        self.texts += len(texts)
+        return self.encoder.encode(texts)
+
+
+def test_prototypes_are_encoded_once_per_taxonomy(encoder: Any) -> None:
+    from medtune.sentiment.aspects import AspectDetector
+
+    counting = CountingEncoder(encoder)
+    taxonomy = load_taxonomy()
+    first = AspectDetector(taxonomy, counting)
+    n = counting.texts
+    assert n == sum(len(a.prototypes) for a in taxonomy.aspects)
+    second = AspectDetector(load_taxonomy(), counting)  # an equal taxonomy: cached
+    assert counting.texts == n and (second._proto == first._proto).all()
+    taxonomy.aspects = taxonomy.aspects[:3]  # an edit: encoded again
+    AspectDetector(taxonomy, counting)
+    assert counting.texts > n
+
+
+def test_encoder_encodes_a_repeated_text_once_and_keeps_order(encoder: Any) -> None:
+    import numpy as np
+
+    texts = ["the nurses were kind", "the wait was long", "the nurses were kind"]
+    out = encoder.encode(texts)
+    assert out.shape == (3, encoder.dim)
+    assert np.allclose(out[0], out[2]) and not np.allclose(out[0], out[1])
+    assert np.allclose(out[1], encoder.encode(["the wait was long"])[0], atol=1e-5)
