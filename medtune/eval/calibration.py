@@ -71,3 +71,30 @@ def aurc(data: ClsData) -> float | None:
     """Area under the risk–coverage curve (mean selective risk); lower is better."""
     sel = _selective(data)
     return None if sel is None else float(np.mean(1 - sel[1]))
+
+
+# ---------------------------------------------------------------- the same figures on B resamples at once
+def ece_from_indices(data: ClsData, idx: np.ndarray, n_bins: int = DEFAULT_BINS) -> np.ndarray:
+    """ECE of each resample (rows of `idx`, shape (B, n)) in one pass: per-bin counts and sums by `bincount`."""
+    assert data.confidence is not None
+    b, n = idx.shape
+    conf = data.confidence[idx]
+    correct = data.correct.astype(float)[idx]
+    codes = (_bin_index(conf, n_bins) + (np.arange(b) * n_bins)[:, None]).ravel()
+    count = np.bincount(codes, minlength=b * n_bins).reshape(b, n_bins)
+    hits = np.bincount(codes, weights=correct.ravel(), minlength=b * n_bins).reshape(b, n_bins)
+    confs = np.bincount(codes, weights=conf.ravel(), minlength=b * n_bins).reshape(b, n_bins)
+    safe = np.maximum(count, 1)
+    gaps = np.where(count > 0, count / n * np.abs(hits / safe - confs / safe), 0.0)
+    return gaps.sum(axis=1)
+
+
+def aurc_from_indices(data: ClsData, idx: np.ndarray) -> np.ndarray:
+    """AURC of each resample: a stable sort by confidence per row, then the mean selective risk."""
+    assert data.confidence is not None
+    conf = data.confidence[idx]
+    correct = data.correct.astype(float)[idx]
+    order = np.argsort(-conf, axis=1, kind="stable")
+    ranked = np.take_along_axis(correct, order, axis=1)
+    k = np.arange(1, idx.shape[1] + 1)
+    return np.mean(1 - np.cumsum(ranked, axis=1) / k, axis=1)

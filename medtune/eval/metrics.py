@@ -4,8 +4,8 @@ Each entry names its function ("module:function", imported on use), whether high
 e.g. answer length), how it aggregates over items ("corpus" — computed on the whole set; "mean" — a mean of
 per-item values; "table" / "curve" — structured output without an interval), and how its bootstrap interval
 is drawn ("confusion" — vectorised from resampled confusion matrices; "counts" — vectorised from each
-item's multiplicity in each resample; "mean" — resampled per-item values;
-"resample" — the function re-run on each resample; None — no interval).
+item's multiplicity in each resample; "indices" — vectorised from the (B, n) resampled indices; "mean" —
+resampled per-item values; "resample" — the function re-run on each resample; None — no interval).
 
 `evaluate_classification`, `evaluate_generation` and `evaluate_agreement` return plain dicts:
 `{name: {"value", "ci": [lo, hi] | None, "higher_is_better", "aggregation", "family", ...}}`; a metric that
@@ -38,8 +38,8 @@ class MetricSpec:
     fn: str  # "module:function" taking the family's data object
     higher_is_better: bool | None
     aggregation: str  # corpus | mean | table | curve
-    ci: str | None = None  # confusion | counts | mean | resample | None
-    boot_fn: str | None = None  # vectorised bootstrap: f(cms (B, K+1, K+1)) or f(data, counts (B, n)) -> (B,)
+    ci: str | None = None  # confusion | counts | indices | mean | resample | None
+    boot_fn: str | None = None  # vectorised: f(cms (B, K+1, K+1)), f(data, counts (B, n)) or f(data, idx (B, n))
     needs: tuple[str, ...] = ()  # "probs" | "confidence" | "evidence"
     description: str = ""
 
@@ -71,13 +71,15 @@ METRICS: dict[str, MetricSpec] = {m.name: m for m in (
                description="Macro one-vs-rest average precision (area under the precision–recall curve)."),
     MetricSpec("pr_curves", "classification", C + "pr_curves", None, "curve", needs=("probs",),
                description="Precision–recall curve per class."),
-    MetricSpec("ece", "calibration", CAL + "ece", False, "corpus", "resample", needs=("confidence",),
+    MetricSpec("ece", "calibration", CAL + "ece", False, "corpus", "indices", CAL + "ece_from_indices",
+               needs=("confidence",),
                description="Expected calibration error, 10 equal-width bins (Guo et al. 2017)."),
     MetricSpec("reliability", "calibration", CAL + "reliability", None, "curve", needs=("confidence",),
                description="Reliability-diagram bins: accuracy vs mean confidence."),
     MetricSpec("risk_coverage", "calibration", CAL + "risk_coverage", None, "curve", needs=("confidence",),
                description="Accuracy when abstaining on the least confident items, by coverage."),
-    MetricSpec("aurc", "calibration", CAL + "aurc", False, "corpus", "resample", needs=("confidence",),
+    MetricSpec("aurc", "calibration", CAL + "aurc", False, "corpus", "indices", CAL + "aurc_from_indices",
+               needs=("confidence",),
                description="Area under the risk–coverage curve (mean selective risk)."),
     MetricSpec("rouge1", "generation", G + "rouge1", True, "mean", "mean", description="ROUGE-1 F-measure."),
     MetricSpec("rouge2", "generation", G + "rouge2", True, "mean", "mean", description="ROUGE-2 F-measure."),
@@ -171,6 +173,8 @@ def _corpus_ci(spec: MetricSpec, data: Any, n_boot: int, seed: int, alpha: float
     if spec.ci == "counts":
         idx = stats.resample_indices(data.n, n_boot, seed)
         return stats.percentile_interval(_load(spec.boot_fn)(data, bootstrap_counts(data.n, idx)), alpha)
+    if spec.ci == "indices":
+        return stats.percentile_interval(_load(spec.boot_fn)(data, stats.resample_indices(data.n, n_boot, seed)), alpha)
     fn = _load(spec.fn)
     return stats.bootstrap_statistic(lambda idx: fn(data.take(idx)), data.n, n_boot, seed, alpha)
 

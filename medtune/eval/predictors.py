@@ -100,25 +100,13 @@ def _majority_counts(dataset: str, task: str, eval_split: str,
 # ---------------------------------------------------------------- encoders with a classification head
 def classify_probs(model: Any, tokenizer: Any, examples: list[Example], *, max_length: int, batch_size: int,
                    progress: Progress | None = None, cancel: Cancel | None = None) -> list[list[float]]:
-    """Softmax class probabilities, batched by length (little padding), without gradients."""
-    import torch
+    """Softmax class probabilities, without gradients: items tokenised once, batched by token length (little
+    padding), each batch padded to its own longest item (`medtune.models.fast_infer`)."""
+    from medtune.models.fast_infer import class_probs
 
-    order = sorted(range(len(examples)), key=lambda i: len(examples[i].text) + len(examples[i].text_pair or ""))
-    out: list[list[float] | None] = [None] * len(examples)
-    model.eval()
-    with torch.inference_mode():
-        for start in range(0, len(order), batch_size):
-            check_cancel(cancel)
-            chunk = [examples[i] for i in order[start:start + batch_size]]
-            pairs = [e.text_pair for e in chunk]
-            enc = tokenizer([e.text for e in chunk], pairs if any(pairs) else None, truncation=True,
-                            max_length=max_length, padding=True, return_tensors="pt")
-            probs = torch.softmax(model(**enc).logits.float(), dim=-1).tolist()
-            for i, p in zip(order[start:start + batch_size], probs):
-                out[i] = p
-            if progress:
-                progress(min(start + batch_size, len(order)), len(order))
-    return out  # type: ignore[return-value]
+    return class_probs(model, tokenizer, [e.text for e in examples], [e.text_pair for e in examples],
+                       max_length=max_length, batch_size=batch_size, progress=progress,
+                       check=lambda: check_cancel(cancel))
 
 
 class UntrainedHeadPredictor:
@@ -131,21 +119,29 @@ class UntrainedHeadPredictor:
     kind = "untrained-head"
 
     def __init__(self, spec: Any, labels: tuple[str, ...], *, max_length: int = 256, batch_size: int = 32,
-                 seed: int = 0):
+                 seed: int = 0, quantize: str | None = None):
         import torch
         from transformers import AutoModelForSequenceClassification
 
+        from medtune.models.fast_infer import check_quantize, prepare_for_inference, quantize_int8
         from medtune.models.loading import load_pretrained, load_tokenizer
 
         self.spec, self.labels, self.max_length, self.batch_size = spec, labels, max_length, batch_size
+        self.quantize = check_quantize(quantize)
         self.tokenizer = load_tokenizer(spec)
         torch.manual_seed(seed)
-        self.model = load_pretrained(AutoModelForSequenceClassification, spec, num_labels=len(labels))
+        self.model = prepare_for_inference(load_pretrained(AutoModelForSequenceClassification, spec,
+                                                           num_labels=len(labels)))
+        if self.quantize == "int8":
+            self.model = quantize_int8(self.model)
         self.seed = seed
 
     def describe(self) -> dict[str, Any]:
-        return {"kind": self.kind, "name": self.spec.name, "source": self.spec.source, "max_length": self.max_length,
+        info = {"kind": self.kind, "name": self.spec.name, "source": self.spec.source, "max_length": self.max_length,
                 "seed": self.seed, "note": "untrained classification head: chance-level by construction"}
+        if self.quantize:
+            info["quantize"] = self.quantize
+        return info
 
     def predict(self, examples: list[Example], progress: Progress | None = None,
                 cancel: Cancel | None = None) -> list[Prediction]:
@@ -162,9 +158,11 @@ def resolve_predictor(model_ref: str | None, *, run_dir: str | Path | None, data
     if run_dir is not None:
         from medtune.eval.trained import TrainedRunPredictor
 
-        return TrainedRunPredictor(Path(run_dir), task, labels, **_pick(options, "batch_size"))
+        return TrainedRunPredictor(Path(run_dir), task, labels, **_pick(options, "batch_size", "quantize"))
     if not model_ref:
         raise ConfigError("evaluation: give a model (--model) or a trained run directory (--run)")
+    if options.get("quantize") and not _is_encoder(model_ref):
+        raise ConfigError(f"quantize applies to encoder classifiers (a trained run or an encoder), not {model_ref!r}")
     if model_ref == "majority":
         return MajorityPredictor(dataset, task, labels, split, eval_gold)
     from medtune.eval.api_models import api_predictor, is_api_ref
@@ -181,9 +179,22 @@ def resolve_predictor(model_ref: str | None, *, run_dir: str | Path | None, data
 
         return ZeroShotPredictor(spec, task, labels, **_pick(options, "batch_size", "max_length", "max_new_tokens"))
     if spec.kind == "encoder":
-        return UntrainedHeadPredictor(spec, labels, **_pick(options, "batch_size", "max_length", "seed"))
+        return UntrainedHeadPredictor(spec, labels, **_pick(options, "batch_size", "max_length", "seed", "quantize"))
     raise NotAvailableError(f"model {spec.name}: zero-shot evaluation of {spec.kind} models is not supported yet",
                             hint="evaluate a trained run (--run), a causal LM, an API model or `majority`")
+
+
+def _is_encoder(model_ref: str) -> bool:
+    from medtune.errors import MedtuneError
+    from medtune.eval.api_models import is_api_ref
+    from medtune.models.registry import get_model
+
+    if model_ref == "majority" or is_api_ref(model_ref):
+        return False
+    try:
+        return get_model(model_ref).kind == "encoder"
+    except MedtuneError:  # an unknown model: resolving it below reports the error
+        return True
 
 
 def _pick(options: dict[str, Any], *keys: str) -> dict[str, Any]:

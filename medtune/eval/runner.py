@@ -4,7 +4,8 @@
 labels are withheld) → resolve the model reference to a predictor → predict → metrics with seeded
 bootstrap intervals → write the files. eval.json records the split and whether it is the official one,
 fingerprints of the items and labels, the model and prompt template with its version, the reference
-rows for the dataset, and a timestamp.
+rows for the dataset, a timestamp, and the seconds each stage took (`timings`: data, model load,
+prediction, metrics).
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ class EvalConfig(BaseModel):
     predictions_only: bool = Field(False, description="Allow an unlabelled split: write predictions, no metrics.")
     batch_size: int | None = Field(None, ge=1, le=4096, description="Items per forward pass.")
     max_length: int | None = Field(None, ge=8, le=32768, description="Longest input in tokens.")
+    quantize: Literal["int8"] | None = Field(
+        None, description="int8: dynamic int8 quantisation of an encoder classifier's Linear layers for CPU "
+                          "inference (faster, not exact; recorded in eval.json).")
     template: str | None = Field(None, description="Prompt template id (zero-shot / API models).")
     base_url: str | None = Field(None, description="OpenAI-compatible endpoint for openai:<model> references.")
     metrics: list[str] | None = Field(None, description="Metric names to compute (default: all for the task).")
@@ -165,7 +169,15 @@ def run_config(cfg: EvalConfig, out_dir: Path, *, progress: Progress | None = No
     from medtune.data.registry import get_dataset
     from medtune.data.tasks import get_task
 
-    started = time.time()
+    started, clock = time.time(), time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = round(now - clock, 3)
+        clock = now
+
     spec = get_dataset(cfg.dataset)
     task = cfg.task or spec.default_task
     task_spec = get_task(task)
@@ -173,18 +185,23 @@ def run_config(cfg: EvalConfig, out_dir: Path, *, progress: Progress | None = No
     examples, labels_source = load_split(cfg, task)
     labelled = require_labels(examples, cfg, generation)
     labels = tuple(spec.task_labels(task)) if not generation else ()
+    lap("data_s")
     predictor = resolve_predictor(cfg.model, run_dir=cfg.run, dataset=cfg.dataset, task=task, labels=labels,
                                   split=cfg.split, eval_gold=[e.label for e in examples],
-                                  options=cfg.model_dump(include={"batch_size", "max_length", "template", "base_url"}))
+                                  options=cfg.model_dump(include={"batch_size", "max_length", "template", "base_url",
+                                                                  "quantize"}))
     labels = tuple(getattr(predictor, "labels", labels)) if not generation else ()
+    lap("load_s")
     preds = predictor.predict(examples, progress=progress, cancel=cancel)
     if len(preds) != len(examples):
         raise DataError(f"the model returned {len(preds)} predictions for {len(examples)} items")
     rows = prediction_rows(examples, preds, generation)
+    lap("predict_s")
     metrics = score(rows, examples, labels, generation, cfg) if labelled else {}
+    lap("metrics_s")
     evaluation = {
         "schema": records.SCHEMA, "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "duration_s": round(time.time() - started, 3), "task": task, "labels": list(labels),
+        "duration_s": round(time.time() - started, 3), "timings": timings, "task": task, "labels": list(labels),
         "model_ref": cfg.model or cfg.run, "model": predictor.describe(), "baseline_kind": predictor.kind,
         "stage": "after" if predictor.kind == "trained" else "before",
         "prompt": predictor.describe().get("prompt"), "split": split_record(cfg, examples, labelled, labels_source),

@@ -154,3 +154,29 @@ def test_metric_needing_probabilities_says_why_it_is_unavailable() -> None:
     data = C.make_data(["a", "b"], ["a", "b"], ("a", "b"))
     entry = compute_metric("roc_auc", data)
     assert entry["value"] is None and entry["unavailable"] == "the model gave no class probabilities"
+
+
+def test_vectorised_calibration_bootstrap_equals_the_loop() -> None:
+    from medtune.eval import stats
+    from medtune.eval.calibration import aurc_from_indices, ece_from_indices
+    from medtune.eval.metrics import compute_metric
+
+    rng = np.random.default_rng(5)
+    labels = ("x", "y", "z")
+    gold = list(rng.choice(labels, 200))
+    pred = [g if rng.random() < 0.6 else str(rng.choice(labels)) for g in gold]
+    p = rng.dirichlet([1, 1, 1], 200)
+    conf = [float(c) for c in rng.random(200).round(1)]  # ties and values on bin edges
+    conf[:3] = [0.0, 1.0, 0.3]
+    data = C.make_data(gold, pred, labels, [dict(zip(labels, row)) for row in p], conf)
+    idx = stats.resample_indices(data.n, 200, 4)
+    loop_ece = [ece(data.take(row)) for row in idx]
+    loop_aurc = [aurc(data.take(row)) for row in idx]
+    assert ece_from_indices(data, idx) == pytest.approx(loop_ece, abs=1e-12)
+    assert aurc_from_indices(data, idx) == pytest.approx(loop_aurc, abs=1e-12)
+    full = np.arange(data.n)[None, :]
+    assert ece_from_indices(data, full)[0] == pytest.approx(ece(data)) and aurc_from_indices(data, full)[0] == aurc(data)
+    for name, fn in (("ece", ece), ("aurc", aurc)):
+        entry = compute_metric(name, data, n_boot=200, seed=4)
+        assert entry["ci"] == pytest.approx(list(stats.bootstrap_statistic(lambda i: fn(data.take(i)), data.n, 200, 4)),
+                                            abs=1e-12)

@@ -1,0 +1,162 @@
+"""Fast encoder inference: length-sorted batches give the one-item-at-a-time probabilities in input order, a
+merged LoRA adapter computes what the adapter computed, int8 is opt-in and recorded, and eval.json times its
+stages. The models are tiny BERTs built from a config (with the embedded MiniLM tokenizer), so each test
+takes seconds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from medtune.errors import ConfigError
+from medtune.eval.runner import evaluate
+from medtune.models.fast_infer import class_probs, pad_features, prepare_for_inference, quantize_int8
+
+LABELS = ["true", "false"]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """Tiny matrices: a second thread only adds contention on a shared 2-core machine."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    from transformers import AutoTokenizer
+
+    from medtune.models.embedded import minilm_path
+
+    return AutoTokenizer.from_pretrained(str(minilm_path()))
+
+
+def tiny_bert(num_labels: int = 2, seed: int = 0):
+    import torch
+    from transformers import BertConfig, BertForSequenceClassification
+
+    torch.manual_seed(seed)
+    config = BertConfig(vocab_size=30522, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                        num_attention_heads=4, max_position_embeddings=512, num_labels=num_labels,
+                        id2label=dict(enumerate(LABELS[:num_labels])), label2id={l: i for i, l in enumerate(LABELS)})
+    return BertForSequenceClassification(config).eval()
+
+
+TEXTS = ["Masks reduce transmission.", "Vitamin C cures COVID-19 in two days, doctors say, and nobody wants you "
+         "to know it because the big companies would lose money.", "5G towers spread the virus.",
+         "Handwashing helps.", "Vaccines were tested in large randomised trials before approval in many countries "
+         "around the world."]
+PAIRS = ["Evidence one.", None, "A much longer evidence passage with many more words than the others have here.",
+         "", "Short."]
+
+
+def one_by_one(model, tokenizer, texts, pairs, max_length):
+    import torch
+
+    out = []
+    with torch.inference_mode():
+        for text, pair in zip(texts, pairs if pairs is not None else [None] * len(texts)):
+            enc = tokenizer([text], [pair or ""] if pairs is not None else None, truncation=True,
+                            max_length=max_length, return_tensors="pt")
+            out.append(torch.softmax(model(**enc).logits, dim=-1)[0].tolist())
+    return out
+
+
+@pytest.mark.parametrize("pairs", [None, PAIRS])
+def test_sorted_batches_match_one_item_at_a_time_in_input_order(tokenizer, pairs) -> None:
+    model = tiny_bert()
+    seen = []
+    fast = class_probs(model, tokenizer, TEXTS, pairs, max_length=24, batch_size=2,
+                       progress=lambda done, total: seen.append((done, total)))
+    slow = one_by_one(model, tokenizer, TEXTS, pairs, 24)
+    assert len(fast) == len(TEXTS)
+    for a, b in zip(fast, slow):
+        assert a == pytest.approx(b, abs=1e-5)
+    assert seen[-1] == (5, 5) and [d for d, _ in seen] == [2, 4, 5]
+
+
+def test_padding_right_and_left() -> None:
+    feats = [{"input_ids": [1, 2, 3], "attention_mask": [1, 1, 1]}, {"input_ids": [4], "attention_mask": [1]}]
+    right = pad_features(feats, pad_id=0)
+    assert right["input_ids"].tolist() == [[1, 2, 3], [4, 0, 0]]
+    assert right["attention_mask"].tolist() == [[1, 1, 1], [1, 0, 0]]
+    left = pad_features([{"input_ids": [1, 2]}, {"input_ids": [4]}], pad_id=9, left=True)
+    assert left["input_ids"].tolist() == [[1, 2], [9, 4]] and left["attention_mask"].tolist() == [[1, 1], [0, 1]]
+
+
+def test_merged_lora_computes_what_the_adapter_computed(tokenizer) -> None:
+    import torch
+    from peft import LoraConfig, TaskType, get_peft_model
+
+    model = get_peft_model(tiny_bert(), LoraConfig(task_type=TaskType.SEQ_CLS, r=4, lora_alpha=8,
+                                                   target_modules=["query", "value", "dense"]))
+    with torch.no_grad():  # a trained-looking adapter: B is zero at initialisation, which would prove nothing
+        for name, p in model.named_parameters():
+            if "lora_B" in name:
+                p.normal_(0, 0.5)
+    before = class_probs(model, tokenizer, TEXTS, PAIRS, max_length=32, batch_size=4)
+    merged = prepare_for_inference(model)
+    assert not hasattr(merged, "peft_config") and not any(p.requires_grad for p in merged.parameters())
+    after = class_probs(merged, tokenizer, TEXTS, PAIRS, max_length=32, batch_size=4)
+    for a, b in zip(before, after):
+        assert a == pytest.approx(b, abs=1e-5)
+    assert max(abs(x - y) for a, b in zip(before, class_probs(tiny_bert(), tokenizer, TEXTS, PAIRS, max_length=32,
+                                                                batch_size=4)) for x, y in zip(a, b)) > 1e-3
+
+
+def test_int8_quantises_the_encoder_not_the_head(tokenizer) -> None:
+    import torch
+
+    model = tiny_bert()
+    q = quantize_int8(tiny_bert())
+    linear = [n for n, m in q.named_modules() if type(m) is torch.nn.Linear]
+    assert linear == ["classifier"]
+    assert any("quantized" in type(m).__module__ for m in q.modules())
+    for a, b in zip(class_probs(model, tokenizer, TEXTS, PAIRS, max_length=32, batch_size=4),
+                    class_probs(q, tokenizer, TEXTS, PAIRS, max_length=32, batch_size=4)):
+        assert a == pytest.approx(b, abs=0.05)
+
+
+def make_run(run_dir: Path, tokenizer, max_length: int = 40) -> Path:
+    """A run directory in the training engine's layout (model/ + medtune.json), with a tiny untrained BERT."""
+    saved = run_dir / "model"
+    tiny_bert(seed=3).save_pretrained(saved)
+    tokenizer.save_pretrained(saved)
+    info = {"head": "classification", "task": "misinformation", "labels": LABELS, "model": "minilm",
+            "base_model": "minilm", "kind": "encoder", "method": "full", "max_length": max_length, "format": "model"}
+    (saved / "medtune.json").write_text(json.dumps(info))
+    return run_dir
+
+
+def test_trained_run_predictions_stay_in_item_order(shared_data: Path, tmp_path: Path, tokenizer) -> None:
+    pytest.importorskip("medtune.train.predict")
+    from medtune.data.examples import load_examples
+
+    run = make_run(tmp_path / "run", tokenizer)
+    ev = evaluate(None, "covid_fake_news", "val", tmp_path / "ev", run_dir=str(run), limit=60, n_boot=50)
+    rows = [json.loads(line) for line in (tmp_path / "ev" / "predictions.jsonl").read_text().splitlines()]
+    items = load_examples("covid_fake_news", "val", limit=60)
+    assert [r["id"] for r in rows] == [e.id for e in items]
+    model = tiny_bert(seed=3)
+    expected = one_by_one(model, tokenizer, [e.text for e in items], None, 40)
+    for row, probs in zip(rows, expected):
+        assert [row["probs"][lbl] for lbl in LABELS] == pytest.approx(probs, abs=1e-4)
+    assert set(ev["timings"]) == {"data_s", "load_s", "predict_s", "metrics_s"}
+    assert all(v >= 0 for v in ev["timings"].values()) and "quantize" not in ev["model"]
+
+    q = evaluate(None, "covid_fake_news", "val", tmp_path / "q", run_dir=str(run), limit=60, n_boot=0,
+                 quantize="int8")
+    assert q["model"]["quantize"] == "int8" and q["config"]["quantize"] == "int8"
+
+
+def test_quantize_is_refused_where_it_does_not_apply(shared_data: Path, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="encoder classifiers"):
+        evaluate("majority", "pubmedqa", "dev", tmp_path, quantize="int8")
+    with pytest.raises(ConfigError, match="quantize"):
+        evaluate("majority", "pubmedqa", "dev", tmp_path, quantize="int4")
