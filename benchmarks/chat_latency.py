@@ -71,7 +71,8 @@ def main() -> int:
         times.append((time.perf_counter() - t0) * 1000)
         bands[result.band] += 1
     stats.update({
-        "questions": len(times), "threads": args.threads,
+        # the count actually used: loading the embedding model drops to 1 thread on an oversubscribed machine
+        "questions": len(times), "threads": torch.get_num_threads(),
         "p50_ms": round(percentile(times, 0.5), 1), "p95_ms": round(percentile(times, 0.95), 1),
         "mean_ms": round(statistics.mean(times), 1), "max_ms": round(max(times), 1), "bands": bands,
         "target_p95_ms": 1500, "meets_target": percentile(times, 0.95) < 1500,
@@ -79,7 +80,7 @@ def main() -> int:
     if args.json:
         print(json.dumps(stats, indent=2))
     else:
-        print(f"{stats['questions']} answers, {args.threads} threads, KB {stats['kb_chunks']} chunks: "
+        print(f"{stats['questions']} answers, {stats['threads']} threads, KB {stats['kb_chunks']} chunks: "
               f"p50 {stats['p50_ms']} ms, p95 {stats['p95_ms']} ms (target < 1500), mean {stats['mean_ms']} ms; "
               f"bands {bands}")
     return 0

@@ -35,11 +35,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2,
                         help="torch threads (the target is 2 cores; lowered to 1 when the machine is oversubscribed)")
     parser.add_argument("--modes", default="hybrid,dense,lexical")
-    parser.add_argument("--throughput-docs", type=int, default=60,
+    parser.add_argument("--throughput-docs", type=int, default=300,
                         help="MedQuAD answers built into a temporary store to time the build (0 = skip)")
     parser.add_argument("--lexical-full-base", action="store_true",
                         help="also score BM25 alone over every MedQuAD chunk (needs no embeddings, so it runs "
                              "even while the dense base is still being built)")
+    parser.add_argument("--embedding-choices", type=int, default=0, metavar="N",
+                        help="only time the embedding settings of the build (batch size, length sorting, 128 vs "
+                             "256 word pieces) on N random MedQuAD chunks, and dense recall@5 with 128 vs 256 on "
+                             "1000 questions over 2000 random answers; needs no built base")
     parser.add_argument("--json-out", type=Path, help="also write the figures as JSON here")
     return parser.parse_args()
 
@@ -108,9 +112,14 @@ def lexical_full_base(sample_size: int, seed: int) -> dict[str, float]:
     return {"chunks": len(rows), "sample": n, "recall@1": hits1 / n, "recall@5": hits5 / n, "mrr@10": reciprocal / n}
 
 
-def latency(kb, queries: list[str], warmup: int) -> dict[str, float]:
-    for q in queries[:warmup]:
+def latency(kb, queries: list[str], warmup: list[str]) -> dict[str, float]:
+    """Wall time of `search(q, k=5)` per query; the warm-up questions are not among the timed ones, and the
+    query-embedding cache is emptied first, so every timed query is embedded."""
+    from medtune.kb.embedding import embed_query
+
+    for q in warmup:
         kb.search(q, k=5)
+    embed_query.cache_clear()
     times = []
     for q in queries:
         started = time.perf_counter()
@@ -128,7 +137,52 @@ def throughput(n_docs: int) -> dict[str, float]:
 
     with tempfile.TemporaryDirectory(prefix="kb-throughput-") as tmp:
         report = build(["medquad"], kb=KnowledgeBase(path=Path(tmp)), limit=n_docs)
-    return {"chunks": report.added, "seconds": report.add_seconds, "chunks_per_s": report.chunks_per_s}
+    return {"chunks": report.added, "seconds": report.add_seconds, "chunks_per_s": report.chunks_per_s,
+            "embed_seconds": report.embed_seconds, "threads": report.threads}
+
+
+def embedding_choices(n_chunks: int, seed: int) -> None:
+    """Chunks/s of the build's embedding step under each setting, then what 128 vs 256 word pieces do to
+    dense retrieval (in memory, no Chroma: the dense ranking alone, over the chunks of 2000 random answers)."""
+    import numpy as np
+
+    from medtune.kb.build import plan
+    from medtune.kb.embedding import bulk_threads, load_model
+    from medtune.kb.sources import medquad_pairs
+    from medtune.kb.store import chunk_document
+
+    model = load_model()
+    rng = random.Random(seed)
+    texts = [r.indexed_text for r in rng.sample(plan(["medquad"])["medquad"], n_chunks)]
+    with bulk_threads() as threads:
+        print(f"embedding {n_chunks} random MedQuAD chunks, torch threads {threads}")
+        model.encode(texts[:16])
+        settings = [(256, 128, 32, "before: 256 word pieces, calls of 128 chunks, batch 32")]
+        settings += [(256, n_chunks, b, f"256 word pieces, one sorted call, batch {b}") for b in (16, 32, 64, 128)]
+        settings += [(128, n_chunks, b, f"128 word pieces, one sorted call, batch {b}") for b in (16, 32)]
+        for length, group, batch, label in settings:
+            model.max_seq_length = length
+            started = time.perf_counter()
+            for i in range(0, len(texts), group):
+                model.encode(texts[i:i + group], batch_size=batch, normalize_embeddings=True)
+            print(f"  {label}: {len(texts) / (time.perf_counter() - started):.1f} chunks/s", flush=True)
+
+        pairs = rng.sample(list(medquad_pairs()), 2000)
+        rows = [row for _, doc in pairs for row in chunk_document(doc)]
+        doc_of = [row.metadata["doc_id"] for row in rows]
+        questions, gold = [q for q, _ in pairs[:1000]], [d.doc_id for _, d in pairs[:1000]]
+        queries = model.encode(questions, batch_size=64, normalize_embeddings=True)
+        for length in (128, 256):
+            model.max_seq_length = length
+            sims = queries @ model.encode([r.indexed_text for r in rows], batch_size=16, normalize_embeddings=True).T
+            hits1 = hits5 = 0
+            for i, order in enumerate(np.argsort(-sims, axis=1)[:, :50]):
+                ranked = list(dict.fromkeys(doc_of[j] for j in order))[:5]
+                hits1 += bool(ranked) and ranked[0] == gold[i]
+                hits5 += gold[i] in ranked
+            print(f"  dense, {length} word pieces, {len(rows)} chunks of 2000 answers, 1000 of their questions: "
+                  f"recall@1 {hits1 / 1000:.3f}  recall@5 {hits5 / 1000:.3f}", flush=True)
+    load_model.cache_clear()  # the model's max_seq_length was changed above
 
 
 def main() -> int:
@@ -138,6 +192,11 @@ def main() -> int:
     import torch
 
     torch.set_num_threads(args.threads)
+    if args.embedding_choices:
+        print(f"load average at start {os.getloadavg()[0]:.2f}")
+        embedding_choices(args.embedding_choices, args.seed)
+        print(f"load average at end {os.getloadavg()[0]:.2f}")
+        return 0
     from medtune.kb.store import KnowledgeBase
 
     kb = KnowledgeBase(path=args.kb_dir) if args.kb_dir else KnowledgeBase.open()
@@ -145,13 +204,17 @@ def main() -> int:
     if not pairs:
         print(f"no MedQuAD answers in {kb.location}; run `medtune kb build --source medquad` first", file=sys.stderr)
         return 2
-    sample = random.Random(args.seed).sample(pairs, min(args.sample, len(pairs)))
+    rng = random.Random(args.seed)
+    sample = rng.sample(pairs, min(args.sample, len(pairs)))
+    timed = {q for q, _ in sample}
+    warmup = [q for q, _ in rng.sample(pairs, min(len(pairs), args.warmup + len(sample))) if q not in timed]
+    warmup = warmup[: args.warmup]
     figures = {"kb": kb.location, "chunks": kb.count(), "medquad_docs_stored": stored_docs,
                "medquad_docs_total": total_docs, "sample": len(sample), "seed": args.seed,
                "threads": args.threads, "load_avg_start": os.getloadavg()}
     kb.search("warm up the model and the lexical index", k=5)
     figures["threads"] = torch.get_num_threads()  # the embedding drops to 1 thread on an oversubscribed machine
-    figures["latency"] = latency(kb, [q for q, _ in sample], args.warmup)
+    figures["latency"] = latency(kb, [q for q, _ in sample], warmup)
     figures["retrieval"] = {mode: rank_metrics(kb, sample, same, mode) for mode in args.modes.split(",")}
     if args.lexical_full_base:
         figures["lexical_full_base"] = lexical_full_base(args.sample, args.seed)
@@ -180,7 +243,8 @@ def print_figures(f: dict) -> None:
           f"p95 {lat['p95_ms']:.1f} ms")
     if "build" in f:
         b = f["build"]
-        print(f"build throughput: {b['chunks']} chunks in {b['seconds']:.1f} s = {b['chunks_per_s']:.1f} chunks/s")
+        print(f"build throughput: {b['chunks']} chunks in {b['seconds']:.1f} s = {b['chunks_per_s']:.1f} chunks/s "
+              f"(embedding {b['embed_seconds']:.1f} s, torch threads {b['threads']})")
 
 
 if __name__ == "__main__":

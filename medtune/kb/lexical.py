@@ -82,7 +82,7 @@ class LexicalIndex:
             return []
         scores = np.asarray(self.weights[:, cols].sum(axis=1)).ravel()
         if sources:
-            scores = np.where(np.isin(self._source_array(), sources), scores, 0.0)
+            scores = np.where(self._source_mask(sources), scores, 0.0)
         k = min(k, int((scores > 0).sum()))
         if k == 0:
             return []
@@ -90,12 +90,20 @@ class LexicalIndex:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(i), float(scores[i])) for i in top]
 
-    def _source_array(self) -> Any:
+    def share(self, sources: list[str]) -> float:
+        """Fraction of the chunks that belong to `sources`."""
+        return float(self._source_mask(sources).mean()) if self.ids else 0.0
+
+    def _source_mask(self, sources: list[str]) -> Any:
+        """Boolean row mask of the chunks of `sources`, computed once per set of sources (an isin over ~40k
+        strings per query would cost more than the scoring)."""
         import numpy as np
 
-        if getattr(self, "_sources_np", None) is None:
-            self._sources_np = np.asarray(self.sources)
-        return self._sources_np
+        masks = self.__dict__.setdefault("_masks", {})
+        key = tuple(sorted(set(sources)))
+        if key not in masks:
+            masks[key] = np.isin(np.asarray(self.sources), list(key))
+        return masks[key]
 
     # --- persistence ---------------------------------------------------------------------------------------
 

@@ -148,7 +148,7 @@ class KnowledgeBase:
 
     def add_documents(self, docs: Iterable[KBDocument], max_chars: int = DEFAULT_MAX_CHARS) -> AddReport:
         """Chunk, skip chunks already stored, embed and add the rest. Returns what was done."""
-        from medtune.kb.embedding import embed
+        from medtune.kb.embedding import bulk_threads, embed
 
         started = time.perf_counter()
         docs = list(docs)
@@ -159,7 +159,8 @@ class KnowledgeBase:
         report = AddReport(documents=len(docs), chunks=len(rows), skipped=len(rows) - len(new))
         if new:
             t0 = time.perf_counter()
-            vectors = embed([row.indexed_text for row in new])
+            with bulk_threads():
+                vectors = embed([row.indexed_text for row in new])
             report.embed_seconds = time.perf_counter() - t0
             self.collection.add(ids=[r.id for r in new], documents=[r.text for r in new],
                                 metadatas=[r.metadata for r in new], embeddings=vectors)
@@ -211,11 +212,12 @@ class KnowledgeBase:
             "sources": {s: {"chunks": chunks[s], "documents": len(docs[s])} for s in sorted(chunks)},
         }
 
-    def lexical(self) -> Any:
-        """The BM25 index, loaded from its cache or rebuilt from the stored chunks when stale."""
+    def lexical(self, count: int | None = None) -> Any:
+        """The BM25 index, loaded from its cache or rebuilt from the stored chunks when stale. `count` is the
+        collection's chunk count when the caller has just read it (one count per search, not two)."""
         from medtune.kb.lexical import LexicalIndex
 
-        count = self.count()
+        count = self.count() if count is None else count
         if self._lexical is not None and len(self._lexical.ids) == count:
             return self._lexical
         index = LexicalIndex.load(self.lexical_dir, count)
@@ -230,6 +232,26 @@ class KnowledgeBase:
             index.save(self.lexical_dir)
         self._lexical = index
         return index
+
+    def source_vectors(self, sources: list[str], count: int | None = None) -> tuple[list[str], Any]:
+        """Ids and (n, 384) unit vectors of every chunk of `sources`, read once per chunk count (the store is
+        append-only) and kept in memory: the exact dense search for sources too rare to post-filter."""
+        import numpy as np
+
+        from medtune.kb.retrieve import _where
+
+        count = self.count() if count is None else count
+        key = (tuple(sorted(set(sources))), count)
+        cache = self.__dict__.setdefault("_source_vectors", {})
+        if key not in cache:
+            for stale in [k for k in cache if k[1] != count]:
+                del cache[stale]
+            page = self.collection.get(where=_where(list(key[0])), include=["embeddings"])
+            vectors = page.get("embeddings")
+            matrix = np.asarray(vectors if vectors is not None and len(vectors) else np.zeros((0, 384)),
+                                dtype=np.float32)
+            cache[key] = (list(page["ids"]), matrix)
+        return cache[key]
 
     def search(self, query: str, k: int = 5, sources: list[str] | None = None, **options: Any) -> list[Any]:
         from medtune.kb.retrieve import hybrid_search
