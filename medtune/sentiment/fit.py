@@ -1,12 +1,14 @@
 """Fit the default heads (`medtune sentiment fit-default`) from the labelled review data in ../shared/data.
 
 Training rows (the validation rows below are never used):
-- druglib train (a seeded 500 of its 2,781 reviews): overall 3-class from the 1–10 rating, 5 levels from the rating, and two
+- druglib train (all 2,781 reviews; `DRUGLIB_TRAIN_CAP` takes a seeded subset): overall 3-class from the 1–10 rating, 5 levels from the rating, and two
   field-level rows per review — the benefits text labelled with the effectiveness rating and the side-effects
   text labelled with the side-effect severity (real aspect-level labels, Druglib converter's mapping);
 - drug_reviews_explabox train, all but a seeded 20 % (3-class);
 - covid_tweets_sentiment train, all but a seeded 20 % (3-class and 5 levels).
 Validation: druglib dev (the provider's seeded 10 % carve-out), and the two seeded 20 % holdouts.
+All of Druglib is three quarters of the units, so each unit is weighted so that the three sources count alike
+(`source_weights`); without that the heads learn Druglib's style and lose the tweets (docs/SENTIMENT.md).
 
 A review is represented as the mean of its clause embeddings (what the analyser computes anyway), so the
 clause-level head sees the same kind of input at training and at prediction time.
@@ -25,11 +27,14 @@ from medtune.errors import NotAvailableError
 SEED = 13
 _FIELD = re.compile(r"^(Benefits|Side effects|Comments): ", re.MULTILINE)
 HOLDOUT = 0.2
-#: Druglib reviews are long (~10 clauses each): a seeded 500 of the 2,781 keep a re-fit within minutes on two
-#: shared cores; a linear head over 387 features is saturated well before that (see docs/SENTIMENT.md).
-DRUGLIB_TRAIN_CAP = 500
-C_POLARITY = 1.0  # inverse L2 strength; chosen on the validation sets among 0.25, 1, 4
-C_INTENSITY = 1.0
+#: Druglib train reviews used (None: all 2,781). Druglib reviews are long (~10 clauses each), so all of them
+#: is most of a re-fit's encoding time; a seeded subset (e.g. 500) keeps a quick re-fit possible.
+DRUGLIB_TRAIN_CAP: int | None = None
+# Inverse L2 strength and source weighting: the best mean validation macro-F1 (3-class on the three sets,
+# 5-level on two) of C 0.25 / 1 × balance equal / sqrt with all of Druglib (docs/SENTIMENT.md).
+C_POLARITY = 0.25
+C_INTENSITY = 0.25
+SOURCE_BALANCE = "equal"  # see source_weights
 
 
 def _holdout(ids: list[str], frac: float = HOLDOUT, seed: int = SEED) -> set[str]:
@@ -69,10 +74,12 @@ def _rows(name: str, split: str) -> list[dict[str, Any]]:
     return rows
 
 
-def training_sets(druglib_cap: int = DRUGLIB_TRAIN_CAP) -> dict[str, list[dict[str, Any]]]:
+def training_sets(druglib_cap: int | None = DRUGLIB_TRAIN_CAP) -> dict[str, list[dict[str, Any]]]:
     druglib = _rows("druglib", "train")
-    keep = _holdout([r["id"] for r in druglib], frac=min(1.0, druglib_cap / max(len(druglib), 1)), seed=SEED + 1)
-    out = {"druglib/train": [r for r in druglib if r["id"] in keep]}
+    if druglib_cap is not None and druglib_cap < len(druglib):
+        keep = _holdout([r["id"] for r in druglib], frac=druglib_cap / max(len(druglib), 1), seed=SEED + 1)
+        druglib = [r for r in druglib if r["id"] in keep]
+    out = {"druglib/train": druglib}
     for name in ("drug_reviews_explabox", "covid_tweets_sentiment"):
         rows = _rows(name, "train")
         held = _holdout([r["id"] for r in rows])
@@ -147,17 +154,37 @@ def training_units(sets: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]
     from medtune.sentiment.text import clauses
 
     units = []
-    for rows in sets.values():
+    for source, rows in sets.items():
         for r in rows:
             parts = clauses(r["text"]) or []
             units.append({"text": r["text"], "clauses": [c.text for c in parts] or [r["text"]],
-                          "label": r.get("label"), "level": r.get("level")})
+                          "label": r.get("label"), "level": r.get("level"), "source": source})
             for name, start, end in _segments(r["text"]) if r.get("fields") else []:
                 label = r["fields"].get(name)
                 inside = [c.text for c in parts if start <= c.start < end]
                 if label and inside:
-                    units.append({"text": r["text"][start:end], "clauses": inside, "label": label, "level": None})
+                    units.append({"text": r["text"][start:end], "clauses": inside, "label": label, "level": None,
+                                  "source": source})
     return units
+
+
+def source_weights(sources: list[str], mode: str = "equal") -> Any:
+    """Per-unit sample weights (mean 1) so that no training set drowns the others.
+
+    All of Druglib is 8,000 units (reviews and their fields) against 2,100 tweets and 480 Drugs.com reviews;
+    unweighted, the heads learn Druglib's style and lose the tweets. "equal": every source weighs the same in
+    total; "sqrt": a source weighs √n; "none": every unit weighs 1.
+    """
+    import numpy as np
+
+    from medtune.errors import ConfigError
+
+    if mode not in ("equal", "sqrt", "none"):
+        raise ConfigError(f"source weighting {mode!r}: expected equal, sqrt or none")
+    counts = {s: sources.count(s) for s in set(sources)}
+    power = {"equal": 1.0, "sqrt": 0.5, "none": 0.0}[mode]
+    w = np.array([counts[s] ** -power for s in sources], dtype=np.float64)
+    return w * (len(w) / w.sum()) if len(w) else w
 
 
 def featurize(units: list[dict[str, Any]], cache: EmbeddingCache, lexicon: Any,
@@ -178,19 +205,22 @@ def featurize(units: list[dict[str, Any]], cache: EmbeddingCache, lexicon: Any,
                     lexicon.scores([u["text"] for u in units]))
 
 
-def fit_head(x: Any, y: list[Any], c: float) -> Any:
+def fit_head(x: Any, y: list[Any], c: float, sample_weight: Any = None) -> Any:
     from sklearn.linear_model import LogisticRegression
 
     from medtune.sentiment.heads import Head
 
     # class_weight="balanced": neutral is 9 % of Druglib and drug reviews; unweighted it is almost never predicted.
+    # It multiplies with sample_weight (the source balance).
     clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", random_state=SEED)
-    clf.fit(x, [str(v) for v in y])
+    clf.fit(x, [str(v) for v in y], sample_weight=sample_weight)
     return Head.from_sklearn(clf)
 
 
 def fit_default_heads(out_dir: Path | None = None, encoder: Any = None,
-                      progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+                      progress: Callable[[int, int], None] | None = None, *,
+                      druglib_cap: int | None = DRUGLIB_TRAIN_CAP, c_polarity: float = C_POLARITY,
+                      c_intensity: float = C_INTENSITY, balance: str = SOURCE_BALANCE) -> dict[str, Any]:
     """Fit both heads, write them to out_dir (default: the packaged heads/), return the validation report."""
     import numpy as np
 
@@ -201,7 +231,7 @@ def fit_default_heads(out_dir: Path | None = None, encoder: Any = None,
     from medtune.sentiment.polarity import INTENSITY_HEAD, LABELS, POLARITY_HEAD
 
     try:
-        train, valid = training_sets(), validation_sets()
+        train, valid = training_sets(druglib_cap), validation_sets()
     except NotAvailableError as exc:
         raise NotAvailableError(f"fitting the default heads needs the review datasets: {exc.message}",
                                 hint=exc.hint) from exc
@@ -212,13 +242,17 @@ def fit_default_heads(out_dir: Path | None = None, encoder: Any = None,
     cache.save()  # the slow part is done: keep it even if fitting fails
     pol = [i for i, u in enumerate(units) if u["label"]]
     lev = [i for i, u in enumerate(units) if u["level"]]
-    polarity = fit_head(x[pol], [units[i]["label"] for i in pol], C_POLARITY)
-    intensity = fit_head(x[lev], [INTENSITY_LABELS[units[i]["level"] - 1] for i in lev], C_INTENSITY)
+    polarity = fit_head(x[pol], [units[i]["label"] for i in pol], c_polarity,
+                        source_weights([units[i]["source"] for i in pol], balance))
+    intensity = fit_head(x[lev], [INTENSITY_LABELS[units[i]["level"] - 1] for i in lev], c_intensity,
+                         source_weights([units[i]["source"] for i in lev], balance))
     out_dir = Path(out_dir or HEADS_DIR)
     polarity.save(out_dir / POLARITY_HEAD)
     intensity.save(out_dir / INTENSITY_HEAD)
     report: dict[str, Any] = {"train_rows": {name: len(rows) for name, rows in train.items()},
                               "train_units": {"polarity": len(pol), "intensity": len(lev)},
+                              "config": {"druglib_cap": druglib_cap, "c_polarity": c_polarity,
+                                         "c_intensity": c_intensity, "balance": balance},
                               "validation": {"polarity_head": {}, "intensity_head": {}}}
     for name, rows in valid.items():
         xv = featurize(training_units({name: [{**r, "fields": None} for r in rows]}), cache, lexicon)

@@ -159,6 +159,8 @@ def report_text(report: dict[str, Any]) -> str:
     for part, m in report["gold_aspects"].items():
         lines.append(f"  {part:<9} n={m['n']:<3} detection P {m['precision']:.3f} R {m['recall']:.3f} "
                      f"F1 {m['f1']:.3f}  polarity acc {m['polarity_accuracy']}  overall acc {m['overall_accuracy']}")
+    per_aspect = report["gold_aspects"]["all"]["per_aspect_f1"]
+    lines.append("  per-aspect detection F1 (all): " + ", ".join(f"{k} {v:.2f}" for k, v in per_aspect.items()))
     s = report["sarcasm"]
     lines.append(f"sarcasm: {s['read_as_negative']:.1%} of {s['n']} sarcastic complaints read as negative")
     d = report["druglib_aspects"]
@@ -168,9 +170,10 @@ def report_text(report: dict[str, Any]) -> str:
                      f"kappa {r.get('kappa')}  accuracy (undetected=neutral) {r.get('accuracy_all')}")
     for task, sets in report["validation"].items():
         for name, m in sets.items():
-            rates = "  ".join(f"{k}: FPR {v['fpr']} FNR {v['fnr']}" for k, v in m["per_class"].items())
-            lines.append(f"{task:<10} {name:<24} n={m['n']:<4} macro-F1 {m['macro_f1']:.3f} acc {m['accuracy']:.3f}"
-                         f"  {rates}")
+            lines.append(f"{task:<10} {name:<30} n={m['n']:<4} macro-F1 {m['macro_f1']:.3f} acc {m['accuracy']:.3f}")
+            for k, v in m["per_class"].items():
+                lines.append(f"{'':<12}{k:<14} n={v['support']!s:<4} P {v['precision']}  R {v['recall']}  "
+                             f"F1 {v['f1']}  FPR {v['fpr']}  FNR {v['fnr']}")
     return "\n".join(lines)
 
 
