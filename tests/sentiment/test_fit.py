@@ -35,3 +35,11 @@ def test_training_units_name_their_source_and_reuse_review_clauses() -> None:
 
 def test_all_of_druglib_train_is_used_by_default() -> None:
     assert fit.DRUGLIB_TRAIN_CAP is None
+
+
+def test_compare_heads_reads_its_set_ups() -> None:
+    from medtune.sentiment.compare_heads import GRID, _parse
+
+    assert _parse("all,0.25,equal") == (None, 0.25, "equal")
+    assert _parse("500,1,none") == (500, 1.0, "none")
+    assert (None, 0.25, "equal") in GRID  # the shipped heads' set-up
