@@ -99,8 +99,10 @@ def _resolve_dynamic(name: str) -> DatasetSpec | None:
     return None
 
 
-def register(spec: DatasetSpec) -> DatasetSpec:
-    if spec.name in _REGISTRY:
+def register(spec: DatasetSpec, *, replace: bool = False) -> DatasetSpec:
+    """Add a dataset. `replace=True` is for generated datasets whose folder moves (e.g. each verifier
+    build writes new pairs); a catalog entry registered twice by accident is an error."""
+    if spec.name in _REGISTRY and not replace:
         raise ValueError(f"dataset {spec.name!r} registered twice")
     _REGISTRY[spec.name] = spec
     return spec

@@ -290,8 +290,8 @@ def register_pairs_dataset(pairs_dir: Path) -> str:
         folder=str(Path(pairs_dir).resolve()), official_splits={"validation": "medtune.verify.pairs"},
         description="HealthVer (train part), MedHallu train, PubMedQA train, MedQuAD/DailyMed perturbations.",
     )
-    registry._ensure_catalog()
-    registry._REGISTRY[PAIRS_DATASET] = spec  # re-registering points at the latest pairs folder
+    registry.list_datasets()  # the catalog first, so it never meets this entry as a duplicate
+    registry.register(spec, replace=True)  # re-registering points at the latest pairs folder
     return PAIRS_DATASET
 
 
