@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from medtune.train.config import TrainConfig, default_recipe
+
 PAGE = Path(__file__).resolve().parents[2] / "pages" / "train.py"
 
 
@@ -29,7 +31,9 @@ def test_form_follows_the_recipe_and_shows_estimate_and_command() -> None:
     pick(at, "train_task", "sentiment")
     pick(at, "train_dataset", "drug_reviews_explabox")
     key = "train.sentiment.drug_reviews_explabox.minilm.lora"
-    assert at.number_input(key=f"{key}.max_length").value == 192  # the sentiment recipe's default
+    recipe = default_recipe("sentiment", "drug_reviews_explabox", "minilm")
+    assert recipe.max_length != TrainConfig.model_fields["max_length"].default  # so the check can fail
+    assert at.number_input(key=f"{key}.max_length").value == recipe.max_length  # the form starts from the recipe
     assert at.number_input(key=f"{key}.lora.r").value == 16
     assert any("Memory needed" in m.label for m in at.metric)
     at.number_input(key=f"{key}.epochs").set_value(2.0)
