@@ -1,15 +1,16 @@
 """Padding-free packing for causal-LM fine-tuning.
 
 Padding every sequence of a batch to the longest (or to max_length) spends most of the compute on pad tokens
-when lengths vary as much as medical answers do (MedQuAD: median ~190 tokens, 99th percentile ~1,700).
+when lengths vary as much as medical answers do (MedQuAD answers: median ~200 tokens, 99th percentile ~1,700, from the word quantiles in
+benchmarks/train_throughput.py).
 Packing concatenates whole sequences into rows of a fixed token budget and restarts `position_ids` at each
 sequence; transformers (5.x, `masking_utils.find_packed_sequence_indices`) turns restarting positions into a
 block-diagonal causal mask for SDPA, eager and flex attention, and flash-attention uses them as varlen
 boundaries, so no sequence attends to another.
 
-The SFT trainer gets this through trl (`packing_strategy="bfd"`, padding-free collator); this module holds
-the same arithmetic for places that build batches themselves (benchmarks/train_throughput.py) and for the
-tests that check the isolation claim on a real model.
+The SFT trainer packs rows with trl (`packing_strategy="bfd"`) and collates them with `RowPackedCollator`
+below; `pack_lengths` / `packed_row` hold the same arithmetic for code that builds batches itself
+(benchmarks/train_throughput.py) and for the tests that check the isolation claim on a real model.
 """
 
 from __future__ import annotations
