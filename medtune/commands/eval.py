@@ -32,6 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--predictions-only", action="store_true", help="allow an unlabelled split: predictions, no metrics")
     p.add_argument("--batch-size", type=int, help="items per forward pass")
     p.add_argument("--max-length", type=int, help="longest input in tokens")
+    p.add_argument("--quantize", choices=("int8",), help="int8 dynamic quantisation of an encoder classifier (CPU; "
+                                                          "faster, not exact: recorded in eval.json)")
     p.add_argument("--template", help="prompt template id (zero-shot and API models)")
     p.add_argument("--base-url", help="OpenAI-compatible endpoint for openai:NAME (vLLM, Ollama, llama.cpp)")
     p.add_argument("--metrics", help="comma-separated metric names (default: all for the task; `medtune eval metrics`)")
@@ -70,7 +72,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                           hint="medtune eval --model majority --dataset pubmedqa --split dev --out runs/eval-majority")
     options = {k: v for k, v in {"task": args.task, "labels": args.labels, "limit": args.limit, "n_boot": args.n_boot,
                                  "seed": args.seed, "predictions_only": args.predictions_only or None,
-                                 "batch_size": args.batch_size, "max_length": args.max_length,
+                                 "batch_size": args.batch_size, "max_length": args.max_length, "quantize": args.quantize,
                                  "template": args.template, "base_url": args.base_url,
                                  "metrics": [m.strip() for m in args.metrics.split(",") if m.strip()] if args.metrics else None,
                                  }.items() if v is not None}

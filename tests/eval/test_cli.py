@@ -62,3 +62,16 @@ def test_metrics_and_references_listing(medtune_home: Path) -> None:
     assert {m["name"] for m in metrics} >= {"accuracy", "ece", "rougeL", "fleiss_kappa"}
     refs = medtune("eval", "references", "--dataset", "pubmedqa", home=medtune_home)
     assert "BioGPT" in refs.stdout and "78.2" in refs.stdout
+
+
+def test_quantize_flag_reaches_the_evaluation(shared_data: Path, tmp_path: Path, medtune_home: Path) -> None:
+    out = tmp_path / "int8"
+    done = medtune("eval", "--model", "minilm", "--dataset", "pubmedqa", "--split", "dev", "--out", str(out),
+                   "--limit", "6", "--n-boot", "50", "--quantize", "int8", "--json", home=medtune_home)
+    assert done.returncode == 0, done.stderr
+    ev = json.loads((out / "eval.json").read_text())
+    assert ev["model"]["quantize"] == "int8" and ev["split"]["n_items"] == 6
+    assert len((out / "predictions.jsonl").read_text().splitlines()) == 6
+    wrong = medtune("eval", "--model", "majority", "--dataset", "pubmedqa", "--split", "dev", "--out", str(tmp_path / "x"),
+                    "--quantize", "int8", home=medtune_home)
+    assert wrong.returncode == 2 and "quantize applies to encoder classifiers" in wrong.stderr
