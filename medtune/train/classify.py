@@ -14,7 +14,7 @@ from typing import Any
 
 from medtune.data.schemas import Example
 from medtune.errors import ConfigError, DataError
-from medtune.io import atomic_write_json, write_jsonl
+from medtune.io import atomic_write_json, read_json, write_jsonl
 from medtune.models.loading import check_loadable, load_pretrained, load_tokenizer, resolved_commit
 from medtune.models.registry import ModelSpec, get_model
 from medtune.train import data as tdata
@@ -331,14 +331,22 @@ def save_outputs(cfg: TrainConfig, spec: ModelSpec, model: Any, tokenizer: Any, 
             "pooling": cfg.pooling}
     saved: dict[str, str] = {}
     first = "model" if cfg.method == "full" else "adapter"
-    saved[first] = save_with_info(model, tokenizer, job_dir / first, {**info, "format": first})
+    saved[first] = save_with_info(model, tokenizer, job_dir / first, {**info, "format": first}, base_id=spec.hub_id)
     if cfg.method != "full" and cfg.merge_adapter:  # merging folds the adapter in place: save the adapter first
         saved["model"] = save_with_info(model.merge_and_unload(), tokenizer, job_dir / "model", {**info, "format": "model"})
     return saved
 
 
-def save_with_info(model: Any, tokenizer: Any, path: Path, info: dict[str, Any]) -> str:
+def save_with_info(model: Any, tokenizer: Any, path: Path, info: dict[str, Any], base_id: str | None = None) -> str:
+    """Save the model (or adapter) and tokenizer with medtune.json. With `base_id` (the base model's hub id), an
+    adapter's config names that instead of the local directory it was loaded from (e.g. the embedded MiniLM in
+    site-packages), so `PeftModel.from_pretrained` works on another machine; medtune.json keeps the local path."""
     model.save_pretrained(str(path))
     tokenizer.save_pretrained(str(path))
+    adapter_config = path / "adapter_config.json"
+    if base_id and adapter_config.is_file():
+        config = read_json(adapter_config)
+        config["base_model_name_or_path"] = base_id
+        atomic_write_json(adapter_config, config)
     atomic_write_json(path / OUTPUT_INFO, info)
     return str(path)

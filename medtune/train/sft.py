@@ -236,7 +236,7 @@ def evaluate_and_save(cfg: TrainConfig, spec: ModelSpec, trainer: Any, tokenizer
     info = {"head": "generation", "task": cfg.task, "model": cfg.model, "base_model": spec.source,
             "kind": spec.kind, "method": cfg.method, "max_length": cfg.max_length}
     first = "model" if cfg.method == "full" else "adapter"
-    saved = {first: save_with_info(model, tokenizer, job_dir / first, {**info, "format": first})}
+    saved = {first: save_with_info(model, tokenizer, job_dir / first, {**info, "format": first}, base_id=spec.hub_id)}
     samples = sample_predictions(model, tokenizer, spec.kind, data.validation[:PREDICTION_SAMPLES])
     write_jsonl(job_dir / "predictions.jsonl", samples)
     if cfg.method != "full" and cfg.merge_adapter:

@@ -38,6 +38,8 @@ def test_run_writes_checkpoint_adapter_metrics_and_predictions(minilm_run: Path)
     adapter = minilm_run / "adapter"
     assert (adapter / "adapter_model.safetensors").is_file()
     assert read_json(adapter / "medtune.json")["labels"] == LABELS
+    # the adapter names the hub model, not the site-packages directory the embedded MiniLM was loaded from
+    assert read_json(adapter / "adapter_config.json")["base_model_name_or_path"] == "sentence-transformers/all-MiniLM-L6-v2"
     evaluation = read_json(minilm_run / "eval.json")
     assert evaluation["primary_metric"] == "macro_f1" and evaluation["examples"] == 12
     assert 0.0 <= evaluation["metrics"]["macro_f1"] <= 1.0 and set(evaluation["metrics"]) >= {
