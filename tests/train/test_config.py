@@ -29,7 +29,9 @@ QUALITY = [("misinformation", "covid_fake_news"), ("claim_verification", "health
 def test_default_recipes_are_valid_and_lora_on_minilm(task: str, dataset: str) -> None:
     cfg = default_recipe(task, dataset, "minilm")
     assert cfg.method == "lora" and cfg.model == "minilm" and cfg.primary_metric == PRIMARY_METRIC[task]
-    assert cfg.prepare.balance == "class_weights" and cfg.prepare.test_fraction == 0.0
+    # accuracy is qa_decision's metric, so its recipe trains with plain (unweighted) cross-entropy
+    assert cfg.prepare.balance == ("none" if task == "qa_decision" else "class_weights")
+    assert cfg.prepare.test_fraction == 0.0 and cfg.prepare.near_dedup
     assert cfg.lora.target_modules and cfg.max_length <= 512
 
 
