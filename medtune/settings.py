@@ -45,6 +45,11 @@ class Settings(BaseSettings):
         description="How the chatbot scores answer sentences: 'embedding' (MiniLM support score against the "
         "quoted evidence) or 'verify' (medtune.verify's trained verifier and its calibrated bands).",
     )
+    chat_calibration: str = Field(
+        "",
+        description="The chatbot's calibrated support-verifier file (python -m medtune.chat.calibrate); empty = "
+        "medtune/chat/support_calibration.json. A missing or unreadable file falls back to the uncalibrated score.",
+    )
     sft_packing: Literal["auto", "on", "off"] = Field(
         "auto",
         description="Padding-free packing of causal-LM SFT batches (trl 'bfd'): 'auto' = on with CUDA, "

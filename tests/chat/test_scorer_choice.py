@@ -1,4 +1,4 @@
-"""Which sentence scorer the chatbot uses: the embedding support score by default, the verifier on request."""
+"""Which sentence scorer the chatbot uses: the calibrated support verifier by default, medtune.verify on request."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from medtune.chat import scoring
 from medtune.settings import get_settings
 
 
-def test_default_is_the_embedding_support_score() -> None:
-    assert isinstance(scoring.get_scorer(), scoring.EmbeddingSupportScorer)
-    assert scoring.load_thresholds().source == "default"
+def test_default_is_the_calibrated_support_verifier() -> None:
+    assert isinstance(scoring.get_scorer(), scoring.CalibratedSupportScorer)
+    assert scoring.load_thresholds().source == f"calibrated: {scoring.PACKAGED_CALIBRATION}"
 
 
 def test_the_calibrated_verifier_is_used_when_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -22,3 +22,4 @@ def test_the_calibrated_verifier_is_used_when_asked_for(monkeypatch: pytest.Monk
         pytest.skip("no trained verifier is installed")
     assert scoring.get_scorer().__name__ == "medtune.verify"
     assert scoring.load_thresholds().source.startswith("calibrated")
+    assert scoring.PACKAGED_CALIBRATION.name not in scoring.load_thresholds().source  # the verifier's own file
