@@ -22,7 +22,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
+    from medtune.models.fast_infer import reuse_freed_memory
     from medtune.train.predict import predict_file
+
+    reuse_freed_memory()  # a batch command: keep activation buffers for reuse between batches
 
     count = predict_file(args.run, args.dataset, args.input, args.output)
     emit({"predictions": count, "output": args.output}, args.json, f"wrote {count} predictions to {args.output}")

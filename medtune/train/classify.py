@@ -20,7 +20,7 @@ from medtune.models.registry import ModelSpec, get_model
 from medtune.train import data as tdata
 from medtune.train.callbacks import ProgressCallback, TokenMeter
 from medtune.train.config import Stage, TrainConfig
-from medtune.train.context import COMPLETE_MARKER, Reporter, latest_complete
+from medtune.train.context import COMPLETE_MARKER, OUTPUT_INFO, Reporter, latest_complete
 from medtune.train.modeling import (
     apply_lora,
     apply_pooling,
@@ -31,7 +31,6 @@ from medtune.train.modeling import (
     training_kwargs,
 )
 
-OUTPUT_INFO = "medtune.json"  # written next to the saved adapter / model: what predict needs to load it
 
 
 def encode(examples: list[Example], tokenizer: Any, max_length: int, label2id: dict[str, int] | None) -> list[dict]:

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from medtune.io import append_jsonl, atomic_write_json, read_json
 
 COMPLETE_MARKER = "COMPLETE"
+OUTPUT_INFO = "medtune.json"  # written next to a saved adapter / model: what predict needs to load it
 
 
 class Reporter(Protocol):

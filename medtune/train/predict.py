@@ -16,7 +16,7 @@ from typing import Any
 from medtune.data.schemas import Example
 from medtune.errors import ConfigError, DataError, NotAvailableError
 from medtune.io import read_json, write_jsonl
-from medtune.train.classify import OUTPUT_INFO
+from medtune.train.context import OUTPUT_INFO
 
 
 @dataclass
@@ -39,7 +39,9 @@ def output_dir(run_dir: Path) -> Path:
                             hint="train it first, or point --run at a finished run directory")
 
 
-def load_run(run_dir: str | Path) -> LoadedRun:
+def load_run(run_dir: str | Path, merge_lora: bool = True) -> LoadedRun:
+    """A finished run's model and tokenizer, in eval mode. A classification run's plain LoRA adapter comes back
+    merged into its base (medtune.models.lora_merge); `merge_lora=False` keeps the peft wrapper."""
     from transformers import AutoTokenizer
 
     run_dir = Path(run_dir)
@@ -48,15 +50,16 @@ def load_run(run_dir: str | Path) -> LoadedRun:
     saved = output_dir(run_dir)
     info = read_json(saved / OUTPUT_INFO)
     tokenizer = AutoTokenizer.from_pretrained(str(saved), trust_remote_code=False)
-    model = _load_model(saved, info, tokenizer)
+    model = _load_model(saved, info, tokenizer, merge_lora=merge_lora)
     model.eval()
     return LoadedRun(info, model, tokenizer)
 
 
-def _load_model(saved: Path, info: dict[str, Any], tokenizer: Any) -> Any:
+def _load_model(saved: Path, info: dict[str, Any], tokenizer: Any, merge_lora: bool = True) -> Any:
     from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoModelForSequenceClassification
 
     from medtune.models.loading import load_pretrained
+    from medtune.models.lora_merge import merge_saved_lora
     from medtune.train.modeling import apply_pooling
 
     head = info.get("head")
@@ -72,14 +75,16 @@ def _load_model(saved: Path, info: dict[str, Any], tokenizer: Any) -> Any:
     if info.get("format") == "model":
         model = auto.from_pretrained(str(saved), trust_remote_code=False, **kwargs)
         return apply_pooling(model, pooling) if head == "classification" else model
-    from peft import PeftModel
-
     spec = _base_spec(info)
     base = load_pretrained(auto, spec, **kwargs)
     if head == "classification":
         if base.config.pad_token_id is None:
             base.config.pad_token_id = tokenizer.pad_token_id
         base = apply_pooling(base, pooling)
+        if merge_lora and merge_saved_lora(base, saved):  # plain LoRA: merged here, peft not imported
+            return base
+    from peft import PeftModel
+
     return PeftModel.from_pretrained(base, str(saved))
 
 

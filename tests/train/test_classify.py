@@ -123,3 +123,71 @@ def test_a_copied_run_loads_its_base_model_by_name(minilm_run: Path, tmp_path: P
     info = read_json(copy / "adapter" / "medtune.json")
     atomic_write_json(copy / "adapter" / "medtune.json", {**info, "base_model": str(tmp_path / "gone")})
     assert load_run(copy).labels == LABELS
+
+
+def _adapter_with_random_b(minilm_run: Path, tmp_path: Path, **config_changes: object) -> Path:
+    """A copy of the run whose LoRA B matrices are random (3 training steps leave them near zero, which would
+    make any merge look right), optionally with adapter_config.json fields changed."""
+    import shutil
+
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    from medtune.io import atomic_write_json
+
+    copy = tmp_path / "random-b-run"
+    shutil.copytree(minilm_run / "adapter", copy / "adapter")
+    weights = copy / "adapter" / "adapter_model.safetensors"
+    generator = torch.Generator().manual_seed(0)
+    state = {k: (torch.randn(v.shape, generator=generator) * 0.05 if ".lora_B." in k else v)
+             for k, v in load_file(str(weights)).items()}
+    save_file(state, str(weights))
+    if config_changes:
+        config = read_json(copy / "adapter" / "adapter_config.json")
+        atomic_write_json(copy / "adapter" / "adapter_config.json", {**config, **config_changes})
+    return copy
+
+
+def _logits(run, texts: list[str]):
+    import torch
+
+    from medtune.models.fast_infer import prepare_for_inference
+
+    model = prepare_for_inference(run.model)
+    enc = run.tokenizer(texts, padding=True, return_tensors="pt")
+    with torch.no_grad():
+        return model(**enc).logits
+
+
+def test_plain_lora_is_merged_without_peft_and_equals_peft_merge(minilm_run: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from medtune.train.predict import load_run
+
+    run_dir = _adapter_with_random_b(minilm_run, tmp_path)
+    texts = ["Worked well, no side effects.", "Terrible headaches and nausea from day one."]
+    ours, peft_merged = _logits(load_run(run_dir), texts), _logits(load_run(run_dir, merge_lora=False), texts)
+    assert type(load_run(run_dir).model).__name__ == "BertForSequenceClassification"  # no peft wrapper
+    assert (ours - peft_merged).abs().max().item() < 1e-5
+    base_only = (ours - _logits(load_run(minilm_run), texts)).abs().max().item()
+    assert base_only > 1e-3  # the random B matrices really changed the model, so the equality above means something
+    script = ("import sys; from medtune.train.predict import load_run; load_run(sys.argv[1]); "
+              "print('peft' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script, str(run_dir)], capture_output=True, text=True, timeout=300,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_lora_variants_the_merge_does_not_implement_go_through_peft(minilm_run: Path, tmp_path: Path) -> None:
+    from medtune.models.lora_merge import merge_saved_lora
+    from medtune.train.predict import load_run
+
+    run_dir = _adapter_with_random_b(minilm_run, tmp_path, use_rslora=True)  # scale alpha/sqrt(r), not alpha/r
+    plain = load_run(run_dir, merge_lora=False).model.get_base_model()
+    before = {k: v.clone() for k, v in plain.state_dict().items()}
+    assert merge_saved_lora(plain, run_dir / "adapter") is False
+    assert all((before[k] == v).all() for k, v in plain.state_dict().items())  # refused before touching a weight
+    loaded = load_run(run_dir)
+    assert hasattr(loaded.model, "peft_config") and loaded.model.peft_config["default"].use_rslora
