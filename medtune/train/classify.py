@@ -157,6 +157,7 @@ def run(cfg: TrainConfig, reporter: Reporter) -> dict[str, Any]:
     datasets = [stage_data(cfg, stage, labels, job_dir) for stage in stages]
     reporter.update(message=f"loading {spec.name}", labels=labels, cpu_threads=threads)
     tokenizer = load_tokenizer(spec)
+    tokenizer.truncation_side = cfg.truncation_side  # saved with the tokenizer: predict and eval cut alike
     seed_everything(cfg.seed)  # the new head and the LoRA matrices are initialised from this seed
     model = build_model(spec, cfg, labels, tokenizer)
     start = 0

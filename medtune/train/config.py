@@ -91,6 +91,11 @@ class TrainConfig(_Strict):
         "cls", description="Classification head input: cls = the model's own pooler (first token); mean = the "
         "average of the non-padding token states (what sentence encoders such as MiniLM were trained for; BERT-style encoders)."
     )
+    truncation_side: Literal["right", "left"] = Field(
+        "right", description="Which end of an over-long input is cut (the longer text of a pair): right keeps its "
+        "beginning, left keeps its end (PubMedQA abstracts close with their results). Saved with the tokenizer, "
+        "so predict and eval cut the same way."
+    )
     head_init: Literal["random", "probe"] = Field(
         "random", description="Classifier head start: random, or probe = a class-weighted logistic regression fitted "
         "on the frozen model's pooled features of the training set (linear probe, then fine-tune)."
@@ -209,7 +214,8 @@ def dump_yaml(config: TrainConfig) -> str:
 # measured with a random head (docs/QUALITY.md has the probe's trial on it). qa_decision reads the question and
 # the first ~230 tokens of the abstract (256, not 512: half the training and evaluation time, and the 512-token
 # recipe did no better) and trains with plain cross-entropy (`balance: none`): accuracy is its metric, and the
-# class-weighted loss traded accuracy for recall on "maybe". Keys: max_length, epochs, batch_size, learning_rate,
+# class-weighted loss traded accuracy for recall on "maybe". Keeping the abstract's end instead
+# (`truncation_side: left`, where the results are) at 224 tokens did worse (0.51; docs/QUALITY.md). Keys: max_length, epochs, batch_size, learning_rate,
 # plus optional extras (`balance` goes to the preparation options). MiniLM's head is mean-pooled (`mean_pooled`).
 ENCODER_RECIPES: dict[str, dict[str, Any]] = {
     "misinformation": {"max_length": 128, "epochs": 2, "batch_size": 32, "learning_rate": 1e-3},

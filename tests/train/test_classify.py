@@ -191,3 +191,25 @@ def test_lora_variants_the_merge_does_not_implement_go_through_peft(minilm_run: 
     assert all((before[k] == v).all() for k, v in plain.state_dict().items())  # refused before touching a weight
     loaded = load_run(run_dir)
     assert hasattr(loaded.model, "peft_config") and loaded.model.peft_config["default"].use_rslora
+
+
+def test_truncation_side_is_saved_with_the_tokenizer_and_used_by_predict(tmp_path: Path) -> None:
+    """`truncation_side: left` keeps the end of an over-long input in training, and the saved tokenizer makes
+    predict (and eval, which loads the same tokenizer) cut the same way."""
+    from tests.conftest import SHARED_DATA
+
+    from medtune.train.predict import load_run
+
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not present")
+    out = tmp_path / "left"
+    cfg = parse_config({"task": "sentiment", "dataset": "drug_reviews_explabox", "model": "minilm",
+                        "truncation_side": "left",
+                        **tiny_config(max_steps=1, eval_steps=1, max_length=16, max_val_examples=4,
+                                      lora={"r": 2, "alpha": 4, "target_modules": ["query"]})})
+    run_local(cfg, out)
+    run = load_run(out)
+    assert run.tokenizer.truncation_side == "left"
+    words = " ".join(f"word{i}" for i in range(40)) + " finale"
+    ids = run.tokenizer(words, truncation=True, max_length=16)["input_ids"]
+    assert len(ids) == 16 and "finale" in run.tokenizer.decode(ids) and "word0 " not in run.tokenizer.decode(ids)
