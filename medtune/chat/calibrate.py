@@ -7,8 +7,11 @@
 A binary logistic regression P(supported | sentence, evidence) over `scoring.FEATURES`, with sign constraints
 (`fit_monotone`); refuted and not enough info are both "not supported": the chat asks whether the sources say
 what the sentence says. Fitted on the train + validation pairs; the band thresholds are chosen on the calib
-split with medtune.verify.trust's target-precision rule (green: ≥ 80% of the band truly supported; red: ≥ 80%
-not supported). The test splits
+split's fitted probabilities are checked, and the bands are cut on the calibrated probability itself: green when
+the sentence is at least `target` (0.8) likely supported, red below 0.5 (more likely unsupported than not),
+yellow between. (medtune.verify's band-precision rule — the lowest cut whose whole band is ≥ 80% supported —
+put both cuts at 0.33 here: a sharp model leaves the yellow band empty and calls a 1-in-3 sentence green, which
+is the wrong message for one patient's one sentence.) The test splits
 (HealthVer held-out claims, MedHallu dev, MedQuAD perturbation test) are only scored, never fitted on; the
 report gives per split: items, ROC-AUC, accuracy at 0.5, ECE and band precision / coverage, beside the ROC-AUC
 of the raw uncalibrated support score (0.7 · cosine + 0.3 · overlap).
@@ -24,6 +27,7 @@ from typing import Any
 
 FIT_SPLITS = ("train", "validation")
 THRESHOLD_SPLIT = "calib"
+RED_BELOW = 0.5  # P(supported) under this: more likely unsupported than supported
 TEST_SPLITS = ("test_perturb", "test_medhallu", "test_healthver")
 
 
@@ -105,7 +109,7 @@ def fit(pairs_dir: Path, out: Path, limit: int | None = None, target: float | No
     from medtune.chat.scoring import FEATURES, raw_support
     from medtune.errors import DataError
     from medtune.io import atomic_write_json
-    from medtune.verify.trust import TARGET_PRECISION, Calibration, choose_thresholds
+    from medtune.verify.trust import TARGET_PRECISION, Calibration
 
     target = target or TARGET_PRECISION
     train, y_train = load_split(pairs_dir, FIT_SPLITS, limit)
@@ -120,7 +124,7 @@ def fit(pairs_dir: Path, out: Path, limit: int | None = None, target: float | No
         return 1.0 / (1.0 + np.exp(-(x @ coef + intercept))), raw_support(x), y
 
     prob, raw, y = scored((THRESHOLD_SPLIT,))
-    green, yellow = choose_thresholds(prob.tolist(), y.tolist(), target)
+    green, yellow = float(target), min(RED_BELOW, float(target))  # cuts on the calibrated probability
     cal = Calibration(a=1.0, b=0.0, green=green, yellow=yellow)  # only its band() is used by band_report
     report = {THRESHOLD_SPLIT: split_report(prob, raw, y, cal)}
     for name in TEST_SPLITS:
@@ -132,7 +136,8 @@ def fit(pairs_dir: Path, out: Path, limit: int | None = None, target: float | No
             "thresholds": {"green": green, "yellow": yellow}, "target_precision": target,
             "fit": {"pairs": str(pairs_dir), "splits": list(FIT_SPLITS), "items": int(len(y_train)),
                     "supported": int(y_train.sum()), "limit_per_split": limit, "C": c,
-                    "thresholds_on": THRESHOLD_SPLIT, "signs": "similarity, overlap, quoted >= 0; mismatches <= 0",
+                    "thresholds": f"probability: green >= {target}, red < {RED_BELOW}",
+                    "checked_on": THRESHOLD_SPLIT, "signs": "similarity, overlap, quoted >= 0; mismatches <= 0",
                     "label": "supported vs refuted + not_enough_info"},
             "report": report}
     atomic_write_json(out, data)
@@ -166,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder of medtune.verify pairs (default MEDTUNE_HOME/verify/pairs)")
     parser.add_argument("--out", type=Path, default=PACKAGED_CALIBRATION, help="where the JSON goes")
     parser.add_argument("--limit", type=int, default=None, help="at most this many pairs per split (tests)")
-    parser.add_argument("--target", type=float, default=None, help="band precision target (default 0.8)")
+    parser.add_argument("--target", type=float, default=None,
+                        help="P(supported) from which a sentence is green (default 0.8)")
     parser.add_argument("--compare-verifier", action="store_true",
                         help="also score the test splits with medtune.verify's verifier (slow on CPU)")
     args = parser.parse_args(argv)
@@ -178,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         atomic_write_json(args.out, data)
     print(f"wrote {args.out}: fitted on {data['fit']['items']} pairs ({data['fit']['supported']} supported); "
           f"thresholds green {data['thresholds']['green']}, yellow {data['thresholds']['yellow']} "
-          f"(target precision {data['target_precision']} on {THRESHOLD_SPLIT})")
+          f"(cuts on the calibrated P(supported); band figures per split below)")
     print("coef: " + ", ".join(f"{f} {c:+.3f}" for f, c in zip(data["features"], data["coef"]))
           + f", intercept {data['intercept']:+.3f}")
     for name, rep in data["report"].items():

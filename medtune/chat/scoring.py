@@ -102,8 +102,9 @@ def support_features(sentences: list[str], evidence: list[str]) -> Any:
     """(n, len(FEATURES)) features of each sentence against the evidence texts:
     - similarity: max MiniLM cosine to an evidence sentence (clipped to [0, 1]);
     - overlap: share of the sentence's content words found anywhere in the evidence;
-    - quoted: the sentence appears word for word in the evidence (what the embedded generator does; a
-      one-word change leaves the cosine near 1, so the cosine alone cannot tell a quote from a perturbed copy);
+    - quoted: share of the sentence's word trigrams found in the evidence (1 for a quote — what the embedded
+      generator does — also for one stitched from a heading and its bullet; a one-word change leaves the
+      cosine near 1, so the cosine alone cannot tell a quote from a perturbed copy);
     - negation_flip / opposite_word: medtune.verify's lexical mismatch signals (verify/model.py), here against
       the *nearest* evidence sentence — a negation in one and not the other, an effect word whose opposite
       (verify/perturb.py) the evidence uses instead;
@@ -125,7 +126,7 @@ def support_features(sentences: list[str], evidence: list[str]) -> Any:
     ev_all = " ".join(ev_texts)
     ev_words, ev_lower = content_words(ev_all), ev_all.lower()
     ev_numbers = set(_NUMBER.findall(ev_all))
-    ev_flat = _flat(ev_all)
+    ev_grams = word_ngrams(_flat(ev_all).split())
     for i, sentence in enumerate(plain):
         words = content_words(sentence)
         nearest = ev_sentences[int(sims[i].argmax())].lower()
@@ -135,7 +136,7 @@ def support_features(sentences: list[str], evidence: list[str]) -> Any:
         out[i] = [
             max(0.0, min(1.0, float(sims[i].max()))),
             len(words & ev_words) / len(words) if words else 0.0,
-            float(bool(_flat(sentence)) and f" {_flat(sentence)} " in f" {ev_flat} "),
+            quoted_share(_flat(sentence), ev_grams),
             float(bool(_NEGATIONS.search(sentence.lower())) != bool(_NEGATIONS.search(nearest))),
             float(any(OPPOSITES[w] in near_words and w not in near_words for w in raw_words if w in OPPOSITES)),
             len(numbers - ev_numbers) / len(numbers) if numbers else 0.0,
@@ -143,6 +144,24 @@ def support_features(sentences: list[str], evidence: list[str]) -> Any:
         ]
         out[i, 3:] *= out[i, 1]
     return out
+
+
+QUOTE_N = 3  # word trigrams: a quote stitched from a heading and its bullet keeps nearly all of them
+
+
+def word_ngrams(words: list[str], n: int = QUOTE_N) -> set[tuple[str, ...]]:
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def quoted_share(flat_sentence: str, ev_grams: set[tuple[str, ...]]) -> float:
+    """Share of the sentence's word trigrams found in the evidence: 1 for a quote, also for one stitched from a
+    label's heading and bullet ("Ask a doctor before use if you are" + "taking aspirin ..."), lower for each
+    changed word (a one-word change removes up to three trigrams)."""
+    grams = word_ngrams(flat_sentence.split())
+    if not grams:  # under three words: quoted only when all of it is in the evidence
+        words = flat_sentence.split()
+        return float(bool(words) and all(any(w in g for g in ev_grams) for w in words))
+    return len(grams & ev_grams) / len(grams)
 
 
 def _flat(text: str) -> str:

@@ -37,7 +37,11 @@ def test_the_committed_calibration_is_the_default_and_sets_the_thresholds() -> N
     thresholds = scoring.load_thresholds()
     assert (thresholds.green, thresholds.yellow) == (data["thresholds"]["green"], data["thresholds"]["yellow"])
     assert thresholds.source == f"calibrated: {scoring.PACKAGED_CALIBRATION}"
-    assert 0 < thresholds.yellow <= thresholds.green < 1
+    assert 0 < thresholds.yellow < thresholds.green < 1  # three bands, each possible
+    # the cuts are on the calibrated probability: green means this sentence is >= 80% likely supported
+    assert (thresholds.green, thresholds.yellow) == (0.8, 0.5)
+    for split in ("calib", "test_perturb"):  # every band is used on the labelled pairs
+        assert all(data["report"][split]["bands"][band]["items"] > 0 for band in ("green", "yellow", "red")), split
     for split in ("test_perturb", "test_medhallu", "test_healthver"):  # the report covers every test split
         assert data["report"][split]["items"] > 0 and 0 <= data["report"][split]["roc_auc"] <= 1
 
@@ -51,8 +55,10 @@ def test_probabilities_rise_with_support_and_fall_with_a_mismatch() -> None:
         rows[:, scoring.FEATURES.index(feature)] = grid
         rising = np.diff(scorer.probabilities(rows))
         assert np.all(rising >= 0), feature
-        if feature != "overlap":  # the fit may give overlap weight 0 (similarity carries it), never below
-            assert np.all(rising > 0), feature
+    # the fit may give overlap and quoted weight 0 (similarity carries them), never below; similarity must count
+    rows = np.zeros((len(grid), len(scoring.FEATURES)))
+    rows[:, scoring.FEATURES.index("similarity")] = grid
+    assert np.all(np.diff(scorer.probabilities(rows)) > 0)
     copied = np.zeros(len(scoring.FEATURES))
     copied[[scoring.FEATURES.index(f) for f in ("similarity", "overlap")]] = 0.97
     for mismatch in ("negation_flip", "opposite_word", "numbers_missing", "drug_missing"):
@@ -61,14 +67,14 @@ def test_probabilities_rise_with_support_and_fall_with_a_mismatch() -> None:
         assert scorer.probabilities(changed[None])[0] < scorer.probabilities(copied[None])[0], mismatch
 
 
-def test_seed_answer_is_not_red_and_a_contradicted_sentence_scores_below_its_source(kb_env: Path) -> None:
+def test_seed_answer_is_green_and_a_contradicted_sentence_scores_below_its_source(kb_env: Path) -> None:
     from medtune.chat.pipeline import answer
     from medtune.kb.sources import dailymed_documents
     from medtune.verify.perturb import change_number, negate, reverse_effect, swap_drug
 
     out = answer(SEED).to_dict()
-    assert out["band"] != "red", out
-    assert all(s["band"] != "red" for s in out["sentences"]), out["sentences"]
+    assert out["band"] == "green", out  # it restates the FDA label: supported by a trusted source
+    assert all(s["band"] == "green" for s in out["sentences"]), out["sentences"]
     label = [d.text for d in dailymed_documents() if d.title == "Ibuprofen — warnings"]
     quoted = "Ask a doctor or pharmacist before use if you are taking aspirin for heart attack or stroke, because " \
              "ibuprofen may decrease this benefit of aspirin."
@@ -127,3 +133,13 @@ def test_the_refit_command_writes_a_file_the_chat_loads(tmp_path: Path, shared_d
     unrelated = "Vaccines are stored in a refrigerator."
     p_source, p_other = scorer.score_sentences([source, unrelated], [items[0]["evidence"]])
     assert p_source > p_other
+
+
+def test_quoted_share_counts_word_trigrams_found_in_the_evidence() -> None:
+    evidence = scoring.word_ngrams(scoring._flat(
+        "Ask a doctor or pharmacist before use if you are: • taking aspirin for heart attack or stroke").split())
+    stitched = scoring._flat("Ask a doctor or pharmacist before use if you are taking aspirin for heart attack.")
+    assert scoring.quoted_share(stitched, evidence) == 1.0  # heading + bullet read as one quote
+    negated = scoring._flat("Ask a doctor or pharmacist before use if you are not taking aspirin for heart attack.")
+    assert 0.5 < scoring.quoted_share(negated, evidence) < 1.0  # each changed word removes up to three trigrams
+    assert scoring.quoted_share(scoring._flat("Aspirin cures cancer."), evidence) == 0.0
