@@ -42,8 +42,8 @@ class Settings(BaseSettings):
     max_parallel_jobs: int = Field(1, ge=1, le=16, description="Jobs run at once per device; more wait as queued.")
     chat_scorer: str = Field(
         "embedding",
-        description="How the chatbot scores answer sentences: 'embedding' (MiniLM support score against the "
-        "quoted evidence) or 'verify' (medtune.verify's trained verifier and its calibrated bands).",
+        description="How the chatbot scores answer sentences: 'embedding' (the calibrated support verifier: MiniLM "
+        "similarity + lexical mismatch signals, docs/CHATBOT.md) or 'verify' (medtune.verify's trained verifier).",
     )
     chat_calibration: str = Field(
         "",

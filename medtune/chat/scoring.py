@@ -4,8 +4,8 @@ The default scorer is a **calibrated support verifier** (`CalibratedSupportScore
 P(supported | sentence, evidence) over cheap features — MiniLM cosine to the nearest evidence sentence, the share
 of the sentence's content words found in the evidence, and the mismatch signals of medtune.verify's lexical
 verifier (a negation, an opposite effect word, a number or a drug name that the evidence does not have) — fitted
-on medtune.verify's labelled pairs by `python -m medtune.chat.calibrate`, which also picks the band thresholds
-at a target precision. Coefficients and thresholds are in `support_calibration.json` beside this module
+on medtune.verify's labelled pairs by `python -m medtune.chat.calibrate`. Bands are cut on that probability:
+green P ≥ 0.8, red P < 0.5, yellow between. Coefficients and cuts are in `support_calibration.json` beside this module
 (`MEDTUNE_CHAT_CALIBRATION` points elsewhere). It measures *support by the sources*, not truth: a sentence
 the sources do not contain scores low whether it is true or not.
 
