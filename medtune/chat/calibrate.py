@@ -153,7 +153,8 @@ def verifier_aucs(pairs_dir: Path, limit: int | None = None) -> dict[str, float 
 
     verifier = load_verifier()
     cal = calibration_for(verifier)
-    out: dict[str, float | None] = {"verifier": verifier.name}  # type: ignore[dict-item]
+    repo = f"{Path(__file__).resolve().parents[2]}/"  # the record names the verifier, not this machine's checkout
+    out: dict[str, float | None] = {"verifier": verifier.name.replace(repo, "")}  # type: ignore[dict-item]
     for name in TEST_SPLITS:
         pairs, y = load_split(pairs_dir, (name,), limit)
         probs = verifier.predict([(p.claim, p.evidence) for p in pairs]) if pairs else []
