@@ -6,10 +6,9 @@
 
 A binary logistic regression P(supported | sentence, evidence) over `scoring.FEATURES`, with sign constraints
 (`fit_monotone`); refuted and not enough info are both "not supported": the chat asks whether the sources say
-what the sentence says. Fitted on the train + validation pairs; the band thresholds are chosen on the calib
-split's fitted probabilities are checked, and the bands are cut on the calibrated probability itself: green when
-the sentence is at least `target` (0.8) likely supported, red below 0.5 (more likely unsupported than not),
-yellow between. (medtune.verify's band-precision rule — the lowest cut whose whole band is ≥ 80% supported —
+what the sentence says. Fitted on the train + validation pairs; the calib split checks the calibration. The
+bands are cut on the calibrated probability itself: green when the sentence is at least `green_from` (0.8)
+likely supported, red below 0.5 (more likely unsupported than not), yellow between. (medtune.verify's band-precision rule — the lowest cut whose whole band is ≥ 80% supported —
 put both cuts at 0.33 here: a sharp model leaves the yellow band empty and calls a 1-in-3 sentence green, which
 is the wrong message for one patient's one sentence.) The test splits
 (HealthVer held-out claims, MedHallu dev, MedQuAD perturbation test) are only scored, never fitted on; the
@@ -27,6 +26,7 @@ from typing import Any
 
 FIT_SPLITS = ("train", "validation")
 THRESHOLD_SPLIT = "calib"
+GREEN_FROM = 0.8  # P(supported) from which a sentence is green: at least 4 in 5 such sentences are supported
 RED_BELOW = 0.5  # P(supported) under this: more likely unsupported than supported
 TEST_SPLITS = ("test_perturb", "test_medhallu", "test_healthver")
 
@@ -101,17 +101,17 @@ def split_report(prob: Any, raw: Any, y: Any, cal: Any) -> dict[str, Any]:
             "ece_ci": ece["ece_ci"], "bands": band_report(prob.tolist(), y.tolist(), cal)}
 
 
-def fit(pairs_dir: Path, out: Path, limit: int | None = None, target: float | None = None,
+def fit(pairs_dir: Path, out: Path, limit: int | None = None, green_from: float | None = None,
         c: float = 1.0) -> dict[str, Any]:
-    """Fit, choose thresholds, report; write `out` atomically and return what was written."""
+    """Fit, set the band cuts, report; write `out` atomically and return what was written."""
     import numpy as np
 
     from medtune.chat.scoring import FEATURES, raw_support
     from medtune.errors import DataError
     from medtune.io import atomic_write_json
-    from medtune.verify.trust import TARGET_PRECISION, Calibration
+    from medtune.verify.trust import Calibration
 
-    target = target or TARGET_PRECISION
+    green_cut = green_from or GREEN_FROM
     train, y_train = load_split(pairs_dir, FIT_SPLITS, limit)
     if len(set(y_train.tolist())) < 2:
         raise DataError(f"no supported and unsupported pairs to fit on in {pairs_dir}",
@@ -124,7 +124,7 @@ def fit(pairs_dir: Path, out: Path, limit: int | None = None, target: float | No
         return 1.0 / (1.0 + np.exp(-(x @ coef + intercept))), raw_support(x), y
 
     prob, raw, y = scored((THRESHOLD_SPLIT,))
-    green, yellow = float(target), min(RED_BELOW, float(target))  # cuts on the calibrated probability
+    green, yellow = float(green_cut), min(RED_BELOW, float(green_cut))  # cuts on the calibrated probability
     cal = Calibration(a=1.0, b=0.0, green=green, yellow=yellow)  # only its band() is used by band_report
     report = {THRESHOLD_SPLIT: split_report(prob, raw, y, cal)}
     for name in TEST_SPLITS:
@@ -133,10 +133,10 @@ def fit(pairs_dir: Path, out: Path, limit: int | None = None, target: float | No
             report[name] = split_report(prob, raw, y, cal)
     data = {"version": 1, "created_at": time.strftime("%Y-%m-%dT%H:%M:%S"), "features": list(FEATURES),
             "coef": [float(v) for v in coef], "intercept": intercept,
-            "thresholds": {"green": green, "yellow": yellow}, "target_precision": target,
+            "thresholds": {"green": green, "yellow": yellow},
             "fit": {"pairs": str(pairs_dir), "splits": list(FIT_SPLITS), "items": int(len(y_train)),
                     "supported": int(y_train.sum()), "limit_per_split": limit, "C": c,
-                    "thresholds": f"probability: green >= {target}, red < {RED_BELOW}",
+                    "thresholds": f"probability: green >= {green_cut}, red < {RED_BELOW}",
                     "checked_on": THRESHOLD_SPLIT, "signs": "similarity, overlap, quoted >= 0; mismatches <= 0",
                     "label": "supported vs refuted + not_enough_info"},
             "report": report}
@@ -172,12 +172,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder of medtune.verify pairs (default MEDTUNE_HOME/verify/pairs)")
     parser.add_argument("--out", type=Path, default=PACKAGED_CALIBRATION, help="where the JSON goes")
     parser.add_argument("--limit", type=int, default=None, help="at most this many pairs per split (tests)")
-    parser.add_argument("--target", type=float, default=None,
-                        help="P(supported) from which a sentence is green (default 0.8)")
+    parser.add_argument("--green-from", type=float, default=None,
+                        help=f"P(supported) from which a sentence is green (default {GREEN_FROM})")
     parser.add_argument("--compare-verifier", action="store_true",
                         help="also score the test splits with medtune.verify's verifier (slow on CPU)")
     args = parser.parse_args(argv)
-    data = fit(args.pairs, args.out, args.limit, args.target)
+    data = fit(args.pairs, args.out, args.limit, args.green_from)
     if args.compare_verifier:
         data["compare"] = verifier_aucs(args.pairs, args.limit)
         from medtune.io import atomic_write_json

@@ -165,15 +165,14 @@ def evaluate(model_ref: str | None, dataset: str, split: str, out_dir: str | Pat
 
 
 def run_config(cfg: EvalConfig, out_dir: Path, *, progress: Progress | None = None,
-               cancel: Cancel | None = None, batch_process: bool = True) -> dict[str, Any]:
-    """Evaluate per `cfg`. `batch_process=False` when called inside a long-lived process (a server), which
-    must not keep its peak memory (medtune.models.fast_infer.reuse_freed_memory)."""
+               cancel: Cancel | None = None) -> dict[str, Any]:
     from medtune.data.registry import get_dataset
     from medtune.data.tasks import get_task
     from medtune.models.fast_infer import reuse_freed_memory
 
-    if batch_process:
-        reuse_freed_memory()
+    # Evaluations run in batch processes only (`medtune eval`, eval job workers, benchmarks), never inside the
+    # Streamlit or API server, so keeping freed activation buffers for the next batch is safe here.
+    reuse_freed_memory()
 
     started, clock = time.time(), time.perf_counter()
     timings: dict[str, float] = {}
