@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from medtune.data.schemas import Example
 from medtune.errors import ConfigError, DataError
 from medtune.eval import records, splits
+from medtune.eval.classification import prefetch_sklearn
 from medtune.eval.metrics import (
     CLASSIFICATION_METRICS,
     GENERATION_METRICS,
@@ -197,6 +198,8 @@ def run_config(cfg: EvalConfig, out_dir: Path, *, progress: Progress | None = No
                                                                   "quantize"}))
     labels = tuple(getattr(predictor, "labels", labels)) if not generation else ()
     lap("load_s")
+    if labelled and not generation:
+        prefetch_sklearn()  # imports beside the forward passes instead of after them
     preds = predictor.predict(examples, progress=progress, cancel=cancel)
     if len(preds) != len(examples):
         raise DataError(f"the model returned {len(preds)} predictions for {len(examples)} items")

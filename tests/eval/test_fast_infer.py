@@ -151,6 +151,7 @@ def test_trained_run_predictions_stay_in_item_order(shared_data: Path, tmp_path:
         assert [row["probs"][lbl] for lbl in LABELS] == pytest.approx(probs, abs=1e-4)
     assert set(ev["timings"]) == {"data_s", "load_s", "predict_s", "metrics_s"}
     assert all(v >= 0 for v in ev["timings"].values()) and "quantize" not in ev["model"]
+    assert ev["model"]["engine"] == "native-bert"  # a whole saved BERT classifier: the plain-torch engine ran it
 
     q = evaluate(None, "covid_fake_news", "val", tmp_path / "q", run_dir=str(run), limit=60, n_boot=0,
                  quantize="int8")
@@ -199,3 +200,17 @@ def test_reuse_freed_memory_stops_refaulting_large_buffers() -> None:
     assert runs["tuned"][0] == "True"
     assert runs["default"][1] > 4 * 20_000  # measured 236k-289k over the 4 batches
     assert runs["tuned"][1] < runs["default"][1] / 5  # measured 1-15k: at most the heap growing once
+
+
+def test_metric_libraries_are_imported_beside_prediction() -> None:
+    """`prefetch_sklearn` (started by the runner when prediction begins) leaves sklearn.metrics imported, in a
+    fresh interpreter that had not loaded it."""
+    import subprocess
+
+    script = ("import sys; from medtune.eval.classification import prefetch_sklearn; "
+              "before = 'sklearn.metrics' in sys.modules; thread = prefetch_sklearn(); thread.join(120); "
+              "print(before, thread.daemon, 'sklearn.metrics' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=180,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True", "True"]
