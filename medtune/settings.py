@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     native_inference: bool = Field(
         True,
         description="Predict and evaluate trained classifier runs on a local plain-BERT base (the embedded MiniLM) "
-        "with medtune's plain-torch encoder (the same probabilities, about 4 s less start-up, docs/EVALUATION.md); "
+        "with medtune's plain-torch encoder (the same probabilities, about 3 s less start-up, docs/EVALUATION.md); "
         "false = always transformers.",
     )
     chroma_url: str = Field("", description="A Chroma server (http://host:8000) for the knowledge base; "

@@ -10,7 +10,7 @@ exactly that, with the same module names as `BertForSequenceClassification`, so 
 
 It is only ever an optimisation: `load_classifier` returns None for anything it does not implement (another
 architecture, relative positions, a non-GELU activation, a hub id instead of a local folder, missing or
-extra weights) and the caller loads the run with transformers as before. The tests compare its token ids
+extra weights, weights not in float32) and the caller loads the run with transformers as before. The tests compare its token ids
 and probabilities with transformers' on real data.
 """
 
@@ -106,7 +106,6 @@ class NativeBertTokenizer:
         if return_tensors is not None:
             raise ValueError(f"return_tensors={return_tensors!r} is not supported here (only 'pt' or None)")
         return {k: v[0] for k, v in out.items()} if single else out
-
 
     def decode(self, ids: Sequence[int], skip_special_tokens: bool = False) -> str:
         return self._backend.decode(list(ids), skip_special_tokens=skip_special_tokens)
@@ -303,4 +302,6 @@ def _as_classifier_state(state: dict[str, Any], model: Any) -> dict[str, Any] | 
             named.setdefault(name, tensor)  # the head: trained weights come from the run
     if set(named) != set(expected) or any(named[k].shape != expected[k].shape for k in expected):
         return None
+    if any(named[k].dtype != expected[k].dtype for k in expected):
+        return None  # e.g. a bf16 save: transformers would compute in bf16, this module in float32
     return named

@@ -305,6 +305,15 @@ def test_native_engine_declines_what_it_does_not_compute(minilm_run: Path, tmp_p
         (other / "config.json").write_text(json.dumps({**read_json(base / "config.json"), **change}))
         assert load_classifier(other, 3, "mean") is None
     assert load_classifier(base, 3, "attention") is None  # a pooling it does not know
+    from safetensors.torch import load_file, save_file
+
+    half = tmp_path / "bf16"
+    half.mkdir()
+    shutil.copy(base / "config.json", half / "config.json")
+    save_file({k: v.bfloat16() for k, v in load_file(str(base / "model.safetensors")).items()},
+              str(half / "model.safetensors"))
+    assert load_classifier(half, 3, "mean") is None  # transformers would compute in bf16; this engine in float32
+    assert load_classifier(base, 3, "mean") is not None
     run_dir = _adapter_with_random_b(minilm_run, tmp_path, use_rslora=True)  # a LoRA variant the merge refuses
     assert load_run(run_dir).engine == "transformers"
     monkeypatch.setenv("MEDTUNE_NATIVE_INFERENCE", "false")
