@@ -27,8 +27,14 @@ TOKENIZER_FILE = "tokenizer.json"
 _BERT_TOKENIZERS = {"BertTokenizer", "BertTokenizerFast"}
 
 
+_SIZES = ("vocab_size", "hidden_size", "num_attention_heads", "num_hidden_layers", "intermediate_size",
+          "max_position_embeddings")
+
+
 def supported_config(config: dict[str, Any]) -> bool:
     """Whether this module computes exactly what transformers' BERT computes for `config` (config.json)."""
+    if not all(isinstance(config.get(key), int) and config[key] > 0 for key in _SIZES):
+        return False
     return (config.get("model_type") == "bert"
             and config.get("hidden_act", "gelu") == "gelu"
             and config.get("position_embedding_type", "absolute") == "absolute"
@@ -253,7 +259,10 @@ def load_classifier(base_dir: str | Path, num_labels: int, pooling: str,
     import torch
     from safetensors.torch import load_file
 
-    state = load_file(str(base_dir / WEIGHTS))
+    try:
+        state = load_file(str(base_dir / WEIGHTS))
+    except Exception:  # noqa: BLE001 - unreadable weights: transformers loads (or reports) them properly
+        return None
     model = _build_module(config, num_labels, pooling)
     if head_in_checkpoint and not {"classifier.weight", "classifier.bias"} <= set(state):
         return None

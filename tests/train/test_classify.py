@@ -298,8 +298,9 @@ def test_native_engine_declines_what_it_does_not_compute(minilm_run: Path, tmp_p
     from medtune.train.predict import load_run
 
     base = minilm_path()
-    for change in ({"hidden_act": "relu"}, {"position_embedding_type": "relative_key"}, {"model_type": "roberta"}):
-        other = tmp_path / next(iter(change.values()))
+    for n, change in enumerate(({"hidden_act": "relu"}, {"position_embedding_type": "relative_key"},
+                                {"model_type": "roberta"}, {"hidden_size": None})):
+        other = tmp_path / f"changed-{n}"
         other.mkdir()
         shutil.copy(base / "model.safetensors", other / "model.safetensors")
         (other / "config.json").write_text(json.dumps({**read_json(base / "config.json"), **change}))
