@@ -54,7 +54,6 @@ def train_small_run(run_dir: Path, steps: int = 30, max_length: int = 48) -> Pat
     return run_dir
 
 
-@pytest.mark.slow
 def test_trained_run_significantly_beats_the_majority_baseline(shared_data: Path, tmp_path: Path) -> None:
     pytest.importorskip("medtune.train.predict")
     run_dir = train_small_run(tmp_path / "run")

@@ -151,7 +151,6 @@ def test_out_of_memory_ends_as_oom_with_its_hint():
     assert job.status["step"] == 2
 
 
-@pytest.mark.slow
 def test_torch_cuda_out_of_memory_ends_as_oom():
     job_id = api.submit(selftest(steps=3, sleep_s=0, fail_at=2, fail_with="TORCH_OOM"))
     job = wait_until(lambda: ended(job_id), timeout=120)

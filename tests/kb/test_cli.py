@@ -65,7 +65,6 @@ def test_errors_are_one_line_without_traceback(tmp_path, medtune_home):
     assert unknown.returncode == 2 and "unknown knowledge-base source 'wikipedia'" in unknown.stderr
 
 
-@pytest.mark.slow  # the build itself is covered in-process by test_build_resume.py; this adds only the CLI
 @pytest.mark.needs_shared_data
 def test_build_cli_small(shared_data, medtune_home):
     ran = run_cli("kb", "build", "--source", "dailymed", "--limit", "3", "--json")

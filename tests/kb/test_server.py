@@ -43,7 +43,6 @@ def chroma_server(tmp_path):
         proc.wait(timeout=20)
 
 
-@pytest.mark.slow
 def test_knowledge_base_through_http_client(chroma_server, monkeypatch, medtune_home):
     from medtune.kb.store import KnowledgeBase
     from medtune.settings import get_settings

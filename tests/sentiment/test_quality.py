@@ -55,7 +55,6 @@ def test_doctor_patient_tone_on_dialogues(analyzer: Any, shared_data: Path) -> N
     assert first["doctor_turns"] >= 1 and first["empathy_turns"] >= 1  # "I understand your concern."
 
 
-@pytest.mark.slow
 def test_druglib_aspect_agreement(analyzer: Any, shared_data: Path) -> None:
     from medtune.sentiment.quality import druglib_agreement
 

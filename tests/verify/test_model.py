@@ -36,7 +36,6 @@ def test_packaged_verifier_predicts_probabilities() -> None:
     assert probs[0, 0] > probs[1, 0] and probs[1, 1] > probs[0, 1]  # the copy supports, the negation refutes
 
 
-@pytest.mark.slow
 def test_train_a_tiny_verifier_with_the_engine(shared_data: Path, tmp_path: Path) -> None:
     from medtune.verify.model import TrainedVerifier, train_verifier
     from medtune.verify.pairs import PairOptions, build_pairs
