@@ -159,7 +159,8 @@ def leaderboard_table(rows: Sequence[Mapping[str, Any]], metrics: Sequence[str])
     for row in rows:
         ours = row.get("kind") != "reference"
         source = row.get("source") or f"this machine · {Path(str(row.get('dir', ''))).name}"
-        item: dict[str, Any] = {"model": short_model(row.get("model")), "kind": row.get("kind"), "source": source,
+        name = short_model(row.get("model")) + (f" ({row['quantize']} weights)" if row.get("quantize") else "")
+        item: dict[str, Any] = {"model": name, "kind": row.get("kind"), "source": source,
                                 "stage": row.get("stage") or "", "dataset": row.get("dataset"),
                                 "split": row.get("split"), "items": row.get("n_items"),
                                 "official split": row.get("official")}

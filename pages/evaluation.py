@@ -176,6 +176,9 @@ def header(evaluation: dict[str, Any], directory: str) -> None:
                f"{evaluation.get('timestamp')} · `{directory}`")
     if model.get("note"):
         st.warning(model["note"], icon=":material/warning:")
+    if model.get("quantize"):
+        st.info(f"Weights quantised to {model['quantize']} for speed: the probabilities are close to, not the same "
+                "as, the float32 model's (agreement measured in docs/EVALUATION.md).", icon=":material/speed:")
     if evaluation.get("prompt"):
         prompt = evaluation["prompt"]
         st.caption(f"Prompt template `{prompt.get('id')}` version {prompt.get('version')}")

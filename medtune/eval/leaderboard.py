@@ -43,7 +43,8 @@ def leaderboard(root: str | Path | None = None, *, dataset: str | None = None, t
         row: dict[str, Any] = {"kind": ev.get("baseline_kind"), "model": ev.get("model_ref"), "stage": ev.get("stage"),
                                "dataset": split.get("dataset"), "split": split.get("split"), "task": ev.get("task"),
                                "n_items": split.get("n_items"), "official": split.get("official"),
-                               "timestamp": ev.get("timestamp"), "dir": str(directory)}
+                               "timestamp": ev.get("timestamp"), "dir": str(directory),
+                               "quantize": (ev.get("model") or {}).get("quantize")}  # int8 weights: not exact
         for name, m in (ev.get("metrics") or {}).items():
             if m.get("aggregation") in ("corpus", "mean") and isinstance(m.get("value"), (int, float)):
                 row[name] = m["value"]

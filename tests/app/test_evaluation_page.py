@@ -115,6 +115,24 @@ def test_leaderboard_has_our_rows_with_intervals_and_published_rows_with_sources
     assert len(at.get("plotly_chart")) == 1  # the accuracy chart with error bars
 
 
+def test_an_int8_evaluation_is_marked_as_such(evals: dict[str, Path]) -> None:
+    """A quantised evaluation is not the float32 model's: the leaderboard and its header say so."""
+    data = eval_json(evals["after"])
+    data["model"]["quantize"] = "int8"
+    (evals["after"] / "eval.json").write_text(json.dumps(data))
+    at = open_page()
+    models = set(frame_by_column(at, "accuracy 95% CI")["model"])
+    assert "minilm (int8 weights)" in models and "majority" in models
+    at.radio(key="eval_view").set_value("One evaluation")
+    run(at)
+    at.selectbox(key="one_eval").set_value(str(evals["after"]))
+    run(at)
+    assert any("quantised to int8" in i.value for i in at.info)
+    at.selectbox(key="one_eval").set_value(str(evals["before"]))
+    run(at)
+    assert not any("quantised" in i.value for i in at.info)
+
+
 def test_one_evaluation_metrics_charts_and_error_filter(evals: dict[str, Path]) -> None:
     at = open_page("One evaluation")
     at.selectbox(key="one_eval").set_value(str(evals["after"]))

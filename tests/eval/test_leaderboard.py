@@ -23,6 +23,7 @@ def test_leaderboard_and_example_rows(shared_data: Path) -> None:
     refs = [r for r in rows if r["kind"] == "reference"]
     assert len(ours) == 1 and ours[0]["accuracy"] == ev["metrics"]["accuracy"]["value"]
     assert ours[0]["accuracy_lo"] < ours[0]["accuracy"] < ours[0]["accuracy_hi"] and ours[0]["official"] is False
+    assert ours[0]["quantize"] is None  # float weights (an int8 evaluation says "int8" here)
     assert {r["model"] for r in refs} >= {"BioBERT", "BioGPT"} and all(r["source"] for r in refs)
     assert leaderboard(dataset="medqa", include_references=False) == []
 
