@@ -115,8 +115,8 @@ def support_features(sentences: list[str], evidence: list[str]) -> Any:
     (on the calib split this lifts ROC-AUC from 0.88 to 0.93, docs/CHATBOT.md)."""
     import numpy as np
 
-    from medtune.verify.model import _NEGATIONS, _NUMBER
-    from medtune.verify.perturb import _DRUG_RE, OPPOSITES
+    from medtune.verify.model import NEGATIONS, NUMBER
+    from medtune.verify.perturb import DRUG_RE, OPPOSITES
 
     plain, ev_sentences, ev_texts = prepared(sentences, evidence)
     out = np.zeros((len(plain), len(FEATURES)), dtype="float64")
@@ -125,19 +125,19 @@ def support_features(sentences: list[str], evidence: list[str]) -> Any:
     sims = encode(plain) @ encode(ev_sentences).T
     ev_all = " ".join(ev_texts)
     ev_words, ev_lower = content_words(ev_all), ev_all.lower()
-    ev_numbers = set(_NUMBER.findall(ev_all))
+    ev_numbers = set(NUMBER.findall(ev_all))
     ev_grams = word_ngrams(_flat(ev_all).split())
     for i, sentence in enumerate(plain):
         words = content_words(sentence)
         nearest = ev_sentences[int(sims[i].argmax())].lower()
         raw_words, near_words = set(re.findall(r"[a-z]+", sentence.lower())), set(re.findall(r"[a-z]+", nearest))
-        numbers = set(_NUMBER.findall(sentence))
-        drugs = {d.lower() for d in _DRUG_RE.findall(sentence)}
+        numbers = set(NUMBER.findall(sentence))
+        drugs = {d.lower() for d in DRUG_RE.findall(sentence)}
         out[i] = [
             max(0.0, min(1.0, float(sims[i].max()))),
             len(words & ev_words) / len(words) if words else 0.0,
             quoted_share(_flat(sentence), ev_grams),
-            float(bool(_NEGATIONS.search(sentence.lower())) != bool(_NEGATIONS.search(nearest))),
+            float(bool(NEGATIONS.search(sentence.lower())) != bool(NEGATIONS.search(nearest))),
             float(any(OPPOSITES[w] in near_words and w not in near_words for w in raw_words if w in OPPOSITES)),
             len(numbers - ev_numbers) / len(numbers) if numbers else 0.0,
             float(any(not re.search(rf"\b{d}\b", ev_lower) for d in drugs)),

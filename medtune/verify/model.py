@@ -138,8 +138,9 @@ class HubNLIVerifier:
 
 
 # --- the clearly-named fallback ---------------------------------------------------------------------------
-_NEGATIONS = re.compile(r"\b(?:not|no|never|cannot|can't|don't|doesn't|isn't|aren't|won't|without|neither|nor)\b", re.I)
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# Public: the chat's support verifier (medtune/chat/scoring.py) reads the same lexical signals.
+NEGATIONS = re.compile(r"\b(?:not|no|never|cannot|can't|don't|doesn't|isn't|aren't|won't|without|neither|nor)\b", re.I)
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 @dataclass
@@ -160,10 +161,10 @@ class LexicalFallbackVerifier:
         ev_words = content_words(evidence)
         overlap = len(words & ev_words) / len(words) if words else 0.0
         claim_lower, ev_lower = claim.lower(), evidence.lower()
-        negation_flip = bool(_NEGATIONS.search(claim_lower)) != bool(_NEGATIONS.search(_near(ev_lower, words)))
+        negation_flip = bool(NEGATIONS.search(claim_lower)) != bool(NEGATIONS.search(_near(ev_lower, words)))
         opposite = any(OPPOSITES.get(w) in ev_words and w not in ev_words for w in words if w in OPPOSITES)
-        numbers = set(_NUMBER.findall(claim))
-        number_clash = bool(numbers) and not numbers <= set(_NUMBER.findall(evidence))
+        numbers = set(NUMBER.findall(claim))
+        number_clash = bool(numbers) and not numbers <= set(NUMBER.findall(evidence))
         conflict = overlap >= 0.5 and (negation_flip or opposite or number_clash)
         if conflict:
             return [0.15, 0.7, 0.15]

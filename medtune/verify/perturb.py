@@ -58,7 +58,7 @@ DRUG_CLASSES = {
     "chemotherapy": ["cisplatin", "methotrexate", "doxorubicin", "tamoxifen", "imatinib"],
 }
 DRUG_CLASS = {drug: cls for cls, drugs in DRUG_CLASSES.items() for drug in drugs}
-_DRUG_RE = re.compile(r"\b(" + "|".join(sorted(DRUG_CLASS, key=len, reverse=True)) + r")\b", re.I)
+DRUG_RE = re.compile(r"\b(" + "|".join(sorted(DRUG_CLASS, key=len, reverse=True)) + r")\b", re.I)
 _NUMBER_RE = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)(?![\w.]*\d)")
 
 
@@ -100,7 +100,7 @@ def change_number(sentence: str, rng: random.Random | None = None) -> str | None
 
 def swap_drug(sentence: str, rng: random.Random | None = None) -> str | None:
     rng = rng or random.Random(0)
-    match = _DRUG_RE.search(sentence)
+    match = DRUG_RE.search(sentence)
     if not match:
         return None
     own = DRUG_CLASS[match.group(1).lower()]
