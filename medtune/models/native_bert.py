@@ -270,6 +270,7 @@ def load_classifier(base_dir: str | Path, num_labels: int, pooling: str,
     if state is None:
         return None
     model.load_state_dict(state, strict=True)
+    model.initializer_range = float(config.get("initializer_range", 0.02))  # how transformers would draw a new head
     model.eval()
     for p in model.parameters():
         p.requires_grad_(False)
