@@ -61,13 +61,12 @@ class TrainedVerifier:
     """A classification run of the training engine, loaded once; LoRA folded into the weights for speed."""
 
     def __init__(self, run_dir: str | Path, batch_size: int = 16):
+        from medtune.models.fast_infer import prepare_for_inference
         from medtune.train.predict import load_run
 
         self.run_dir = Path(run_dir)
         run = load_run(self.run_dir)
-        model = run.model.merge_and_unload() if hasattr(run.model, "merge_and_unload") else run.model
-        model.eval()
-        self.model, self.tokenizer = model, run.tokenizer
+        self.model, self.tokenizer = prepare_for_inference(run.model), run.tokenizer
         self.labels = run.labels
         self.max_length = int(run.info.get("max_length") or 256)
         self.batch_size = batch_size
