@@ -1,10 +1,16 @@
-"""PHI scan and redaction: every Safe Harbor kind the patterns cover, spans, tables and clean medical text."""
+"""PHI scan and redaction: every Safe Harbor kind the patterns cover, spans, tables, clean medical text, and the
+names and towns people write into chat messages (cues, lower case, medical lookalikes)."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import pytest
 
 from medtune.data.phi import KINDS, redact, scan_rows, scan_text, summarize
+
+EVAL = Path(__file__).resolve().parents[2] / "data" / "eval" / "phi" / "messages.jsonl"
 
 CASES = [
     # (kind, text, the identifier exactly as it should be found)
@@ -29,6 +35,7 @@ CASES = [
     ("address", "Lives at 42 Baker Street with family.", "42 Baker Street"),
     ("address", "Mail goes to P.O. Box 1234 now.", "P.O. Box 1234"),
     ("zip", "Springfield, IL 62704 clinic.", "62704"),
+    ("location", "I'm from Boston and my allergist retired.", "Boston"),
     ("zip", "Zip code: 90210.", "90210"),
     ("url", "Portal at https://portal.example.org/patient/77 has notes.", "https://portal.example.org/patient/77"),
     ("ip", "Login from 192.168.10.1 flagged.", "192.168.10.1"),
@@ -89,3 +96,74 @@ def test_table_scan_locates_row_and_column_and_summary_hides_values():
     assert "555-123-4567" not in str(summary) and "jo@x.com" not in str(summary)
     assert "possible personal identifiers in 1 rows" in summary["warning"]
     assert summarize([])["warning"] is None
+
+
+@pytest.mark.parametrize("text, removed, kept", [
+    ("My name is John Carpenter, DOB 03/14/1958, MRN 4471902, call 415-555-0199 or jc@example.com",
+     ["John Carpenter", "03/14/1958", "4471902", "415-555-0199", "jc@example.com"], ["My name is", "DOB", "MRN"]),
+    ("hi my name is john carpenter and i have a cough", ["john carpenter"], ["cough"]),
+    ("i'm sarah, my doctor put me on metformin", ["sarah"], ["metformin", "doctor"]),
+    ("Hello, this is Robert Nguyen about my warfarin", ["Robert Nguyen"], ["warfarin"]),
+    ("my son tom has a fever", ["tom"], ["my son", "has a fever"]),
+    ("My husband, David, has COPD", ["David"], ["COPD"]),
+    ("What helps a dry cough? Thanks, Mary Jones", ["Mary Jones"], ["Thanks", "dry cough"]),
+    ("Is it bad that I missed a dose? - Angela", ["Angela"], ["missed a dose"]),
+    ("dr patel said my cholesterol is high", ["patel"], ["cholesterol"]),
+    ("this is linda, my number is 4155550199", ["linda", "4155550199"], ["my number is"]),
+    ("I live at 12 elm street, springfield and the ER is far", ["12 elm street", "springfield"], ["ER is far"]),
+    ("I'm from Boston", ["Boston"], ["I'm from"]),
+    ("i live in fresno and the smoke makes my copd worse", ["fresno"], ["copd"]),
+    ("they asked for my social security number 078 05 1120", ["078 05 1120"], ["social security"]),
+    ("my insurance member id is XJH449201833", ["XJH449201833"], ["member id"]),
+    ("email me at jwalker at yahoo dot com", ["jwalker at yahoo dot com"], ["email me"]),
+    ("born on march 3rd 1962", ["march 3rd 1962"], ["born on"]),
+    ("I'm 94 and my knees hurt", ["94"], ["knees"]),
+])
+def test_chat_messages_lose_their_identifiers_and_keep_the_question(text, removed, kept):
+    redacted, _ = redact(text)
+    for value in removed:
+        assert value not in redacted, (value, redacted)
+    for words in kept:
+        assert words in redacted, (words, redacted)
+
+
+@pytest.mark.parametrize("text", [
+    "I'm worried about the side effects of statins",
+    "I'm 54 and my cholesterol is 240",
+    "Is this normal after a flu shot?",
+    "my son has a fever and a cough",
+    "I'm taking metformin and lisinopril",
+    "I'm allergic to sulfa drugs",
+    "I live in constant pain from fibromyalgia",
+    "I live with type 2 diabetes",
+    "What does Parkinson's disease do to sleep?",
+    "My husband has Crohn's disease",
+    "my husband will not take his statin",
+    "I'm Hispanic, does that change my diabetes risk?",
+    "Thanks for the answer, that helps a lot!",
+    "This is Dilaudid which is very effective",
+    "Thanks FDA",
+    "I am COPD patient",
+    "my temperature is 97, should I worry?",
+    "Thereafter, only 1 may be taken in a 24 hour period.",
+    "visual acuity went from 20/20 to 20/30-40",
+    "I'm 5 minutes drive from the hospital",
+    "I had MS Contin for pain",
+])
+def test_medical_lookalikes_are_not_redacted(text):
+    assert scan_text(text) == [], [(f.kind, f.value) for f in scan_text(text)]
+
+
+def test_the_labelled_dev_messages_lose_every_identifier_and_clean_ones_keep_everything():
+    """The dev half of data/eval/phi (the rules were written against it; benchmarks/phi_redaction.py reports
+    the held-out half)."""
+    rows = [json.loads(line) for line in EVAL.open()]
+    dev = [r for r in rows if r["split"] == "dev"]
+    assert len(dev) >= 60 and sum(bool(r["phi"]) for r in rows) >= 50
+    for row in dev:
+        redacted, findings = redact(row["text"])
+        for gold in row["phi"]:
+            covered = all(any(f.start <= i < f.end for f in findings) for i in range(gold["start"], gold["end"]))
+            assert covered, (row["id"], gold, redacted)
+        if not row["phi"]:
+            assert findings == [], (row["id"], redacted)
