@@ -286,6 +286,11 @@ def render_upload() -> None:
     task = st.selectbox("Task", list(TASKS), key="upload_task", format_func=lambda t: f"{t} — {TASKS[t].description}")
     if file is None:
         return
+    if stored_as := st.session_state.get("upload_done", {}).get(file.file_id):
+        # The uploader still holds the file after a rerun; offering to store it again would make a copy.
+        st.info(f"{file.name} is stored as dataset **{stored_as}**. Choose another file to upload more.",
+                icon=":material/check:")
+        return
     with ui.errors_shown():
         columns = validated(file, task, {}, {}).columns
         mapping = mapping_selectors(task, columns, uploads.task_fields(task), uploads.OPTION_KEYS)
@@ -304,6 +309,7 @@ def render_upload() -> None:
                 raise
             st.session_state["upload_stored"] = (f"Stored as `{stored}` and registered as dataset **{name}**: "
                                                  "choose it under Browse or Prepare.")
+            st.session_state.setdefault("upload_done", {})[file.file_id] = name
             st.rerun()  # the dataset pickers above were drawn before the new dataset existed
         if report.can_skip_bad_rows:
             offer_valid_rows(file, task, mapping, label_map, report)
@@ -328,6 +334,7 @@ def offer_valid_rows(file: Any, task: str, mapping: dict[str, str], label_map: d
         f"Stored {result.rows:,} valid rows as `{result.path}` and registered them as dataset **{result.name}**; "
         f"skipped {result.skipped:,} invalid rows (rows {rows}{more} of the file).")
     st.session_state["upload_skipped"] = [error_row(e) for e in result.skipped_errors]
+    st.session_state.setdefault("upload_done", {})[file.file_id] = result.name
     st.rerun()
 
 

@@ -294,6 +294,9 @@ def test_upload_stores_the_valid_rows_and_lists_the_skipped_ones(page: AppTest, 
     assert "skipped 3 invalid rows (rows 1, 3, 4 of the file)" in message
     skipped = next(d.value for d in page.dataframe if "problem" in d.value.columns)
     assert [int(r) for r in skipped["row"]] == [1, 3, 4]
+    # The uploader still holds the file: it is not offered for storing a second time.
+    assert any("is stored as dataset **upload:reviews.csv**" in i.value for i in page.info)
+    assert not any(b.key in ("upload_store", "upload_store_valid") for b in page.button)
     assert (medtune_home / "uploads" / "reviews.csv").read_text() == (
         "review,rating\nTerrible headache; call me on 555-123-4567,negative\n")
     select(page, "upload:reviews.csv")
