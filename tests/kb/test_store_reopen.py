@@ -80,3 +80,29 @@ def test_no_reopen_without_a_write(kb, shared_data):
         kb.search(query, k=2)
     assert kb._epoch == epoch
     assert store.store_token(kb.path)[0] is not None  # the writer bumped the generation file
+
+
+def test_running_api_sees_documents_added_with_kb_add(kb, shared_data, tmp_path):
+    """Issue 20.6: `medtune serve` keeps one KnowledgeBase open between requests; documents that
+    `medtune kb add` stores from another process must reach its evidence without a restart."""
+    from fastapi.testclient import TestClient
+
+    from medtune.api import create_app
+
+    in_another_process(BUILD_FDA.format(limit=3))
+    client = TestClient(create_app())
+    claim = {"claim": "Yellow fever vaccination must be given ten days before travel."}
+    before = client.post("/api/check", json=claim)
+    assert before.status_code == 200, before.text
+    assert not any("yellow fever" in e["text"].lower() for e in before.json()["evidence"])
+
+    note = tmp_path / "travel.md"
+    note.write_text("# Travel clinic\n\nYellow fever vaccination must be given at least ten days before "
+                    "travel to a country where the disease occurs.\n", encoding="utf-8")
+    done = run_cli("kb", "add", str(note))
+    assert done.returncode == 0, done.stderr
+
+    after = client.post("/api/check", json=claim)
+    assert after.status_code == 200, after.text
+    evidence = after.json()["evidence"]
+    assert evidence[0]["source"] == "user" and "Yellow fever" in evidence[0]["text"], evidence
