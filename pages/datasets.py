@@ -191,8 +191,8 @@ def render_report(report_file: Path) -> None:
     with left:
         balancing = report.get("balancing", {})
         ui.grouped_bar_chart({"before": balancing.get("before", {}), "after": balancing.get("after", {})},
-                             title=f"Training labels before / after balancing ({balancing.get('method', 'none')})",
-                             key="prep_balance_chart")
+                             title="Training labels, before / after balancing", key="prep_balance_chart")
+        st.caption(f"Balancing method: {balancing.get('method', 'none')}")
     with right:
         render_tokens(report.get("tokenization"))
     render_report_details(report)

@@ -168,8 +168,13 @@ def test_prepare_covid_fake_news_shows_the_report_it_wrote(page: AppTest, medtun
     assert steps["near duplicates"][0] == -report["near_duplicates"]["dropped"]
     assert list(steps.values())[-1][1] == sum(report["splits"][r]["rows"] for r in ("train", "validation", "test"))
     assert any("No text appears in two splits" in s.value for s in page.success)
-    titles = [c["layout"]["title"]["text"] for c in charts(page)]
-    assert "Training labels before / after balancing (none)" in titles
+    figures = {c["layout"]["title"]["text"]: c for c in charts(page)}
+    balance = figures["Training labels, before / after balancing"]
+    assert [t["name"] for t in balance["data"]] == ["before", "after"]
+    legend = balance["layout"]["legend"]  # under the plot, never on the title's line (issue 21.4)
+    assert legend["orientation"] == "h" and legend["yanchor"] == "top" and legend["y"] < 0
+    assert any(c.value == "Balancing method: none" for c in page.caption)
+    titles = list(figures)
     assert "Training tokens per row (minilm)" in titles
 
 
