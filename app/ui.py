@@ -226,8 +226,10 @@ def _group(rows: Sequence[tuple[str, str, int | float]]) -> dict[str, dict[str, 
 
 
 def _layout(fig: Any, title: str, x_label: str, y_label: str) -> None:
+    # The legend goes under the axis: beside a title in a half-width column it overlapped it (issue 21.4).
     fig.update_layout(title=title or None, xaxis_title=x_label, yaxis_title=y_label, height=320,
-                      margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10})
+                      margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.3, "x": 0})
 
 
 # ---------------------------------------------------------------------------------------------- tables

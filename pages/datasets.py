@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +31,8 @@ def render_registry(rows: list[dict[str, Any]]) -> None:
               "licence": r["licence"], "non-commercial": r["non_commercial"], "availability": r["availability"],
               "use cases": ", ".join(r["use_cases"])} for r in rows]
     ui.dataframe_with_download(table, filename="medtune_datasets.csv", key="registry")
-    for row in rows:
-        if row["non_commercial"]:
-            st.warning(f"**{row['name']}** is licensed {row['licence']}: non-commercial research and "
-                       "evaluation only — do not ship it or train commercial models on it.",
-                       icon=":material/gavel:")
+    # A dataset's licence warning shows with that dataset (render_about), not under the table whatever is
+    # selected: a HealthFC warning beside another dataset read as if it applied to that one (issue 17).
 
 
 def pick_dataset(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -192,8 +191,8 @@ def render_report(report_file: Path) -> None:
     with left:
         balancing = report.get("balancing", {})
         ui.grouped_bar_chart({"before": balancing.get("before", {}), "after": balancing.get("after", {})},
-                             title=f"Training labels before / after balancing ({balancing.get('method', 'none')})",
-                             key="prep_balance_chart")
+                             title="Training labels, before / after balancing", key="prep_balance_chart")
+        st.caption(f"Balancing method: {balancing.get('method', 'none')}")
     with right:
         render_tokens(report.get("tokenization"))
     render_report_details(report)
@@ -280,9 +279,17 @@ def render_upload() -> None:
                "a stored file becomes the dataset `upload:<file>` in Browse and Prepare.")
     if stored := st.session_state.pop("upload_stored", None):
         st.success(stored, icon=":material/check:")
+        if skipped := st.session_state.pop("upload_skipped", None):
+            st.markdown("**Rows skipped**")
+            ui.dataframe_with_download(skipped, filename="skipped_rows.csv", key="upload_skipped")
     file = st.file_uploader("File", type=[e.lstrip(".") for e in uploads.ALLOWED_EXTENSIONS], key="upload_file")
     task = st.selectbox("Task", list(TASKS), key="upload_task", format_func=lambda t: f"{t} — {TASKS[t].description}")
     if file is None:
+        return
+    if stored_as := st.session_state.get("upload_done", {}).get(file.file_id):
+        # The uploader still holds the file after a rerun; offering to store it again would make a copy.
+        st.info(f"{file.name} is stored as dataset **{stored_as}**. Choose another file to upload more.",
+                icon=":material/check:")
         return
     with ui.errors_shown():
         columns = validated(file, task, {}, {}).columns
@@ -302,7 +309,33 @@ def render_upload() -> None:
                 raise
             st.session_state["upload_stored"] = (f"Stored as `{stored}` and registered as dataset **{name}**: "
                                                  "choose it under Browse or Prepare.")
+            st.session_state.setdefault("upload_done", {})[file.file_id] = name
             st.rerun()  # the dataset pickers above were drawn before the new dataset existed
+        if report.can_skip_bad_rows:
+            offer_valid_rows(file, task, mapping, label_map, report)
+
+
+def offer_valid_rows(file: Any, task: str, mapping: dict[str, str], label_map: dict[str, str], report: Any) -> None:
+    """One bad row need not block the rest: store the valid rows, and say which rows were left out."""
+    from medtune.data import uploads
+
+    skipped = len(report.error_rows)
+    st.info(f"{report.valid_rows:,} rows are valid and {skipped:,} have problems (listed above). You can store "
+            f"the valid rows only; the {skipped:,} skipped rows are listed with the stored dataset.",
+            icon=":material/rule:")
+    if not st.button(f"Store the {report.valid_rows:,} valid rows, skip {skipped:,}", key="upload_store_valid",
+                     icon=":material/save:"):
+        return
+    with staged(file.name, file.getvalue()) as path:
+        result = uploads.upload_valid_rows(path, task, mapping, label_map=label_map)
+    rows = ", ".join(str(e.row) for e in result.skipped_errors[:20] if e.row is not None)
+    more = " …" if result.skipped > 20 else ""
+    st.session_state["upload_stored"] = (
+        f"Stored {result.rows:,} valid rows as `{result.path}` and registered them as dataset **{result.name}**; "
+        f"skipped {result.skipped:,} invalid rows (rows {rows}{more} of the file).")
+    st.session_state["upload_skipped"] = [error_row(e) for e in result.skipped_errors]
+    st.session_state.setdefault("upload_done", {})[file.file_id] = result.name
+    st.rerun()
 
 
 def validated(file: Any, task: str, mapping: dict[str, str], label_map: dict[str, str]) -> Any:
@@ -318,7 +351,16 @@ def validated(file: Any, task: str, mapping: dict[str, str], label_map: dict[str
 
 
 def validate_upload(filename: str, data: bytes, task: str, mapping: dict[str, str], label_map: dict[str, str]) -> Any:
-    """Validate uploaded bytes without keeping them: a staging copy inside the uploads folder, removed after.
+    """Validate uploaded bytes without keeping them."""
+    from medtune.data import uploads
+
+    with staged(filename, data) as path:
+        return uploads.validate_file(path, task, mapping, label_map=label_map)
+
+
+@contextmanager
+def staged(filename: str, data: bytes) -> Iterator[Path]:
+    """Uploaded bytes as a file: a staging copy inside the uploads folder, removed after.
 
     The staging name is the sanitised file name (validation reads the format from its extension), so a name
     such as `../../x.csv` is rejected or flattened before anything touches the disk.
@@ -334,7 +376,7 @@ def validate_upload(filename: str, data: bytes, task: str, mapping: dict[str, st
     with tempfile.TemporaryDirectory(dir=root, prefix=".staging-") as staging:
         path = Path(staging) / safe
         path.write_bytes(data)
-        return uploads.validate_file(path, task, mapping, label_map=label_map)
+        yield path
 
 
 def mapping_selectors(task: str, columns: list[str], fields: tuple[tuple[str, ...], tuple[str, ...]],
@@ -356,6 +398,12 @@ def mapping_selectors(task: str, columns: list[str], fields: tuple[tuple[str, ..
     return mapping
 
 
+def error_row(error: Any) -> dict[str, Any]:
+    """A problem as a table row; a problem of the whole file (no row, no line) leaves those cells blank."""
+    return {"row": "" if error.row is None else str(error.row), "line": "" if error.line is None else str(error.line),
+            "column": error.column or "", "problem": error.message, "expected": error.expected or ""}
+
+
 def render_validation(report: Any) -> None:
     cols = st.columns(3)
     cols[0].metric("Rows", f"{report.rows:,}")
@@ -369,13 +417,14 @@ def render_validation(report: Any) -> None:
             ui.bar_chart(report.labels, title="Labels after mapping", key="upload_label_chart")
         return
     more = f" (first {len(report.errors)} shown)" if report.error_count > len(report.errors) else ""
-    st.error(f"**DATA** · {report.error_count} problems{more}; nothing has been stored.", icon=":material/error:")
-    errors = [{"row": e.row, "line": e.line, "column": e.column, "problem": e.message, "expected": e.expected}
-              for e in report.errors]
-    ui.dataframe_with_download(errors, filename="upload_errors.csv", key="upload_errors")
+    problems = "1 problem" if report.error_count == 1 else f"{report.error_count:,} problems"
+    st.error(f"{problems} in this file{more}; nothing has been stored.", icon=":material/error:")
+    ui.dataframe_with_download([error_row(e) for e in report.errors], filename="upload_errors.csv",
+                               key="upload_errors")
     if report.unknown_labels:
         st.caption("Unknown labels (and their first rows): " + "; ".join(
-            f"{label!r} rows {rows}" for label, rows in report.unknown_labels.items()) + ". Map them above.")
+            f"{label!r} rows {rows}" for label, rows in report.unknown_labels.items()) +
+            ". Add them to the label map above (raw label=task label).")
 
 
 # ---------------------------------------------------------------------------------------------- page

@@ -11,11 +11,10 @@ import re
 import streamlit as st
 
 from app.ui import errors_shown, page_link
-from medtune.kb.build import build_progress
 from medtune.kb.documents import SUPPORTED, documents_from_bytes
+from medtune.kb.estimate import SourcePlan, default_selection, format_duration, running_builds, source_plans
 from medtune.kb.retrieve import MODES, timed_search
 from medtune.kb.snippets import snippet
-from medtune.kb.sources import BUILTIN_SOURCES
 from medtune.kb.store import AddReport, KnowledgeBase
 
 SOURCE_LABELS = {"medquad": "MedQuAD (NIH, CDC, NCI pages)", "dailymed": "FDA drug labels (DailyMed)",
@@ -47,7 +46,9 @@ def sources_section(kb: KnowledgeBase) -> None:
     columns = st.columns(len(SOURCE_LABELS))
     for column, (name, label) in zip(columns, SOURCE_LABELS.items()):
         counts = stats["sources"].get(name, {"documents": 0, "chunks": 0})
-        column.metric(label, f"{counts['documents']:,} docs", f"{counts['chunks']:,} chunks", delta_color="off")
+        # The chunk count is a second figure, not a change: as a metric delta it drew a green '↑' (issue 21).
+        column.metric(label, f"{counts['documents']:,} docs", border=True)
+        column.caption(f"{counts['chunks']:,} chunks")
 
 
 def search_section(kb: KnowledgeBase) -> None:
@@ -78,9 +79,10 @@ def render_result(n: int, result, query: str) -> None:
 
 
 def highlighted(text: str, query: str) -> str:
-    """Markdown of the snippet with the query's words marked (bold on a highlight, readable without colour)."""
+    """Markdown of the whole chunk (at most ~700 characters, whole sentences) with the query's words marked
+    (bold on a highlight, readable without colour). A shorter window cut the answering sentence off (issue 21)."""
     return "".join(f":orange-background[**{_escape(p.text)}**]" if p.match else _escape(p.text)
-                   for p in snippet(text, query))
+                   for p in snippet(text, query, max_chars=max(len(text), 1)))
 
 
 def _escape(text: str) -> str:
@@ -100,19 +102,40 @@ def add_section(kb: KnowledgeBase) -> None:
 
 
 def build_section(kb: KnowledgeBase) -> None:
-    progress = build_progress(kb)
-    for name, entry in progress.items():
-        done, total = entry.get("done", 0), max(entry.get("total", 0), 1)
-        st.progress(min(done / total, 1.0), text=f"{SOURCE_LABELS.get(name, name)}: {done:,} / {total:,} chunks")
-    chosen = st.multiselect("Sources to build", list(BUILTIN_SOURCES), default=list(BUILTIN_SOURCES),
-                            format_func=SOURCE_LABELS.get)
+    plans = source_plans(kb)
+    running = running_builds()
+    st.dataframe([plan_row(plan, running.get(name)) for name, plan in plans.items()], hide_index=True,
+                 key="kb_build_plan")
+    # The default is what is neither built nor being built, so a reload never re-offers a finished source.
+    chosen = st.multiselect("Sources to build", list(plans), default=default_selection(plans, set(running)),
+                            format_func=SOURCE_LABELS.get, key="kb_build_sources")
+    if chosen:
+        remaining = sum(plans[name].remaining for name in chosen)
+        seconds = sum(plans[name].estimate_s for name in chosen if not plans[name].built)
+        st.caption(f"Selected: {remaining:,} chunks to embed, {format_duration(seconds)} at "
+                   f"{plans[chosen[0]].chunks_per_s:.0f} chunks/s. Chunks already stored are skipped.")
+    elif all(plan.built for plan in plans.values()):
+        st.success("Every built-in source is built.", icon=":material/check_circle:")
     st.caption("A build is resumable: stopped or killed, it continues where it left off and never adds a chunk twice.")
     if st.button("Build in the background", disabled=not chosen, icon=":material/play_arrow:"):
         from medtune.jobs.api import submit
 
         job_id = submit({"kind": "kb_build", "name": "kb-build-" + "-".join(chosen), "sources": chosen})
-        st.success(f"Started job `{job_id}`; follow it on the Jobs page.")
+        st.success(f"Started job `{job_id}`; follow it on the Jobs page. Search uses each batch as it is stored.")
         page_link("jobs.py", "Open the Jobs page", icon=":material/work_history:")
+
+
+def plan_row(plan: SourcePlan, job_id: str | None) -> dict[str, object]:
+    if job_id:
+        status = f"building (job {job_id})"
+    elif plan.built:
+        status = "built"
+    elif plan.stored:
+        status = f"partly built ({plan.stored / plan.chunks:.0%})"
+    else:
+        status = "not built" if plan.chunks else "no data here"
+    return {"source": SOURCE_LABELS.get(plan.name, plan.name), "chunks": plan.chunks, "stored": plan.stored,
+            "status": status, "time to build": "—" if plan.built or not plan.chunks else format_duration(plan.estimate_s)}
 
 
 main()

@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, computed_field
+from pydantic import BaseModel, Field, PrivateAttr, computed_field
 
 from medtune.data.registry import DatasetSpec
 from medtune.data.schemas import AnswerRecord, ClaimRecord, MCQRecord, QARecord, Record, SentimentRecord
@@ -94,14 +94,29 @@ class ValidationReport(BaseModel):
     labels: dict[str, int] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
     phi: dict[str, Any] = Field(default_factory=dict)
+    error_rows: list[int] = Field(default_factory=list)  # every data row with a problem (not only the shown)
+    file_errors: int = 0  # problems of the file as a whole (header, mapping, encoding): no row can be kept
+    valid_rows: int = 0  # rows read without any problem: what "store the valid rows" keeps
+    _bad_rows: set[int] = PrivateAttr(default_factory=set)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def valid(self) -> bool:
         return self.error_count == 0
 
+    @property
+    def can_skip_bad_rows(self) -> bool:
+        """Every problem belongs to a row and some rows are fine: the valid rows can be stored on their own."""
+        return self.error_count > 0 and self.file_errors == 0 and self.valid_rows > 0
+
     def add(self, message: str, **where: Any) -> None:
         self.error_count += 1
+        row = where.get("row")
+        if row is None:
+            self.file_errors += 1
+        elif row not in self._bad_rows:
+            self._bad_rows.add(row)
+            self.error_rows.append(row)
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(RowError(message=message, **where))
 
@@ -125,7 +140,8 @@ def parse_pairs(value: str | list[str] | dict[str, str] | None, what: str = "map
             continue
         key, sep, val = item.partition("=")
         if not sep or not key.strip() or not val.strip():
-            raise ConfigError(f"{what} entry {item.strip()!r} must look like key=value, e.g. text=review")
+            example = "5=positive" if what == "label map" else "text=review"
+            raise ConfigError(f"{what} entry {item.strip()!r} must look like key=value, e.g. {example}")
         out[key.strip()] = val.strip()
     return out
 
@@ -246,11 +262,11 @@ def _read_json_lines(text: str, report: ValidationReport) -> tuple[list[str], Ta
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            report.add(f"not valid JSON ({exc.msg} at column {exc.colno})", line=line_no,
+            report.add(f"not valid JSON ({exc.msg} at column {exc.colno})", row=row_no, line=line_no,
                        expected="one JSON object per line")
             continue
         if not isinstance(obj, dict):
-            report.add(f"a JSON {type(obj).__name__}, not an object", line=line_no,
+            report.add(f"a JSON {type(obj).__name__}, not an object", row=row_no, line=line_no,
                        expected='one JSON object per line, e.g. {"text": "...", "label": "..."}')
             continue
         columns.update(dict.fromkeys(obj))
@@ -361,8 +377,8 @@ def validate_file(path: str | Path, task: str, mapping: str | list[str] | dict[s
     for field in required:
         column = fields.get(field)
         if column is None:
-            hint = f"a column named {field!r}, or map one with {field}=COLUMN" + (
-                " (or option columns A=…, B=…)" if field == "options" else "")
+            hint = f"a column named {field!r}, or a column mapped to {field!r}" + (
+                " (or option columns A, B, …)" if field == "options" else "")
             report.add(f"required field {field!r} has no column", column=field,
                        expected=f"{hint}; columns are: {', '.join(columns)}")
         elif column and column not in columns:
@@ -436,14 +452,17 @@ def _check_rows(rows: Table, fields: dict[str, str], required: list[str], task: 
         if label is None:
             unknown[str(raw)].append(n)
             expected = (f"one of the options {', '.join(options or {})}" if task == "mcq" else
-                        f"one of {', '.join(get_task(task).labels)} (or give a label map, e.g. --labels "
-                        f"{raw}={get_task(task).labels[0]})")
+                        f"one of {', '.join(get_task(task).labels)} (or add {raw}={get_task(task).labels[0]} "
+                        "to the label map)")
             report.add(f"unknown label {raw!r}", column=fields["label"], expected=expected, **where)
         else:
             labels[label] += 1
             report.label_map[str(raw).strip()] = label
     report.labels = dict(labels.most_common())
     report.unknown_labels = {k: v[:20] for k, v in unknown.items()}
+    report.error_rows.sort()
+    bad = set(report.error_rows)
+    report.valid_rows = sum(1 for n, _, _ in rows if n not in bad)
 
 
 # --- storage --------------------------------------------------------------------------------------------
@@ -528,8 +547,9 @@ def _sidecar(path: Path) -> Path:
 
 
 def register_upload(path: str | Path, task: str, mapping: str | list[str] | dict[str, str] | None = None, *,
-                    label_map: str | dict[str, str] | None = None) -> str:
-    """Validate a stored upload and save its mapping beside it; returns the dataset name `upload:<file>`."""
+                    label_map: str | dict[str, str] | None = None, skipped: dict[str, Any] | None = None) -> str:
+    """Validate a stored upload and save its mapping beside it; returns the dataset name `upload:<file>`.
+    `skipped` ({"rows": n, "row_numbers": [...], "source_rows": n}) records rows left out of the original file."""
     path = Path(path)
     if path.resolve().parent != _uploads_dir():
         raise DataError(f"{path} is not in the uploads directory {_uploads_dir()}",
@@ -543,6 +563,7 @@ def register_upload(path: str | Path, task: str, mapping: str | list[str] | dict
         "task": task, "fields": fields, "label_map": report.label_map, "rows": report.rows,
         "labels": report.labels, "phi_warning": report.phi.get("warning"),
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        **({"skipped": skipped} if skipped else {}),
     })
     return PREFIX + path.name
 
@@ -555,9 +576,25 @@ def _spec_for(path: Path, meta: dict[str, Any]) -> DatasetSpec:
         citation="", files={"all": path.name},
         folder=str(path.parent),  # absolute: Path(data_dir) / "/abs" is "/abs", so the upload dir is used
         reader="medtune.data.uploads:read_upload_rows", label_maps={task: dict(meta.get("label_map") or {})},
-        description=f"{meta.get('rows', '?')} rows uploaded {meta.get('created_at', '')}; "
-                    f"mapping {meta.get('fields')}",
+        description=upload_description(meta),
     )
+
+
+def upload_description(meta: dict[str, Any]) -> str:
+    """One readable line: '28 rows uploaded 2026-12-05 08:30 UTC · columns: text ← review, label ← rating'."""
+    created = str(meta.get("created_at") or "")
+    when = created[:16].replace("T", " ") + " UTC" if created else ""
+    fields = meta.get("fields") or {}
+    columns = ", ".join(f"{field} ← {column}" if column else f"{field} ← option columns"
+                        for field, column in fields.items())
+    rows = meta.get("rows", "?")
+    parts = [f"{rows} row{'' if rows == 1 else 's'} uploaded {when}".strip()]
+    if columns:
+        parts.append(f"columns: {columns}")
+    skipped = (meta.get("skipped") or {}).get("rows")
+    if skipped:
+        parts.append(f"{skipped} invalid rows of the original file skipped")
+    return " · ".join(parts)
 
 
 def resolve_upload(name: str) -> DatasetSpec | None:
@@ -635,3 +672,70 @@ def upload_file(source: str | Path, task: str, mapping: str | list[str] | dict[s
     except Exception:
         stored.unlink(missing_ok=True)
         raise
+
+
+# --- storing only the valid rows --------------------------------------------------------------------------
+class PartialUpload(BaseModel):
+    name: str  # "upload:<file>"
+    path: Path
+    rows: int  # rows stored
+    skipped: int  # rows left out
+    skipped_errors: list[RowError] = Field(default_factory=list)  # their problems (the first MAX_ERRORS)
+
+
+def upload_valid_rows(source: str | Path, task: str, mapping: str | list[str] | dict[str, str] | None = None, *,
+                      label_map: str | dict[str, str] | None = None, stored_name: str | None = None) -> PartialUpload:
+    """Store and register only the rows of `source` that pass validation, in the file's own format; the rows
+    left out and why are returned and recorded in the sidecar. A problem with the file as a whole (header,
+    mapping, encoding) still refuses everything. `stored_name` names the stored copy (default: the source's)."""
+    source = Path(source)
+    report = validate_file(source, task, mapping, label_map=label_map)
+    if report.valid:
+        name, stored = _store_and_register(stored_name or source.name, source.read_bytes(), task, mapping,
+                                           label_map, None)
+        return PartialUpload(name=name, path=stored, rows=report.rows, skipped=0)
+    if not report.can_skip_bad_rows:
+        why = "no row is valid" if report.file_errors == 0 else "a problem concerns the whole file"
+        raise DataError(f"{source.name}: cannot store only the valid rows, {why}: {report.summary(3)}",
+                        hint="fix the file or the column mapping, then validate it again")
+    data = valid_rows_bytes(source, set(report.error_rows))
+    skipped = {"rows": len(report.error_rows), "row_numbers": report.error_rows[:MAX_ERRORS],
+               "source_rows": report.valid_rows + len(report.error_rows)}
+    name, stored = _store_and_register(stored_name or source.name, data, task, mapping, label_map, skipped)
+    return PartialUpload(name=name, path=stored, rows=report.valid_rows, skipped=len(report.error_rows),
+                         skipped_errors=sorted((e for e in report.errors if e.row is not None), key=lambda e: e.row))
+
+
+def _store_and_register(name: str, data: bytes, task: str, mapping: Any, label_map: Any,
+                        skipped: dict[str, Any] | None) -> tuple[str, Path]:
+    stored = store_upload(name, data)
+    try:
+        return register_upload(stored, task, mapping, label_map=label_map, skipped=skipped), stored
+    except Exception:
+        stored.unlink(missing_ok=True)  # registration failed: leave no orphan file behind
+        raise
+
+
+def valid_rows_bytes(path: Path, bad_rows: set[int]) -> bytes:
+    """The file without the data rows numbered in `bad_rows`, in the same format (rows that could not be
+    read at all, such as ragged CSV rows, are left out as well)."""
+    scratch = ValidationReport(file=str(path), task="sentiment")
+    columns, rows = read_table(path, scratch)
+    kept = [(n, row) for n, _, row in rows if n not in bad_rows]
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv"):
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, delimiter="\t" if suffix == ".tsv" else ",", lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[row.get(c, "") for c in columns] for _, row in kept])
+        return out.getvalue().encode("utf-8")
+    if suffix == ".jsonl":
+        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for _, row in kept).encode("utf-8")
+    if suffix == ".json":
+        return json.dumps([row for _, row in kept], ensure_ascii=False, indent=1).encode("utf-8")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sink = pa.BufferOutputStream()
+    pq.write_table(pq.read_table(path).take([n - 1 for n, _ in kept]), sink)
+    return sink.getvalue().to_pybytes()

@@ -23,6 +23,7 @@ from typing import Any
 
 from medtune.errors import CancelledError, ConfigError
 from medtune.io import atomic_write_json, read_json
+from medtune.kb.estimate import record_build_speed
 from medtune.kb.sources import BUILTIN_SOURCES, resolve_sources
 from medtune.kb.store import AddReport, ChunkRow, KnowledgeBase, chunk_document
 
@@ -104,6 +105,7 @@ def build(sources: list[str] | None = None, progress_cb: ProgressCallback | None
             t0 = time.perf_counter()
             kb.lexical()  # built once here from the stored chunks and saved; queries load it
             report.lexical_seconds = time.perf_counter() - t0
+        record_build_speed(kb, report)  # the Build tab's time estimates use it
     report.seconds = time.perf_counter() - started
     return report
 
@@ -119,8 +121,7 @@ def _add_batch(kb: KnowledgeBase, rows: list[ChunkRow]) -> AddReport:
         t0 = time.perf_counter()
         vectors = embed([r.indexed_text for r in new])
         embed_seconds = time.perf_counter() - t0
-        kb.collection.add(ids=[r.id for r in new], documents=[r.text for r in new],
-                          metadatas=[r.metadata for r in new], embeddings=vectors)
+        kb.add_chunks(new, vectors)
     return AddReport(chunks=len(rows), added=len(new), skipped=len(rows) - len(new),
                      seconds=time.perf_counter() - started, embed_seconds=embed_seconds)
 

@@ -5,26 +5,37 @@ Embedded `PersistentClient` at `settings.kb_path` by default; a Chroma server th
 killed build, never duplicates a chunk: ids already in the collection are skipped before anything is
 embedded. The store is append-only (nothing here deletes or rewrites a chunk), which is what lets the lexical
 cache use the chunk count as its staleness key.
+
+Several processes share one store (the app, `medtune serve`, a `kb_build` job, `medtune kb add`), but an
+embedded Chroma client keeps its HNSW segment readers in memory and never rereads them: after another process
+writes, its dense search misses the new chunks, or fails with "Nothing found on disk" when the store was empty
+at open (issue 21). So every write bumps a `generation` file (atomic rename), and each use of the collection
+compares that file's stat and chroma.sqlite3's inode with the ones the client was opened at (two `stat`
+calls, microseconds); on a difference the client is closed and reopened (~20 ms), and each KnowledgeBase
+drops its collection handle and its in-memory BM25 and vector caches. A writer that does not bump the file
+(another tool) goes unnoticed until a read fails, which `search` retries once on a reopened client.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from medtune.errors import ConfigError, NotAvailableError
+from medtune.io import atomic_write_text
 from medtune.kb.chunking import DEFAULT_MAX_CHARS, chunk_text
 from medtune.kb.sources import KBDocument
 from medtune.settings import get_settings
 
 COLLECTION = "medtune_kb"
-_CLIENTS: dict[str, Any] = {}
+GENERATION_FILE = "generation"
 _LOCK = threading.Lock()
 _STATS: dict[tuple[str, str, int], dict[str, Any]] = {}  # (location, collection, count) -> stats; append-only store
 
@@ -68,27 +79,90 @@ def chunk_document(doc: KBDocument, max_chars: int = DEFAULT_MAX_CHARS) -> list[
     return rows
 
 
-def _client(path: Path | None, url: str | None) -> Any:
+@dataclass
+class _OpenClient:
+    """A cached client, the store's stat token when it was opened (or last written by this process), and an
+    epoch that grows with every reopen (a KnowledgeBase whose collection handle is older re-gets it)."""
+
+    client: Any
+    token: tuple | None
+    epoch: int = 0
+
+
+_CLIENTS: dict[str, _OpenClient] = {}
+
+
+def store_token(path: Path) -> tuple:
+    """What changes when any medtune process writes the store at `path`: the generation file it bumps after
+    each write, and the inode of Chroma's sqlite file (new when the store was deleted and rebuilt). Not the
+    sqlite mtime: Chroma's Rust engine touches it on every read, so it would reopen clients for nothing."""
+    token = []
+    for name, fields in ((GENERATION_FILE, ("st_ino", "st_mtime_ns", "st_size")), ("chroma.sqlite3", ("st_ino",))):
+        try:
+            st = os.stat(path / name)
+            token.append(tuple(getattr(st, f) for f in fields))
+        except OSError:
+            token.append(None)
+    return tuple(token)
+
+
+def bump_generation(path: Path) -> None:
+    """Tell other processes' clients that the store changed (atomic rename: a reader sees old or new)."""
+    atomic_write_text(Path(path) / GENERATION_FILE, f"{time.time_ns()} {os.getpid()}\n")
+
+
+def _client_key(path: Path | None, url: str | None) -> str:
+    return f"url:{url}" if url else f"path:{Path(path).resolve()}"
+
+
+def _client(path: Path | None, url: str | None) -> _OpenClient:
     """One client (and so one chromadb Settings object) per path or server: Chroma refuses a second client
-    for the same path with different settings in one process."""
+    for the same path with different settings in one process. An embedded client is reopened when the store
+    changed on disk since it was opened (see the module docstring); a server needs no such care."""
+    key = _client_key(path, url)
+    with _LOCK:
+        entry = _CLIENTS.get(key)
+        if entry is not None and (url or entry.token == store_token(Path(path))):
+            return entry
+        if entry is not None:
+            _close_quietly(entry.client)
+        if not url:
+            Path(path).mkdir(parents=True, exist_ok=True)
+        before = None if url else store_token(Path(path))
+        client = _new_client(path, url)
+        after = None if url else store_token(Path(path))
+        # Opening an empty folder creates chroma.sqlite3 (our own doing); a generation bumped during the open
+        # keeps the older token, so the next use reopens instead of missing that write.
+        token = after if before is None or before[0] == after[0] else before
+        _CLIENTS[key] = _OpenClient(client, token, entry.epoch + 1 if entry else 0)
+        return _CLIENTS[key]
+
+
+def _new_client(path: Path | None, url: str | None) -> Any:
     import chromadb
     from chromadb.config import Settings
 
-    key = f"url:{url}" if url else f"path:{Path(path).resolve()}"
-    with _LOCK:
-        if key not in _CLIENTS:
-            settings = Settings(anonymized_telemetry=False)
-            if url:
-                parsed = urlparse(url if "://" in url else f"http://{url}")
-                if not parsed.hostname:
-                    raise ConfigError(f"MEDTUNE_CHROMA_URL={url!r} is not a URL like http://host:8000")
-                _CLIENTS[key] = chromadb.HttpClient(
-                    host=parsed.hostname, port=parsed.port or (443 if parsed.scheme == "https" else 8000),
-                    ssl=parsed.scheme == "https", settings=settings)
-            else:
-                Path(path).mkdir(parents=True, exist_ok=True)
-                _CLIENTS[key] = chromadb.PersistentClient(path=str(path), settings=settings)
-        return _CLIENTS[key]
+    settings = Settings(anonymized_telemetry=False)
+    if url:
+        parsed = urlparse(url if "://" in url else f"http://{url}")
+        if not parsed.hostname:
+            raise ConfigError(f"MEDTUNE_CHROMA_URL={url!r} is not a URL like http://host:8000")
+        return chromadb.HttpClient(host=parsed.hostname, port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                                   ssl=parsed.scheme == "https", settings=settings)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+def _close_quietly(client: Any) -> None:
+    """Release a stale client (its sqlite connections and HNSW memory). A search running on it in another
+    thread may then fail; `KnowledgeBase.search` retries once on a fresh client."""
+    try:
+        client.close()
+    except Exception:  # already closed, or a chromadb version without close(): nothing left to release
+        pass
+
+
+def _is_store_error(exc: Exception) -> bool:
+    return type(exc).__module__.startswith("chromadb") or "hnsw" in str(exc).lower()
 
 
 class KnowledgeBase:
@@ -100,6 +174,7 @@ class KnowledgeBase:
         self.path = Path(path) if path is not None else settings.kb_path
         self.collection_name = collection
         self._collection: Any = None
+        self._epoch = -1
         self._lexical: Any = None
 
     @classmethod
@@ -119,22 +194,55 @@ class KnowledgeBase:
 
     @property
     def collection(self) -> Any:
-        if self._collection is None:
-            from medtune.kb.embedding import MiniLMEmbedding  # registers the class before get_collection
-
-            try:
-                self._collection = _client(self.path, self.url).get_or_create_collection(
-                    self.collection_name, embedding_function=MiniLMEmbedding(),
-                    configuration={"hnsw": {"space": "cosine"}},
-                )
-            except ConfigError:
-                raise
-            except Exception as exc:  # chromadb raises many types for a server that is down or a bad path
-                raise NotAvailableError(
-                    f"cannot open the knowledge base at {self.location}: {str(exc).splitlines()[0][:200]}",
-                    hint="Check MEDTUNE_CHROMA_URL (is the Chroma server running?) or MEDTUNE_KB_DIR.",
-                ) from exc
+        """The Chroma collection, re-got whenever the shared client was reopened because the store changed."""
+        try:
+            entry = _client(self.path, self.url)
+            if self._collection is None or self._epoch != entry.epoch:
+                self._forget_cached_reads()
+                # Creating the collection in an empty store writes sqlite; that is no news to anyone else.
+                self._collection = self._as_own_write(entry, self._get_or_create, bump=False)
+                self._epoch = entry.epoch
+        except ConfigError:
+            raise
+        except Exception as exc:  # chromadb raises many types for a server that is down or a bad path
+            raise NotAvailableError(
+                f"cannot open the knowledge base at {self.location}: {str(exc).splitlines()[0][:200]}",
+                hint="Check MEDTUNE_CHROMA_URL (is the Chroma server running?) or MEDTUNE_KB_DIR.",
+            ) from exc
         return self._collection
+
+    def _get_or_create(self, client: Any) -> Any:
+        from medtune.kb.embedding import MiniLMEmbedding  # registers the class before get_collection
+
+        return client.get_or_create_collection(self.collection_name, embedding_function=MiniLMEmbedding(),
+                                               configuration={"hnsw": {"space": "cosine"}})
+
+    def _as_own_write(self, entry: _OpenClient, write: Callable[[Any], Any], bump: bool = True) -> Any:
+        """Run `write(client)`, bump the generation (other processes reopen) and record that the store's new
+        state is this client's own doing, so it is not reopened for it. If another process had already changed
+        the store, the old token stays and the next use reopens as it should."""
+        if self.url:
+            return write(entry.client)
+        clean = entry.token == store_token(self.path)
+        result = write(entry.client)
+        if bump:
+            bump_generation(self.path)
+        if clean:
+            entry.token = store_token(self.path)
+        return result
+
+    def _forget_cached_reads(self) -> None:
+        self._collection = None
+        self._lexical = None
+        self.__dict__.pop("_source_vectors", None)
+
+    def reopen(self) -> None:
+        """Close the shared client and re-get the collection on next use (after a read error)."""
+        with _LOCK:
+            entry = _CLIENTS.get(_client_key(self.path, self.url))
+            if entry is not None:
+                entry.token = ("reopen requested",)
+        self._forget_cached_reads()
 
     def count(self) -> int:
         return self.collection.count()
@@ -162,12 +270,19 @@ class KnowledgeBase:
             with bulk_threads():
                 vectors = embed([row.indexed_text for row in new])
             report.embed_seconds = time.perf_counter() - t0
-            self.collection.add(ids=[r.id for r in new], documents=[r.text for r in new],
-                                metadatas=[r.metadata for r in new], embeddings=vectors)
+            self.add_chunks(new, vectors)
             report.added = len(new)
-            self._lexical = None
         report.seconds = time.perf_counter() - started
         return report
+
+    def add_chunks(self, rows: list[ChunkRow], vectors: Any) -> None:
+        """Store embedded chunks and bump the generation, so other processes' clients reopen."""
+        collection = self.collection
+        entry = _CLIENTS[_client_key(self.path, self.url)]
+        self._as_own_write(entry, lambda _unused: collection.add(
+            ids=[r.id for r in rows], documents=[r.text for r in rows], metadatas=[r.metadata for r in rows],
+            embeddings=vectors))
+        self._lexical = None
 
     # --- reading -------------------------------------------------------------------------------------------
 
@@ -254,6 +369,21 @@ class KnowledgeBase:
         return cache[key]
 
     def search(self, query: str, k: int = 5, sources: list[str] | None = None, **options: Any) -> list[Any]:
+        """Hybrid search (medtune.kb.retrieve). A Chroma read error — a stale or concurrently closed client —
+        is retried once on a freshly opened client, then reported as one line instead of a traceback."""
         from medtune.kb.retrieve import hybrid_search
 
-        return hybrid_search(self, query, k=k, sources=sources, **options)
+        try:
+            return hybrid_search(self, query, k=k, sources=sources, **options)
+        except Exception as exc:
+            if not _is_store_error(exc):
+                raise
+        self.reopen()
+        try:
+            return hybrid_search(self, query, k=k, sources=sources, **options)
+        except Exception as exc:
+            if not _is_store_error(exc):
+                raise
+            raise NotAvailableError(f"cannot read the knowledge base at {self.location}: "
+                                    f"{str(exc).splitlines()[0][:200]}",
+                                    hint="Rebuild it (`medtune kb build`) if the problem stays.") from exc

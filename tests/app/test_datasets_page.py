@@ -53,11 +53,14 @@ def test_registry_table_lists_every_dataset_and_warns_on_non_commercial(page: Ap
     assert by_name.loc["healthfc", "licence"] == "CC BY-NC-ND 4.0"
     assert by_name.loc["pubmedqa", "availability"] == "full"
     assert by_name.loc["pubhealth", "availability"] in ("hub", "missing")
-    warnings = [w.value for w in page.warning]
-    assert any("healthfc" in w and "non-commercial" in w for w in warnings)
-    assert not any("pubmedqa" in w for w in warnings)
     csv_button = page.get("download_button")[0]
     assert csv_button.proto.label == "Download CSV"
+    # The licence warning belongs to the selected dataset: none while PubMedQA is shown (issue 17) ...
+    assert page.selectbox(key="browse_dataset").value == "pubmedqa"
+    assert not any("non-commercial" in w.value.lower() for w in page.warning)
+    # ... and HealthFC's own when it is selected.
+    select(page, "healthfc")
+    assert any("non-commercial" in w.value.lower() for w in page.warning)
 
 
 def test_pubmedqa_train_preview_and_label_chart_match_provenance(page: AppTest) -> None:
@@ -165,8 +168,13 @@ def test_prepare_covid_fake_news_shows_the_report_it_wrote(page: AppTest, medtun
     assert steps["near duplicates"][0] == -report["near_duplicates"]["dropped"]
     assert list(steps.values())[-1][1] == sum(report["splits"][r]["rows"] for r in ("train", "validation", "test"))
     assert any("No text appears in two splits" in s.value for s in page.success)
-    titles = [c["layout"]["title"]["text"] for c in charts(page)]
-    assert "Training labels before / after balancing (none)" in titles
+    figures = {c["layout"]["title"]["text"]: c for c in charts(page)}
+    balance = figures["Training labels, before / after balancing"]
+    assert [t["name"] for t in balance["data"]] == ["before", "after"]
+    legend = balance["layout"]["legend"]  # under the plot, never on the title's line (issue 21.4)
+    assert legend["orientation"] == "h" and legend["yanchor"] == "top" and legend["y"] < 0
+    assert any(c.value == "Balancing method: none" for c in page.caption)
+    titles = list(figures)
     assert "Training tokens per row (minilm)" in titles
 
 
@@ -206,7 +214,7 @@ def test_upload_lists_row_errors_and_phi_and_stores_nothing(page: AppTest, medtu
     assert by_line[5]["problem"] == "empty text" and by_line[5]["column"] == "review"
     assert 3 not in by_line
     assert any("personal identifiers" in w.value and "phone" in w.value for w in page.warning)
-    assert any("nothing has been stored" in e.value for e in page.error)
+    assert [e.value for e in page.error] == ["3 problems in this file; nothing has been stored."]  # no "DATA ·"
     assert page.get("button") == [] or all(b.key != "upload_store" for b in page.button)
     stored = [p for p in (medtune_home / "uploads").iterdir()] if (medtune_home / "uploads").exists() else []
     assert stored == []  # the staging copy is gone too
@@ -277,3 +285,42 @@ def test_heavy_sections_run_one_at_a_time() -> None:
     for t in threads:
         t.join()
     assert seen == [1, 1, 1, 1]
+
+
+def test_upload_stores_the_valid_rows_and_lists_the_skipped_ones(page: AppTest, medtune_home: Path) -> None:
+    upload(page, "reviews.csv", BROKEN_CSV, "sentiment", text="review", label="rating")
+    assert any("1 rows are valid and 3 have problems" in i.value for i in page.info)
+    store = page.button(key="upload_store_valid")
+    assert store.label == "Store the 1 valid rows, skip 3"
+    store.click().run()
+    assert not page.exception, page.exception
+    message = next(s.value for s in page.success if "valid rows" in s.value)
+    assert "registered them as dataset **upload:reviews.csv**" in message
+    assert "skipped 3 invalid rows (rows 1, 3, 4 of the file)" in message
+    skipped = next(d.value for d in page.dataframe if "problem" in d.value.columns)
+    assert [int(r) for r in skipped["row"]] == [1, 3, 4]
+    # The uploader still holds the file: it is not offered for storing a second time.
+    assert any("is stored as dataset **upload:reviews.csv**" in i.value for i in page.info)
+    assert not any(b.key in ("upload_store", "upload_store_valid") for b in page.button)
+    assert (medtune_home / "uploads" / "reviews.csv").read_text() == (
+        "review,rating\nTerrible headache; call me on 555-123-4567,negative\n")
+    select(page, "upload:reviews.csv")
+    assert [m.value for m in page.metric if m.label == "Rows"][0] == "1"  # Browse's metric (Upload has one too)
+    about = " ".join(c.value for c in page.caption)
+    assert "columns: text ← review, label ← rating · 3 invalid rows of the original file skipped" in about
+    assert "{" not in about  # the description is words, not a Python dict
+
+
+def test_a_problem_of_the_whole_file_shows_blank_row_and_line_and_plain_hints(page: AppTest) -> None:
+    upload(page, "reviews.csv", b"review,stars\ngood,5\n", "sentiment", text="review")
+    errors = next(d.value for d in page.dataframe if "problem" in d.value.columns).to_dict("records")
+    assert len(errors) == 1 and errors[0]["row"] == "" and errors[0]["line"] == ""  # not "None"
+    assert errors[0]["expected"].startswith("a column named 'label', or a column mapped to 'label'")
+    assert not any(b.key == "upload_store_valid" for b in page.button)  # nothing can be kept
+
+
+def test_unknown_label_hint_speaks_of_the_label_map(page: AppTest) -> None:
+    upload(page, "reviews.csv", b"review,rating\nfine,positive\nok,meh\n", "sentiment", text="review", label="rating")
+    errors = next(d.value for d in page.dataframe if "problem" in d.value.columns).to_dict("records")
+    assert errors[0]["expected"] == "one of negative, neutral, positive (or add meh=negative to the label map)"
+    assert "--labels" not in " ".join(str(v) for e in errors for v in e.values())

@@ -42,13 +42,13 @@ GOOD_CSV = "review,rating\nWorked well for my migraines,Positive\nMade me dizzy,
 def test_malformed_json_line(tmp_path):
     path = _file(tmp_path, "x.jsonl", '{"text": "fine", "label": "positive"}\n{"text": "broken", "label": \n')
     msg = _only_error(validate_file(path, "sentiment"))
-    assert msg.startswith("line 2: not valid JSON (Expecting value at column")
+    assert msg.startswith("row 2 (line 2): not valid JSON (Expecting value at column")
     assert "expected one JSON object per line" in msg
 
 
 def test_json_line_that_is_not_an_object(tmp_path):
     path = _file(tmp_path, "x.jsonl", '{"text": "fine", "label": "positive"}\n["a", "b"]\n')
-    assert _only_error(validate_file(path, "sentiment")).startswith("line 2: a JSON list, not an object")
+    assert _only_error(validate_file(path, "sentiment")).startswith("row 2 (line 2): a JSON list, not an object")
 
 
 def test_non_utf8_file(tmp_path):
@@ -68,7 +68,7 @@ def test_missing_required_column(tmp_path):
     path = _file(tmp_path, "x.csv", "review,stars\ngood,5\n")
     report = validate_file(path, "sentiment", "text=review")
     assert _only_error(report) == ("column 'label': required field 'label' has no column; expected a column "
-                                   "named 'label', or map one with label=COLUMN; columns are: review, stars")
+                                   "named 'label', or a column mapped to 'label'; columns are: review, stars")
 
 
 def test_mapped_column_not_in_file(tmp_path):
@@ -88,7 +88,7 @@ def test_unknown_label_listed_with_rows(tmp_path):
     report = validate_file(path, "sentiment", "text=review,label=rating")
     assert report.error_count == 2
     assert _errors(report)[0] == ("row 4 (line 5), column 'rating': unknown label 'great'; expected one of "
-                                  "negative, neutral, positive (or give a label map, e.g. --labels great=negative)")
+                                  "negative, neutral, positive (or add great=negative to the label map)")
     assert report.unknown_labels == {"great": [4, 5]}
     fixed = validate_file(path, "sentiment", "text=review,label=rating", label_map="great=positive")
     assert fixed.valid and fixed.labels == {"positive": 3, "negative": 1, "neutral": 1}
@@ -275,3 +275,70 @@ def test_store_without_hard_links_still_never_overwrites(monkeypatch):
     second = store_upload("notes.jsonl", b'{"text": "b"}\n')
     assert (first.name, second.name) == ("notes.jsonl", "notes-2.jsonl")
     assert first.read_bytes() == b'{"text": "a"}\n' and second.read_bytes() == b'{"text": "b"}\n'
+
+
+# --- storing only the valid rows (issue 17) --------------------------------------------------------------
+MIXED_CSV = ("review,rating\n"
+             "Great drug, no side effects,positive\n"   # row 1: ragged (3 cells)
+             "Terrible headache,negative\n"              # row 2: fine
+             "ok I guess,meh\n"                          # row 3: unknown label
+             ",positive\n"                               # row 4: empty text
+             "\"Helped my sleep, finally\",positive\n")  # row 5: fine (a quoted comma)
+
+
+def test_valid_rows_are_stored_and_the_skipped_ones_listed(tmp_path, medtune_home):
+    from medtune.data.examples import load_examples
+    from medtune.data.registry import get_dataset
+    from medtune.data.uploads import upload_valid_rows
+
+    path = _file(tmp_path, "mixed.csv", MIXED_CSV)
+    report = validate_file(path, "sentiment", "text=review,label=rating")
+    assert (report.error_rows, report.valid_rows, report.file_errors, report.can_skip_bad_rows) == ([1, 3, 4], 2, 0, True)
+
+    result = upload_valid_rows(path, "sentiment", "text=review,label=rating")
+    assert (result.name, result.rows, result.skipped) == ("upload:mixed.csv", 2, 3)
+    assert [(e.row, e.line) for e in result.skipped_errors] == [(1, 2), (3, 4), (4, 5)]
+    assert result.path.read_text() == 'review,rating\nTerrible headache,negative\n"Helped my sleep, finally",positive\n'
+    examples = load_examples(result.name, "all", "sentiment")
+    assert [(e.text, e.label) for e in examples] == [("Terrible headache", "negative"),
+                                                    ("Helped my sleep, finally", "positive")]
+    sidecar = json.loads(result.path.with_name("mixed.csv.mapping.json").read_text())
+    assert sidecar["skipped"] == {"rows": 3, "row_numbers": [1, 3, 4], "source_rows": 5}
+    description = get_dataset(result.name).description
+    assert "{" not in description and description.startswith("2 rows uploaded ")
+    assert description.endswith("columns: text ← review, label ← rating · 3 invalid rows of the original file skipped")
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".json", ".parquet"])
+def test_valid_rows_keep_the_file_format(tmp_path, medtune_home, suffix):
+    from medtune.data.uploads import upload_valid_rows
+
+    rows = [{"text": "Fine", "label": "positive"}, {"text": "Meh", "label": "so-so"},
+            {"text": "Awful", "label": "negative"}]
+    path = tmp_path / f"r{suffix}"
+    if suffix == ".jsonl":
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows) + "{broken\n")
+    elif suffix == ".json":
+        path.write_text(json.dumps(rows))
+    else:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.Table.from_pylist(rows), path)
+    result = upload_valid_rows(path, "sentiment")
+    assert result.path.suffix == suffix and result.rows == 2
+    assert result.skipped == (2 if suffix == ".jsonl" else 1)
+    report = validate_file(result.path, "sentiment")
+    assert report.valid and report.labels == {"positive": 1, "negative": 1}
+
+
+def test_a_problem_of_the_whole_file_still_refuses_everything(tmp_path, medtune_home):
+    from medtune.data.uploads import upload_valid_rows
+    from medtune.errors import DataError
+
+    path = _file(tmp_path, "x.csv", "review,stars\ngood,5\n")
+    report = validate_file(path, "sentiment", "text=review")
+    assert report.file_errors == 1 and not report.can_skip_bad_rows
+    with pytest.raises(DataError, match="a problem concerns the whole file"):
+        upload_valid_rows(path, "sentiment", "text=review")
+    assert not (medtune_home / "uploads").exists() or not any((medtune_home / "uploads").iterdir())
