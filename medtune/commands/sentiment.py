@@ -79,7 +79,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         raise ConfigError(f"--limit must be at least 1, got {args.limit}")
     if args.text is not None:
         if not args.text.strip():
-            raise ConfigError("--text is empty")
+            raise ConfigError("--text is empty", hint='give the review to analyse, e.g. medtune sentiment --text '
+                                                      '"The nurses were kind"; `medtune sentiment --help` lists options')
         analyzer = Analyzer(taxonomy=args.aspects, model=args.model)
         emit(analyzer.analyze(args.text, id="text").to_line(), True)
         return 0
