@@ -27,8 +27,8 @@ BLOCKED.append(f"{GRADIO_PATH}/monitoring")
 RATE_LIMITED = [f"{GRADIO_API}/{route}" for route in ("queue/join", "run/", "api/", "call/", "component_server")]
 
 
-def build_app(warmup: bool = False) -> Any:
-    app = create_app(warmup=warmup)
+def build_app(warmup: bool = False, host: str | None = None) -> Any:
+    app = create_app(warmup=warmup, host=host)
     app.state.guard.blocked.extend(BLOCKED)
     app.state.guard.rate_limited.extend(RATE_LIMITED)
 

@@ -342,8 +342,9 @@ def validation_error(request: Request, exc: RequestValidationError) -> JSONRespo
                  "the schema is at /docs")
 
 
-def create_app(*, warmup: bool = False) -> FastAPI:
-    """The API. `warmup=True` (medtune serve) loads the chat's models in the background at start-up."""
+def create_app(*, warmup: bool = False, host: str | None = None) -> FastAPI:
+    """The API. `warmup=True` (medtune serve) loads the chat's models in the background at start-up; `host` is
+    the address it is bound to (default MEDTUNE_HOST), one of the Host names it answers to."""
     from medtune.chat.config import get_chat_settings
     from medtune.settings import get_settings
 
@@ -351,7 +352,7 @@ def create_app(*, warmup: bool = False) -> FastAPI:
     app = FastAPI(title="medtune API", version=__version__,
                   description="A healthcare chatbot grounded in trusted sources, with safety triage, guardrails and "
                               "sentence-level confidence; and a claim checker.")
-    rules = GuardRules(allowed_hosts=allowed_host_names(settings.host, settings.allowed_hosts),
+    rules = GuardRules(allowed_hosts=allowed_host_names(host or settings.host, settings.allowed_hosts),
                        api_body_limit=cfg.max_question_chars * 4 + 4096,  # UTF-8 worst case plus the JSON around it
                        limiter=RateLimiter(cfg.rate_limit_per_minute), max_question_chars=cfg.max_question_chars)
     app.state.guard = rules

@@ -59,3 +59,28 @@ def test_train_with_an_unknown_task_lists_the_tasks(tmp_path: Path) -> None:
     proc = medtune("train", "--task", "nosuch", home=tmp_path)
     assert_one_line_error(proc, "CONFIG", mentions="nosuch")
     assert "misinformation" in proc.stderr and "sentiment" in proc.stderr, proc.stderr
+
+
+def test_serve_imports_the_chat_ui_without_putting_the_checkout_on_sys_path(tmp_path: Path) -> None:
+    """Issue 18.5: only app/ becomes importable (as the package `app`), not the whole checkout."""
+    code = ("import sys; root = sys.argv[1]; sys.path.insert(0, root); import medtune.commands.serve as serve; "
+            "sys.path.remove(root); before = list(sys.path); module = serve.import_ui_server(); "
+            "assert sys.path == before, set(sys.path) ^ set(before); "
+            "assert callable(module.build_app) and 'gradio' in sys.modules; print(module.__file__)")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    proc = subprocess.run([sys.executable, "-c", code, str(REPO)], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120, env={**env, "MEDTUNE_HOME": str(tmp_path)})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == str(REPO / "app" / "server.py")
+
+
+def test_serve_without_the_ui_folder_says_to_use_api_only(tmp_path: Path, monkeypatch) -> None:
+    import pytest
+
+    from medtune.commands import serve
+    from medtune.errors import NotAvailableError
+
+    monkeypatch.setattr(serve, "UI_DIR", tmp_path / "app")
+    with pytest.raises(NotAvailableError, match="app/server.py") as err:
+        serve.load_app(api_only=False)
+    assert "--api-only" in err.value.hint

@@ -51,13 +51,13 @@ def import_ui_server() -> types.ModuleType:
     return importlib.import_module("app.server")
 
 
-def load_app(api_only: bool = False, warmup: bool = False) -> Any:
-    """The ASGI app: medtune.api alone, or app/server.py's API + Gradio."""
+def load_app(api_only: bool = False, warmup: bool = False, host: str | None = None) -> Any:
+    """The ASGI app: medtune.api alone, or app/server.py's API + Gradio; `host` is the bound address."""
     if api_only:
         from medtune.api import create_app
 
-        return create_app(warmup=warmup)
-    return import_ui_server().build_app(warmup=warmup)
+        return create_app(warmup=warmup, host=host)
+    return import_ui_server().build_app(warmup=warmup, host=host)
 
 
 def check_port(host: str, port: int) -> None:
@@ -89,7 +89,7 @@ def cmd_serve(args: Any) -> int:
         if not settings.allowed_hosts:
             print("warning: only requests for localhost / 127.0.0.1 / the bound address are answered; list the "
                   "server's names in MEDTUNE_ALLOWED_HOSTS", file=sys.stderr)
-    app = load_app(args.api_only, warmup=not args.no_warmup)
+    app = load_app(args.api_only, warmup=not args.no_warmup, host=host)
     import uvicorn
 
     proxies = split_names(settings.trusted_proxies)
