@@ -4,8 +4,8 @@
 
 Starts `medtune serve --api-only` from `--repo` (default: this checkout) on a free port with an empty
 MEDTUNE_HOME, streams `--mb` MiB of JSON to /api/chat in 64 KiB chunks (Transfer-Encoding: chunked, no
-Content-Length), and prints the bytes sent when the first response byte arrived, the status, and the server's
-resident memory before and after (issue 19.2: 1.5 GB took a server from 2.6 to 3.7 GB RSS).
+Content-Length), and prints the bytes sent when the first response byte arrived (the client's kernel buffers included), the
+status, and the server's resident memory before, at its peak and after (issue 19.2: 1.5 GB took a server from 2.6 to 3.7 GB RSS).
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ from pathlib import Path
 CHUNK = 64 * 1024
 
 
-def rss_mb(pid: int) -> float:
+def memory_mb(pid: int, field: str) -> float:
+    """VmRSS (resident now) or VmHWM (the peak resident size so far) of a process, in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -39,8 +40,10 @@ def free_port() -> int:
 
 def start(repo: Path, home: Path, port: int) -> subprocess.Popen:
     env = {**os.environ, "MEDTUNE_HOME": str(home), "MEDTUNE_KB_DIR": str(home / "kb"), "PYTHONPATH": str(repo)}
-    proc = subprocess.Popen([sys.executable, "-m", "medtune", "serve", "--api-only", "--port", str(port)], cwd=repo,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    # No warm-up (where the version has it): its model loading would blur the memory figures.
+    quiet = ["--no-warmup"] if "no-warmup" in (repo / "medtune" / "commands" / "serve.py").read_text() else []
+    proc = subprocess.Popen([sys.executable, "-m", "medtune", "serve", "--api-only", "--port", str(port), *quiet],
+                            cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
     for _ in range(240):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2):
@@ -83,16 +86,16 @@ def main() -> None:
         port = free_port()
         proc = start(args.repo.resolve(), Path(home), port)
         try:
-            before = rss_mb(proc.pid)
+            before = memory_mb(proc.pid, "VmRSS")
             sent, head, seconds = stream(port, args.mb * 1024 * 1024)
             time.sleep(1)
-            after = rss_mb(proc.pid)
+            peak, after = memory_mb(proc.pid, "VmHWM"), memory_mb(proc.pid, "VmRSS")
         finally:
             proc.terminate()
             proc.wait(timeout=20)
     status = head.split(b"\r\n", 1)[0].decode(errors="replace")
     print(f"repo {args.repo}: streamed up to {args.mb} MiB; response '{status}' after {sent / 1024:.0f} KiB sent "
-          f"({seconds:.2f} s); server RSS {before:.0f} MB -> {after:.0f} MB")
+          f"({seconds:.2f} s); server RSS {before:.0f} MB before, peak {peak:.0f} MB, {after:.0f} MB after")
 
 
 if __name__ == "__main__":
