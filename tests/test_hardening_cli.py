@@ -84,3 +84,13 @@ def test_serve_without_the_ui_folder_says_to_use_api_only(tmp_path: Path, monkey
     with pytest.raises(NotAvailableError, match="app/server.py") as err:
         serve.load_app(api_only=False)
     assert "--api-only" in err.value.hint
+
+
+def test_usage_errors_hint_at_their_own_command(tmp_path: Path) -> None:
+    cases = [(("chat", "--input", "q.jsonl"), "DATA", "medtune chat"),
+             (("check", "a claim", "--k", "50"), "DATA", "--k 4"),
+             (("sentiment", "--input", "a.csv", "--output", "b.jsonl", "--limit", "0"), "CONFIG", "medtune sentiment")]
+    for args, reason, hint in cases:
+        proc = medtune(*args, home=tmp_path, timeout=60)
+        assert_one_line_error(proc, reason, mentions=hint)
+        assert "train --help" not in proc.stderr and "data validate" not in proc.stderr, (args, proc.stderr)

@@ -33,7 +33,8 @@ def register(subparsers: Any) -> None:
 def cmd_chat(args: Any) -> int:
     if args.input or args.output:
         if not (args.input and args.output) or args.question:
-            raise DataError("chat: give either a QUESTION, or both --input FILE.jsonl and --output FILE.jsonl")
+            raise DataError("chat: give either a QUESTION, or both --input FILE.jsonl and --output FILE.jsonl",
+                            hint='e.g. medtune chat "What is asthma?"; `medtune chat --help` lists options')
         return run_batch(args.input, args.output, args.generator, args.style)
     if not args.question:
         print("error: give a QUESTION, or --input FILE.jsonl --output FILE.jsonl", file=sys.stderr)
@@ -68,7 +69,7 @@ def run_batch(src: Path, dest: Path, generator: str | None, style: str | None) -
     from medtune.chat.pipeline import answer
 
     if not src.is_file():
-        raise DataError(f"--input {src}: no such file")
+        raise DataError(f"--input {src}: no such file", hint='give a JSONL file with one {"id", "question"} per line')
     partial = dest.with_name(dest.name + ".partial")
     partial.parent.mkdir(parents=True, exist_ok=True)
     answered = failed = 0

@@ -33,7 +33,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if (args.claim is None) == (args.input is None):
         raise DataError("give either a CLAIM or --input FILE.jsonl", hint='medtune check "Vitamin C prevents COVID-19"')
     if not 1 <= args.k <= 20:
-        raise DataError(f"--k must be between 1 and 20, got {args.k}")
+        raise DataError(f"--k must be between 1 and 20, got {args.k}", hint="e.g. --k 4 (the default)")
     problem = text_problem(args.claim) if args.claim is not None else None
     if problem:  # bytes that are not UTF-8 arrive as lone surrogates and would crash the check (issue 20.3)
         raise DataError(f"CLAIM: {problem}", hint="pass the claim as UTF-8 text")
