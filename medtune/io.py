@@ -18,7 +18,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
 

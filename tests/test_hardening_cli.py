@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 def medtune(*args: str | bytes, home: Path, timeout: float = 120, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "medtune", *args], cwd=REPO, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, "MEDTUNE_HOME": str(home), **env},
+                          check=False, timeout=timeout, env={**os.environ, "MEDTUNE_HOME": str(home), **env},
                           stdin=subprocess.DEVNULL)
 
 
@@ -69,7 +69,7 @@ def test_serve_imports_the_chat_ui_without_putting_the_checkout_on_sys_path(tmp_
             "assert callable(module.build_app) and 'gradio' in sys.modules; print(module.__file__)")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     proc = subprocess.run([sys.executable, "-c", code, str(REPO)], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=120, env={**env, "MEDTUNE_HOME": str(tmp_path)})
+                          check=False, timeout=120, env={**env, "MEDTUNE_HOME": str(tmp_path)})
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == str(REPO / "app" / "server.py")
 

@@ -116,7 +116,8 @@ def stream_chunked(port: int, path: str, total: int, chunk: int = 64 * 1024) -> 
     return (sent if answered_at is None else answered_at), data
 
 
-def test_a_chunked_body_over_the_cap_is_refused_before_it_is_read_whole(api: tuple[str, Path, subprocess.Popen]) -> None:
+def test_a_chunked_body_over_the_cap_is_refused_before_it_is_read_whole(
+        api: tuple[str, Path, subprocess.Popen]) -> None:
     url, _, _ = api
     total = 8 * 1024 * 1024
     answered_at, response = stream_chunked(port_of(url), "/api/chat", total)
