@@ -43,5 +43,17 @@ def build_navigation() -> dict[str, list]:
     return sections
 
 
+def warn_when_exposed() -> None:
+    """A banner on every page when the app listens beyond this machine: it has no login (docs/SECURITY.md)."""
+    from medtune.settings import is_loopback
+
+    address = str(st.get_option("server.address") or "")
+    if not is_loopback(address):
+        st.warning(f"This app listens on {address or 'every network interface'} and has no login: anyone who can "
+                   "reach this port can see and change its data. Put it behind a reverse proxy with "
+                   "authentication, or bind it to 127.0.0.1 (docs/SECURITY.md).", icon=":material/lock_open:")
+
+
 st.set_page_config(page_title="medtune", page_icon=":material/health_and_safety:", layout="wide")
+warn_when_exposed()
 st.navigation(build_navigation()).run()

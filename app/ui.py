@@ -263,10 +263,12 @@ def dataframe_with_download(
     """A table of rows (dicts or a DataFrame) with a "Download CSV" button under it."""
     import pandas as pd
 
+    from medtune.io import csv_safe_frame  # cells starting = + - @ get a leading ' (CSV injection, SECURITY.md)
+
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(flat_rows(list(rows)))
     st.dataframe(frame, hide_index=True, height=height, column_config=column_config, key=f"{key}_table")
     st.download_button(
-        "Download CSV", frame.to_csv(index=False).encode("utf-8"), file_name=filename, mime="text/csv",
+        "Download CSV", csv_safe_frame(frame).to_csv(index=False).encode("utf-8"), file_name=filename, mime="text/csv",
         key=f"{key}_csv", icon=":material/download:", on_click="ignore",
     )
 

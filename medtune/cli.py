@@ -14,8 +14,13 @@ import pkgutil
 import sys
 from typing import Any
 
+from pydantic import ValidationError
+
 from medtune import __version__
-from medtune.errors import MedtuneError
+from medtune.errors import ConfigError, MedtuneError
+
+#: Environment prefixes of the settings objects, to name the variable a validation error is about.
+SETTINGS_PREFIXES = {"Settings": "MEDTUNE_", "ChatSettings": "MEDTUNE_CHAT_"}
 
 EXIT_USER_ERROR = 2
 
@@ -55,8 +60,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error [{err.reason.value}]: {err.message}", file=sys.stderr)
         print(f"hint: {err.hint}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except ValidationError as exc:  # e.g. MEDTUNE_API_PORT=99999: one line naming the variable, not a traceback
+        err = settings_error(exc)
+        print(f"error [{err.reason.value}]: {err.message}", file=sys.stderr)
+        print(f"hint: {err.hint}", file=sys.stderr)
+        return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+
+
+def settings_error(exc: ValidationError) -> ConfigError:
+    """A pydantic validation error as a ConfigError; for the settings objects it names the environment variable."""
+    prefix = SETTINGS_PREFIXES.get(exc.title)
+    problems = []
+    for e in exc.errors():
+        name = ".".join(str(part) for part in e.get("loc", ()))
+        where = f"{prefix}{name.upper()}" if prefix else f"{exc.title}.{name}"
+        problems.append(f"{where}={e.get('input')!r}: {e.get('msg')}")
+    hint = ("fix or unset the environment variable (README.md, Settings)" if prefix
+            else "fix the field named above")
+    return ConfigError("; ".join(problems), hint=hint)

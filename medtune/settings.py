@@ -39,6 +39,16 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Interface the API / chat server binds to.")
     streamlit_port: int = Field(8501, ge=1, le=65535)
     api_port: int = Field(8765, ge=1, le=65535, description="Port of `medtune serve` (REST API + Gradio chat).")
+    allowed_hosts: str = Field(
+        "",
+        description="Extra Host header names `medtune serve` answers to, comma-separated ('chat.hospital.org', "
+        "'*.hospital.org', or '*' for any); localhost, 127.0.0.1, ::1 and MEDTUNE_HOST are always allowed.",
+    )
+    trusted_proxies: str = Field(
+        "",
+        description="Comma-separated addresses (or CIDR ranges) of reverse proxies whose X-Forwarded-For / "
+        "X-Forwarded-Proto headers `medtune serve` believes; empty = none (the socket peer is the client).",
+    )
     max_parallel_jobs: int = Field(1, ge=1, le=16, description="Jobs run at once per device; more wait as queued.")
     chat_scorer: str = Field(
         "embedding",
@@ -92,7 +102,50 @@ class Settings(BaseSettings):
         return self.offline or any(os.environ.get(f, "").lower() in ("1", "true", "yes") for f in hf_flags)
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address only this machine can reach (127.0.0.0/8, ::1, localhost); '' and 0.0.0.0 are not."""
+    import ipaddress
+
+    host = host.strip().strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def split_names(value: str) -> list[str]:
+    """'a, b,,c' -> ['a', 'b', 'c'] (the comma-separated settings)."""
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings. Tests that change the environment call `get_settings.cache_clear()`."""
-    return Settings()
+    """The process-wide settings. Tests that change the environment call `get_settings.cache_clear()`.
+
+    MEDTUNE_HOME is made owner-only (0700) here, the one place every command and page passes through: it holds
+    the chat audit log, uploads and runs, which may carry patient data (issue 19.5). Files medtune writes
+    through medtune.io are 0600 and its new folders 0700 as well, so nothing relies on this alone.
+    """
+    settings = Settings()
+    make_private_dir(settings.home)
+    return settings
+
+
+def make_private_dir(path: Path) -> None:
+    """Create `path` (and missing parents) as 0700 folders; tighten it to 0700 if it exists and is ours.
+
+    Best effort: a read-only or foreign folder is left as it is (writing into it fails later, with its name).
+    """
+    from medtune.io import private_mkdir
+
+    try:
+        private_mkdir(path)
+        if path.stat().st_uid == os.getuid() and path.stat().st_mode & 0o077:
+            path.chmod(0o700)
+    except OSError:
+        pass

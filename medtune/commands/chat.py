@@ -14,6 +14,7 @@ from typing import Any
 
 from medtune.cli import EXIT_USER_ERROR, emit
 from medtune.errors import DataError, MedtuneError
+from medtune.io import text_problem
 
 
 def register(subparsers: Any) -> None:
@@ -32,11 +33,15 @@ def register(subparsers: Any) -> None:
 def cmd_chat(args: Any) -> int:
     if args.input or args.output:
         if not (args.input and args.output) or args.question:
-            raise DataError("chat: give either a QUESTION, or both --input FILE.jsonl and --output FILE.jsonl")
+            raise DataError("chat: give either a QUESTION, or both --input FILE.jsonl and --output FILE.jsonl",
+                            hint='e.g. medtune chat "What is asthma?"; `medtune chat --help` lists options')
         return run_batch(args.input, args.output, args.generator, args.style)
     if not args.question:
         print("error: give a QUESTION, or --input FILE.jsonl --output FILE.jsonl", file=sys.stderr)
         return EXIT_USER_ERROR
+    problem = text_problem(args.question)
+    if problem:  # bytes that are not UTF-8 arrive as lone surrogates and would crash the answer (issue 20.3)
+        raise DataError(f"QUESTION: {problem}", hint="pass the question as UTF-8 text")
     from medtune.chat.pipeline import answer
 
     result = answer(args.question, generator=args.generator, style=args.style)
@@ -64,7 +69,7 @@ def run_batch(src: Path, dest: Path, generator: str | None, style: str | None) -
     from medtune.chat.pipeline import answer
 
     if not src.is_file():
-        raise DataError(f"--input {src}: no such file")
+        raise DataError(f"--input {src}: no such file", hint='give a JSONL file with one {"id", "question"} per line')
     partial = dest.with_name(dest.name + ".partial")
     partial.parent.mkdir(parents=True, exist_ok=True)
     answered = failed = 0
@@ -101,4 +106,8 @@ def _parse(line: str, n: int, src: Path) -> tuple[dict[str, Any], dict[str, str]
     if not isinstance(row, dict) or not str(row.get("question") or "").strip():
         row = row if isinstance(row, dict) else {"id": n}
         return row, DataError(f"{src} line {n}: needs a non-empty \"question\" field").to_dict()
+    problem = text_problem(str(row["question"]))
+    if problem:  # a "\ud800" escape: the row is kept, as an error, and the file goes on
+        row = {k: v for k, v in row.items() if k == "id" and not text_problem(str(v))}
+        return row, DataError(f"{src} line {n}: question: {problem}").to_dict()
     return row, None

@@ -10,6 +10,7 @@ from typing import Any
 
 from medtune.cli import emit
 from medtune.errors import DataError
+from medtune.io import text_problem
 
 
 def register(subparsers: Any) -> None:
@@ -32,7 +33,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     if (args.claim is None) == (args.input is None):
         raise DataError("give either a CLAIM or --input FILE.jsonl", hint='medtune check "Vitamin C prevents COVID-19"')
     if not 1 <= args.k <= 20:
-        raise DataError(f"--k must be between 1 and 20, got {args.k}")
+        raise DataError(f"--k must be between 1 and 20, got {args.k}", hint="e.g. --k 4 (the default)")
+    problem = text_problem(args.claim) if args.claim is not None else None
+    if problem:  # bytes that are not UTF-8 arrive as lone surrogates and would crash the check (issue 20.3)
+        raise DataError(f"CLAIM: {problem}", hint="pass the claim as UTF-8 text")
     if args.input is not None:
         items = read_claims(args.input)  # reads and validates the whole file before any model loads
         checker = Checker(k=args.k, sources=args.source)

@@ -76,10 +76,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if args.input and not args.output:
         raise ConfigError("--output FILE is required with --input", hint="e.g. --output results.jsonl")
     if args.limit is not None and args.limit < 1:
-        raise ConfigError(f"--limit must be at least 1, got {args.limit}")
+        raise ConfigError(f"--limit must be at least 1, got {args.limit}",
+                          hint="`medtune sentiment --help` lists every option")
     if args.text is not None:
         if not args.text.strip():
-            raise ConfigError("--text is empty")
+            raise ConfigError("--text is empty", hint='give the review to analyse, e.g. medtune sentiment --text '
+                                                      '"The nurses were kind"; `medtune sentiment --help` lists options')
         analyzer = Analyzer(taxonomy=args.aspects, model=args.model)
         emit(analyzer.analyze(args.text, id="text").to_line(), True)
         return 0

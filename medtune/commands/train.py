@@ -46,9 +46,15 @@ def resolve_config(args: argparse.Namespace):
             if getattr(args, flag):
                 data[flag] = getattr(args, flag)
     else:
+        if args.task:  # an unknown task is the first thing to say, with the list (not "give --dataset")
+            from medtune.data.tasks import get_task
+
+            get_task(args.task)
         missing = [f"--{f}" for f in ("task", "dataset") if not getattr(args, f)]
         if missing:
-            raise ConfigError(f"give --config FILE.yaml, or {' and '.join(missing)}")
+            raise ConfigError(f"give --config FILE.yaml, or {' and '.join(missing)}",
+                              hint="e.g. medtune train --task misinformation --dataset covid_fake_news; "
+                                   "`medtune data list` shows the datasets")
         data = default_recipe(args.task, args.dataset, args.model or "minilm", args.method or "lora").to_dict()
     if args.epochs is not None:
         data["epochs"] = args.epochs

@@ -29,7 +29,7 @@ from medtune.data.registry import DatasetSpec
 from medtune.data.schemas import AnswerRecord, ClaimRecord, MCQRecord, QARecord, Record, SentimentRecord
 from medtune.data.tasks import INTENSITY_LABELS, get_task
 from medtune.errors import ConfigError, DataError
-from medtune.io import atomic_write_json, read_json
+from medtune.io import atomic_write_json, formula_warning, read_json
 from medtune.settings import get_settings
 
 ALLOWED_EXTENSIONS = (".csv", ".tsv", ".jsonl", ".json", ".parquet")
@@ -394,6 +394,9 @@ def validate_file(path: str | Path, task: str, mapping: str | list[str] | dict[s
     report.phi = {**summarize(findings), "scanned_rows": len(scanned)}
     if report.phi.get("warning"):
         report.warnings.append(report.phi["warning"])
+    formulas = formula_warning((n, row) for n, _, row in rows)  # CSV injection (issue 19.4): a warning, no block
+    if formulas:
+        report.warnings.append(formulas)
     return report
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from medtune.errors import DataError, NotAvailableError
+from medtune.io import csv_safe, csv_unquote
 from medtune.settings import get_settings
 
 CSV_FIELDS = ("item_id", "reviewer", "factually_correct", "unsupported_sentences", "clarity",
@@ -258,8 +259,9 @@ class ReviewStore:
             writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS)
             writer.writeheader()
             for r in rows:
-                writer.writerow({**{k: r.get(k) for k in CSV_FIELDS}, "factually_correct": int(r["factually_correct"]),
-                                 "unsupported_sentences": ";".join(map(str, r["unsupported_sentences"]))})
+                row = {**{k: r.get(k) for k in CSV_FIELDS}, "factually_correct": int(r["factually_correct"]),
+                       "unsupported_sentences": ";".join(map(str, r["unsupported_sentences"]))}
+                writer.writerow({k: csv_safe(v) for k, v in row.items()})  # no cell runs as a spreadsheet formula
         return len(rows)
 
     def import_csv(self, path: str | Path, *, redact: bool = True) -> dict[str, int]:
@@ -269,7 +271,7 @@ class ReviewStore:
             missing = {"item_id", "reviewer", "factually_correct", "clarity", "patient_friendliness"} - set(reader.fieldnames or [])
             if missing:
                 raise DataError(f"ratings CSV {path}: missing columns {sorted(missing)}")
-            rows = list(reader)
+            rows = [{k: csv_unquote(v) if isinstance(v, str) else v for k, v in r.items()} for r in reader]
         known = {i["id"] for i in self.items()}
         new_items = [{"id": r["item_id"], "answer": r.get("answer") or "", "question": r.get("question"),
                       "source": "import", "source_ref": str(path)} for r in rows if r["item_id"] not in known]

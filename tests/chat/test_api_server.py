@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -78,7 +79,10 @@ def test_chat_answers_the_seed_question(server: tuple[str, Path]) -> None:
     assert set(out) == {"answer", "confidence", "band", "sentences", "citations", "safety", "readability", "latency_ms"}
     assert "ibuprofen may decrease this benefit of aspirin" in out["answer"]
     assert any("FDA" in c["source"] for c in out["citations"]) and out["band"] in ("green", "yellow")
-    assert (home / "chat" / "audit.jsonl").is_file()
+    audit = home / "chat" / "audit.jsonl"
+    assert audit.is_file()
+    assert stat.S_IMODE(audit.stat().st_mode) == 0o600 and stat.S_IMODE(audit.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700  # MEDTUNE_HOME itself is owner-only (issue 19.5)
 
 
 def test_errors_are_json_with_a_reason(server: tuple[str, Path]) -> None:
