@@ -257,12 +257,20 @@ def dataframe_with_download(
     key: str,
     height: int | str = "auto",
     column_config: dict[str, Any] | None = None,
+    missing: str | None = None,
 ) -> None:
-    """A table of rows (dicts or a DataFrame) with a "Download CSV" button under it."""
+    """A table of rows (dicts or a DataFrame) with a "Download CSV" button under it.
+
+    With `missing` (e.g. "–"), empty cells show that text instead of the grid's grey "None" (a published
+    reference row has no value for the metrics its paper did not report); floats then show 3 decimals."""
     import pandas as pd
 
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(flat_rows(list(rows)))
-    st.dataframe(frame, hide_index=True, height=height, column_config=column_config, key=f"{key}_table")
+    shown: Any = frame
+    if missing is not None:
+        floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+        shown = frame.style.format(na_rep=missing).format(precision=3, na_rep=missing, subset=floats)
+    st.dataframe(shown, hide_index=True, height=height, column_config=column_config, key=f"{key}_table")
     st.download_button(
         "Download CSV", frame.to_csv(index=False).encode("utf-8"), file_name=filename, mime="text/csv",
         key=f"{key}_csv", icon=":material/download:", on_click="ignore",

@@ -40,7 +40,8 @@ def leaderboard(root: str | Path | None = None, *, dataset: str | None = None, t
         split = ev.get("split", {})
         if (dataset and split.get("dataset") != dataset) or (task and ev.get("task") != task):
             continue
-        row: dict[str, Any] = {"kind": ev.get("baseline_kind"), "model": ev.get("model_ref"), "stage": ev.get("stage"),
+        row: dict[str, Any] = {"kind": ev.get("baseline_kind"), "model": display_name(ev),
+                               "model_ref": ev.get("model_ref"), "source": ev.get("source"), "stage": ev.get("stage"),
                                "dataset": split.get("dataset"), "split": split.get("split"), "task": ev.get("task"),
                                "n_items": split.get("n_items"), "official": split.get("official"),
                                "timestamp": ev.get("timestamp"), "dir": str(directory),
@@ -57,6 +58,36 @@ def leaderboard(root: str | Path | None = None, *, dataset: str | None = None, t
                          "split": ref["split"], "task": ref["task"], "official": True, ref["metric"]: ref["value"],
                          "source": ref["source"]})
     return rows
+
+
+def run_name(ref: Any) -> str | None:
+    """The name the user gave a training run (its config.yaml `name`), from the run directory or the adapter /
+    model folder inside it; None for anything that is not a run directory."""
+    if not ref:
+        return None
+    path = Path(str(ref))
+    try:
+        if not path.is_absolute() and not path.exists():
+            return None
+        for folder in (path, path.parent):
+            config = folder / "config.yaml"
+            if config.is_file():
+                import yaml
+
+                data = yaml.safe_load(config.read_text(encoding="utf-8"))
+                name = data.get("name") if isinstance(data, dict) else None
+                return str(name) if name else None
+    except (OSError, ValueError, ImportError):
+        return None
+    except Exception:  # a damaged config.yaml (yaml.YAMLError): fall back to the folder name
+        return None
+    return None
+
+
+def display_name(ev: dict[str, Any]) -> str | None:
+    """How an evaluation's model is named for people: the run's own name when it is a training run (recorded in
+    eval.json as `model_name`, else read from the run's config.yaml), otherwise the model reference."""
+    return ev.get("model_name") or run_name(ev.get("model_ref")) or ev.get("model_ref")
 
 
 def example_rows(eval_dir: str | Path, *, compare_to: str | Path | None = None,

@@ -226,9 +226,9 @@ def resume(ref: str | Path, background: bool = True) -> str:
     reset = dict(state="queued", reason=None, message="", hint="", pid=None, pid_started_at=None,
                  queued_at=now, started_at=None, ended_at=None, eta_s=None, resumed=True,
                  attempt=int(job.status.get("attempt") or 1) + 1,
-                 # where this attempt starts: the checkpoint the kind will load (None: from the beginning)
-                 resumed_from=checkpoint.name if checkpoint else None,
-                 resumed_from_step=store.checkpoint_step(checkpoint) if checkpoint else 0)
+                 # where this attempt starts: the step of the checkpoint the kind will load (0: the beginning)
+                 resumed_from=store.checkpoint_step(checkpoint) if checkpoint else 0,
+                 resumed_from_checkpoint=checkpoint.name if checkpoint else None)
     if not store.transition(job.dir, ("failed", "cancelled"), **reset):
         raise ConfigError(f"job {job.id} changed state while resuming; look at it again")
     _start(job.dir, resume=True, background=background)

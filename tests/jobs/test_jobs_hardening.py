@@ -132,7 +132,6 @@ def test_a_killed_job_says_honestly_where_a_resume_starts_and_records_it():
     assert f"continues from step {point}" in job.status["hint"]
     api.resume(with_ckpt)
     status = api.get_job(with_ckpt).status
-    assert status["resumed_from"] == f"step-{point:06d}" or status["resumed_from"].endswith(str(point))
-    assert status["resumed_from_step"] == point
+    assert status["resumed_from"] == point and str(point) in status["resumed_from_checkpoint"]
     api.cancel(with_ckpt, timeout_s=5)
     wait_until(lambda: not api.get_job(with_ckpt).active, timeout=30)
