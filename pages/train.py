@@ -23,6 +23,7 @@ def main() -> None:
     except MedtuneError as err:
         ui.error_box(err)
         return
+    verdict = st.container()  # what this machine can do: said once, above the form, before anyone fills it in
     values = recipe_form(recipe, key=f"{task}.{dataset}.{model}.{method}")
     try:
         cfg = config_from_values(recipe, values)
@@ -30,7 +31,8 @@ def main() -> None:
         ui.error_box(err)
         return
     est = memory_estimate(cfg)
-    feasibility = machine_check(cfg, dataset, est)
+    with verdict:
+        feasibility = machine_check(cfg, dataset, est)
     launch(cfg, feasibility)
 
 

@@ -88,6 +88,14 @@ def frame_by_column(at: AppTest, column: str):
     return next(df.value for df in at.dataframe if column in df.value.columns)
 
 
+def shown_by_column(at: AppTest, column: str):
+    """The table as the grid draws it: the Styler's display values (what a person reads in each cell)."""
+    import pyarrow as pa
+
+    element = next(df for df in at.dataframe if column in df.value.columns)
+    return pa.ipc.open_stream(element.proto.arrow_data.styler.display_values).read_all().to_pandas()
+
+
 def shown_count(at: AppTest) -> tuple[int, int]:
     text = next(m.value for m in at.markdown if "examples shown" in m.value)
     kept, _, total = text.strip("*").split(" examples shown")[0].partition(" of ")
@@ -112,6 +120,11 @@ def test_leaderboard_has_our_rows_with_intervals_and_published_rows_with_sources
     refs = table[table["kind"] == "reference"].set_index("model")
     assert refs.loc["BioGPT", "accuracy"] == pytest.approx(0.782) and "Luo et al." in refs.loc["BioGPT", "source"]
     assert refs.loc["Human (single annotator)", "accuracy"] == pytest.approx(0.78)
+    # Metrics a paper did not report read "–" in the grid, not "None"; ours show three decimals.
+    shown = shown_by_column(at, "accuracy 95% CI")
+    published = shown[shown["kind"] == "reference"]
+    assert set(published["macro_f1"]) == {"–"} and "None" not in shown.to_string()
+    assert shown[shown["model"] == "majority"]["accuracy"].iloc[0] == f"{table[table['model'] == 'majority']['accuracy'].iloc[0]:.3f}"
     assert len(at.get("plotly_chart")) == 1  # the accuracy chart with error bars
 
 
@@ -231,3 +244,24 @@ def test_api_model_without_configuration_says_what_to_set(monkeypatch: pytest.Mo
     warning = " ".join(w.value for w in at.warning)
     assert "OPENAI_API_KEY" in warning and "MEDTUNE_OPENAI_BASE_URL" in warning and "GEMINI_API_KEY" in warning
     assert not [b for b in at.button if b.key == "eval_launch"]
+
+
+def test_a_trained_run_is_named_by_its_run_name_not_its_id(evals: dict[str, Path]) -> None:
+    """An evaluation of a training run (model_ref = the run's folder, named by its id) is shown by the name
+    the user gave the run, in the leaderboard, the pickers and the compare sentence."""
+    from medtune.settings import get_settings
+
+    run_dir = get_settings().runs_path / "20261205-081500-123-abcdef"
+    run_dir.mkdir()
+    (run_dir / "config.yaml").write_text("kind: train\nname: my minilm run\ntask: qa_decision\n")
+    data = eval_json(evals["after"])
+    data.update(model_ref=str(run_dir / "adapter"), baseline_kind="trained", stage="after")
+    (evals["after"] / "eval.json").write_text(json.dumps(data))
+    at = open_page()
+    models = set(frame_by_column(at, "accuracy 95% CI")["model"])
+    assert "my minilm run" in models and not any(run_dir.name in str(m) for m in models)
+    at.radio(key="eval_view").set_value("Compare before / after")
+    run(at)
+    verdict = " ".join(x.value for x in [*at.info, *at.success] if "McNemar" in x.value)
+    assert "(B, my minilm run)" in verdict
+    assert at.selectbox(key="cmp_b").format_func(str(evals["after"])).startswith("my minilm run · ")
