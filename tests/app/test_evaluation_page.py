@@ -88,14 +88,6 @@ def frame_by_column(at: AppTest, column: str):
     return next(df.value for df in at.dataframe if column in df.value.columns)
 
 
-def shown_by_column(at: AppTest, column: str):
-    """The table as the grid draws it: the Styler's display values (what a person reads in each cell)."""
-    import pyarrow as pa
-
-    element = next(df for df in at.dataframe if column in df.value.columns)
-    return pa.ipc.open_stream(element.proto.arrow_data.styler.display_values).read_all().to_pandas()
-
-
 def shown_count(at: AppTest) -> tuple[int, int]:
     text = next(m.value for m in at.markdown if "examples shown" in m.value)
     kept, _, total = text.strip("*").split(" examples shown")[0].partition(" of ")
@@ -116,15 +108,16 @@ def test_leaderboard_has_our_rows_with_intervals_and_published_rows_with_sources
         row = table[table["model"] == model].iloc[0]
         assert row["accuracy"] == pytest.approx(acc["value"])
         assert row["accuracy 95% CI"] == f"[{acc['ci'][0]:.3f}, {acc['ci'][1]:.3f}]"
-        assert row["split"] == SPLIT and row["items"] == 51
+        assert row["split"] == SPLIT and row["items"] in (51, "51")
     refs = table[table["kind"] == "reference"].set_index("model")
     assert refs.loc["BioGPT", "accuracy"] == pytest.approx(0.782) and "Luo et al." in refs.loc["BioGPT", "source"]
     assert refs.loc["Human (single annotator)", "accuracy"] == pytest.approx(0.78)
-    # Metrics a paper did not report read "–" in the grid, not "None"; ours show three decimals.
-    shown = shown_by_column(at, "accuracy 95% CI")
-    published = shown[shown["kind"] == "reference"]
-    assert set(published["macro_f1"]) == {"–"} and "None" not in shown.to_string()
-    assert shown[shown["model"] == "majority"]["accuracy"].iloc[0] == f"{table[table['model'] == 'majority']['accuracy'].iloc[0]:.3f}"
+    # Metrics a paper did not report read "–" in the grid, not "None" (the grid draws any null as "None").
+    published = table[table["kind"] == "reference"]
+    assert set(published["macro_f1"]) == {"–"} and set(published["items"]) == {"–"}
+    assert not table.isna().any().any()
+    f1 = eval_json(evals["before"])["metrics"]["macro_f1"]["value"]
+    assert table[table["model"] == "majority"]["macro_f1"].iloc[0] == f"{f1:.3f}"
     assert len(at.get("plotly_chart")) == 1  # the accuracy chart with error bars
 
 
@@ -231,7 +224,7 @@ def test_launch_runs_a_background_eval_job_that_reaches_the_leaderboard(shared_d
     run(at)
     table = frame_by_column(at, "accuracy 95% CI")
     ours = table[table["kind"] == "majority"]
-    assert list(ours["items"]) == [20] and ours["accuracy"].iloc[0] == pytest.approx(ev["metrics"]["accuracy"]["value"])
+    assert list(ours["items"]) in ([20], ["20"]) and ours["accuracy"].iloc[0] == pytest.approx(ev["metrics"]["accuracy"]["value"])
 
 
 def test_api_model_without_configuration_says_what_to_set(monkeypatch: pytest.MonkeyPatch, shared_data: Path) -> None:

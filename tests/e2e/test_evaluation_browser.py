@@ -85,12 +85,19 @@ def test_leaderboard_chart_legend_is_clear_of_its_title(
     install(shared_evaluations(tmp_path_factory), medtune_home / "runs")
     with start_streamlit(medtune_home) as url:
         page = browser_page
-        page.set_viewport_size({"width": 1000, "height": 1000})  # a laptop window: charts in half-width columns
         page.goto(url + "/evaluation")
         expect(page.get_by_role("heading", name="Evaluation", exact=True)).to_be_visible(timeout=60_000)
         wait_for_streamlit(page)
         main = page.get_by_role("main")
         expect(main.get_by_test_id("stPlotlyChart").first).to_be_visible(timeout=60_000)
+        # A published row without a metric reads "–" (the grid draws a null cell as "None").
+        table = main.get_by_test_id("stDataFrame").filter(
+            has=page.locator('th[role="columnheader"]', has_text="accuracy 95% CI")).first
+        expect(table.locator('td[role="gridcell"]', has_text="BioGPT").first).to_be_attached(timeout=60_000)
+        cells = [c.text_content() for c in table.locator('td[role="gridcell"]').all()]
+        assert "–" in cells and "None" not in cells, " | ".join(map(str, cells))
+        page.set_viewport_size({"width": 1000, "height": 1000})  # a laptop window: charts in half-width columns
+        wait_for_streamlit(page)
         # Plotly legends sit under the plot, never over the chart's title: on every chart with both, here and in
         # one evaluation's view (the reliability diagram's three-entry legend ran over its title there).
         checked = charts_clear_of_titles(main)
