@@ -88,6 +88,7 @@ class ProgressCallback(TrainerCallback):
         self.stage_index = stage_index
         self.n_stages = n_stages
         self.metric = metric  # the validation metric shown as the job's val_metric (e.g. weighted_f1)
+        self.metric_name = "eval_loss" if metric == "loss" else metric  # as TrainConfig.primary_metric says it
         self.checkpoint_s = float(checkpoint_minutes) * 60.0
         self.cancelled = False
         self._start = time.monotonic()
@@ -149,7 +150,7 @@ class ProgressCallback(TrainerCallback):
         if "eval_loss" in record:
             live["val_loss"] = record["eval_loss"]
         if live:
-            self.reporter.update(**live, **({"val_metric_name": self.metric} if "val_metric" in live else {}))
+            self.reporter.update(**live, **({"val_metric_name": self.metric_name} if "val_metric" in live else {}))
 
     def on_prediction_step(self, args, state, control, eval_dataloader=None, **kwargs):
         """One evaluation batch done: report `phase_done / phase_total` items (at most every PHASE_UPDATE_S)."""
@@ -174,7 +175,7 @@ class ProgressCallback(TrainerCallback):
         metrics = metrics or {}
         self._phase_steps = 0
         values = {k: v for k, v in metrics.items() if isinstance(v, (int, float))}
-        extra = {"val_metric": values[f"eval_{self.metric}"], "val_metric_name": self.metric} \
+        extra = {"val_metric": values[f"eval_{self.metric}"], "val_metric_name": self.metric_name} \
             if self.metric and f"eval_{self.metric}" in values else {}
         self.reporter.update(val_metrics=values, phase=None, phase_done=None, phase_total=None,
                              message=f"training{'' if self.n_stages == 1 else f' ({self.stage})'}", **extra)
