@@ -118,6 +118,9 @@ def _flip(before: bool | None, after: bool | None) -> str:
 def _inputs(ev: dict[str, Any]) -> dict[str, str]:
     """The items' input text, from the dataset (eval.json records where it came from)."""
     split = ev.get("split") or {}
+    run = (ev.get("config") or {}).get("run")
+    if ev.get("source") == "training run validation" and run:
+        return _run_validation_inputs(Path(run))
     if not split.get("dataset") or not split.get("split"):
         return {}
     from medtune.data.examples import load_examples
@@ -128,3 +131,20 @@ def _inputs(ev: dict[str, Any]) -> dict[str, str]:
     except MedtuneError:
         return {}
     return {e.id: e.text if not e.text_pair else f"{e.text}\n\n{e.text_pair}" for e in examples}
+
+
+def _run_validation_inputs(run_dir: Path) -> dict[str, str]:
+    """A training run's validation texts, from the split it prepared (`<run>/data/<dataset>/validation.jsonl`)."""
+    from medtune.io import read_jsonl
+
+    texts: dict[str, str] = {}
+    for path in sorted(run_dir.glob("data/*/validation.jsonl")):
+        try:
+            rows = read_jsonl(path)
+        except (OSError, ValueError):
+            continue
+        for row in rows:
+            if "id" in row:
+                pair = row.get("text_pair")
+                texts[str(row["id"])] = f"{row.get('text')}\n\n{pair}" if pair else str(row.get("text"))
+    return texts

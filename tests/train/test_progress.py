@@ -63,6 +63,10 @@ def test_a_short_run_reports_loss_validation_and_phases(tiny_models: dict, tmp_p
     assert [r["model"] for r in rows] == ["my sentiment run"]
     assert rows[0]["macro_f1"] == pytest.approx(result["eval"]["metrics"]["macro_f1"])
     assert rows[0]["n_items"] == 40 and rows[0]["macro_f1_lo"] <= rows[0]["macro_f1"] <= rows[0]["macro_f1_hi"]
+    from medtune.eval.leaderboard import example_rows
+
+    examples = example_rows(rows[0]["dir"])  # "One evaluation" shows each validation text with its prediction
+    assert len(examples) == 40 and all(r["input"] for r in examples)
 
 
 def test_a_finished_job_keeps_its_validation_figures_in_status(tiny_models: dict, tmp_path: Path) -> None:
