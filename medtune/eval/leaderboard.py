@@ -62,25 +62,23 @@ def leaderboard(root: str | Path | None = None, *, dataset: str | None = None, t
 
 def run_name(ref: Any) -> str | None:
     """The name the user gave a training run (its config.yaml `name`), from the run directory or the adapter /
-    model folder inside it; None for anything that is not a run directory."""
+    model folder inside it; None for anything that is not a run directory (or whose config cannot be read)."""
     if not ref:
         return None
-    path = Path(str(ref))
-    try:
-        if not path.is_absolute() and not path.exists():
-            return None
-        for folder in (path, path.parent):
-            config = folder / "config.yaml"
-            if config.is_file():
-                import yaml
+    import yaml
 
+    path = Path(str(ref))
+    if not path.is_absolute() and not path.is_dir():  # a hub id or registry name, not a folder here
+        return None
+    for folder in (path, path.parent):
+        config = folder / "config.yaml"
+        if config.is_file():
+            try:
                 data = yaml.safe_load(config.read_text(encoding="utf-8"))
-                name = data.get("name") if isinstance(data, dict) else None
-                return str(name) if name else None
-    except (OSError, ValueError, ImportError):
-        return None
-    except Exception:  # a damaged config.yaml (yaml.YAMLError): fall back to the folder name
-        return None
+            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                return None
+            name = data.get("name") if isinstance(data, dict) else None
+            return str(name) if name else None
     return None
 
 

@@ -67,7 +67,7 @@ def weights_on_disk(spec: Any) -> Path | None:
         from huggingface_hub import try_to_load_from_cache
 
         config = try_to_load_from_cache(spec.hub_id, "config.json", revision=spec.revision)
-    except Exception:  # a malformed id or cache: treat as not on disk
+    except (ValueError, OSError):  # a malformed hub id (HFValidationError is a ValueError) or cache
         return None
     if not isinstance(config, str):
         return None
@@ -83,9 +83,9 @@ def weights_fact(spec: Any, offline: bool) -> tuple[str, str | None]:
     if where is not None:
         return f"Weights: on disk ({where}).", None
     if offline:
-        return (f"Weights: not on this machine ({spec.hub_id or spec.name}, {size}), and it is offline, so they "
-                "cannot be downloaded.",
-                f"the weights of {spec.name} are not on this machine and it is offline")
+        sentence = (f"Weights: not on this machine ({spec.hub_id or spec.name}, {size}), and it is offline, so "
+                    "they cannot be downloaded.")
+        return sentence, f"the weights of {spec.name} are not on this machine and it is offline"
     gated = " It is gated: accept its licence on the hub and set HF_TOKEN." if spec.gated else ""
     return f"Weights: not on disk yet; downloaded on first use ({spec.hub_id}, {size}).{gated}", None
 

@@ -35,7 +35,7 @@ def grid_text(page: Any, has_column: str) -> str:
 
 def font_covers(char: str) -> bool:
     """True when an installed font (what Chromium draws with offline) has a glyph for `char`."""
-    out = subprocess.run(["fc-list", f":charset={ord(char):x}", "family"], capture_output=True, text=True)
+    out = subprocess.run(["fc-list", f":charset={ord(char):x}", "family"], capture_output=True, text=True, check=False)
     return bool(out.stdout.strip())
 
 
