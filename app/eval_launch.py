@@ -172,7 +172,7 @@ def job_rows(watching: bool) -> None:
     for job in jobs:
         status = job.status
         cfg = job.config
-        model = ev.short_model(cfg.get("model") or cfg.get("run"))
+        model = ev.model_label({"model_ref": cfg.get("model") or cfg.get("run")})
         line = (f"{report.STATE_ICONS.get(job.state, '')} `{job.id}` · {model}"
                 f" on {cfg.get('dataset')}/{cfg.get('split')} · {report.state_text(status)}")
         if job.active:

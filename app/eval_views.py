@@ -84,11 +84,18 @@ def short_model(ref: Any) -> str:
     return text
 
 
+def model_label(ev: Mapping[str, Any]) -> str:
+    """An evaluation's model as people named it: a training run by the name given to it (not its id folder)."""
+    from medtune.eval.leaderboard import display_name
+
+    return short_model(display_name(dict(ev)))
+
+
 def eval_label(ev: Mapping[str, Any], directory: str | Path) -> str:
     """`model · dataset/split · n items · when · folder` for pickers."""
     split = ev.get("split") or {}
     when = (ev.get("timestamp") or "")[:16].replace("T", " ")
-    return (f"{short_model(ev.get('model_ref'))} · {split.get('dataset')}/{split.get('split')} · "
+    return (f"{model_label(ev)} · {split.get('dataset')}/{split.get('split')} · "
             f"{split.get('n_items')} items · {when} · {Path(directory).name}")
 
 
@@ -158,7 +165,8 @@ def leaderboard_table(rows: Sequence[Mapping[str, Any]], metrics: Sequence[str])
     out = []
     for row in rows:
         ours = row.get("kind") != "reference"
-        source = row.get("source") or f"this machine · {Path(str(row.get('dir', ''))).name}"
+        source = row.get("source") if not ours else " · ".join(
+            p for p in ("this machine", row.get("source"), Path(str(row.get("dir", ""))).name) if p)
         name = short_model(row.get("model")) + (f" ({row['quantize']} weights)" if row.get("quantize") else "")
         item: dict[str, Any] = {"model": name, "kind": row.get("kind"), "source": source,
                                 "stage": row.get("stage") or "", "dataset": row.get("dataset"),
@@ -229,7 +237,7 @@ def paired_rows(result: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def significance_sentence(result: Mapping[str, Any]) -> tuple[bool, str]:
     """(significant?, one plain sentence) for a comparison: which side is better, by how much, how sure."""
-    a, b = short_model(result["a"].get("model_ref")), short_model(result["b"].get("model_ref"))
+    a, b = model_label(result["a"]), model_label(result["b"])
     alpha = result.get("alpha", 0.05)
     if result.get("kind") == "classification":
         acc = result["metrics"]["accuracy"]
@@ -272,10 +280,19 @@ def flip_counts(rows: Sequence[Mapping[str, Any]]) -> dict[str, int]:
 # ---------------------------------------------------------------------------------------------- charts
 
 
+#: Room under the x axis for a horizontal legend (two rows of entries).
+LEGEND_SPACE_PX = 60
+
+
 def _show(fig: Any, key: str, title: str, x: str, y: str, height: int = 340) -> None:
-    fig.update_layout(title=title or None, xaxis_title=x, yaxis_title=y, height=height,
-                      margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
-                      legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"})
+    """Title on top, legend at the bottom of the figure (under the x-axis title): a legend placed above the
+    plot, beside a long title, drew over it (issue 21.4)."""
+    legend = len(fig.data) > 1 or any(getattr(trace, "showlegend", None) for trace in fig.data)
+    fig.update_layout(title=title or None, xaxis_title=x, yaxis_title=y, height=height + (LEGEND_SPACE_PX if legend else 0),
+                      margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10 + (LEGEND_SPACE_PX if legend else 0)},
+                      showlegend=legend,
+                      legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0,
+                              "xanchor": "left"})
     st.plotly_chart(fig, key=key, config={"displaylogo": False})
 
 

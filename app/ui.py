@@ -259,18 +259,52 @@ def dataframe_with_download(
     key: str,
     height: int | str = "auto",
     column_config: dict[str, Any] | None = None,
+    missing: str | None = None,
 ) -> None:
-    """A table of rows (dicts or a DataFrame) with a "Download CSV" button under it."""
+    """A table of rows (dicts or a DataFrame) with a "Download CSV" button under it.
+
+    With `missing` (e.g. "–"), empty cells show that text instead of the grid's grey "None" (a published
+    reference row has no value for the metrics its paper did not report). The grid draws "None" for any null
+    cell whatever a Styler says, so the shown table holds text: numbers with 3 decimals, `missing` for gaps;
+    the CSV keeps the full values."""
     import pandas as pd
 
     from medtune.io import csv_safe_frame  # cells starting = + - @ get a leading ' (CSV injection, SECURITY.md)
 
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(flat_rows(list(rows)))
-    st.dataframe(frame, hide_index=True, height=height, column_config=column_config, key=f"{key}_table")
+    shown = frame
+    if missing is not None:
+        shown, column_config = _as_text(frame, missing, column_config)
+    st.dataframe(shown, hide_index=True, height=height, column_config=column_config, key=f"{key}_table")
     st.download_button(
         "Download CSV", csv_safe_frame(frame).to_csv(index=False).encode("utf-8"), file_name=filename, mime="text/csv",
         key=f"{key}_csv", icon=":material/download:", on_click="ignore",
     )
+
+
+def _as_text(frame: Any, missing: str, column_config: dict[str, Any] | None) -> tuple[Any, dict[str, Any] | None]:
+    """A copy of `frame` whose columns with gaps are text (fractions to 3 decimals, counts whole, gaps as
+    `missing`); the number settings of those columns become plain text columns with the same label."""
+    import pandas as pd
+
+    shown = frame.copy()
+    config = dict(column_config or {})
+    for column in frame.columns:
+        values = frame[column]
+        if not values.isna().any():
+            continue
+        numbers = [v for v in values.dropna() if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        counts = bool(numbers) and all(float(v).is_integer() for v in numbers)
+        shown[column] = [missing if pd.isna(v) else _cell_text(v, counts) for v in values]
+        if column in config:
+            config[column] = st.column_config.TextColumn(str(column))
+    return shown, config or None
+
+
+def _cell_text(value: Any, counts: bool) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:.0f}" if counts else f"{value:.3f}"
+    return str(value)
 
 
 # ---------------------------------------------------------------------------------------------- forms

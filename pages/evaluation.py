@@ -116,7 +116,7 @@ def leaderboard_view(found: dict[str, dict[str, Any]]) -> None:
                "source. Published rows are on the official test split — compare with care when ours is another split.")
     columns = {**number_columns(metrics), "source": st.column_config.TextColumn("source", width="medium")}
     ui.dataframe_with_download(ev.leaderboard_table(rows, metrics), filename="medtune_leaderboard.csv", key="lb",
-                               column_config=columns)
+                               column_config=columns, missing="–")
     if metrics:
         default = "accuracy" if "accuracy" in metrics else metrics[0]
         metric = st.selectbox("Metric to chart", metrics, index=metrics.index(default), key="lb_metric")
@@ -166,7 +166,7 @@ def single_view(found: dict[str, dict[str, Any]]) -> None:
 def header(evaluation: dict[str, Any], directory: str) -> None:
     split = evaluation.get("split") or {}
     model = evaluation.get("model") or {}
-    facts = {"Model": ev.short_model(evaluation.get("model_ref")),
+    facts = {"Model": ev.model_label(evaluation),
              "Kind": f"{evaluation.get('baseline_kind')} ({evaluation.get('stage')})",
              "Dataset / split": f"{split.get('dataset')}/{split.get('split')}", "Items": split.get("n_items")}
     for col, (label, value) in zip(st.columns(len(facts)), facts.items()):

@@ -37,11 +37,11 @@ def jobs_table() -> None:
     if groups:  # sweeps: show one group's jobs side by side
         group = st.selectbox("Group", ["(all jobs)", *groups], key="jobs_group")
         jobs = [job for job in jobs if group == "(all jobs)" or job.group == group]
-    rows = [report.job_row(job) for job in jobs]
-    for row, job in zip(rows, jobs):
-        row["state"] = f"{report.STATE_ICONS.get(job.state, '')} {row['state']}"  # colour and text
+    rows = [report.job_row(job) for job in jobs]  # the state starts with a glyph any font draws (no emoji)
     st.dataframe(rows, hide_index=True, width="stretch",
-                 column_config={"id": st.column_config.TextColumn("id", width="medium")})
+                 column_config={"id": st.column_config.TextColumn("id", width="medium"),
+                                "val_metric": st.column_config.TextColumn("validation metric"),
+                                "eta": st.column_config.TextColumn("ETA / phase")})
 
 
 def pick_job() -> str | None:
@@ -76,8 +76,11 @@ def job_detail(job_id: str, watching: bool = False) -> None:
         st.error(f"**{status.get('reason')}**: {status.get('message')}\n\n{status.get('hint') or ''}")
     elif job.state == "cancelled":
         st.warning(status.get("message") or "cancelled")
+    if job.state == "succeeded" and status.get("reconciled"):
+        st.info(status.get("message"), icon=":material/build:")
     progress_line(status, job.active)
     live_numbers(status)
+    validation_section(status)
     metrics = api.metrics(job.dir)
     if report.curves(metrics):
         st.plotly_chart(report.curves_figure(metrics), width="stretch", key=f"curves-{job_id}")
@@ -89,14 +92,23 @@ def job_detail(job_id: str, watching: bool = False) -> None:
 
 def progress_line(status: dict, active: bool) -> None:
     text = f"step {report.progress_text(status)}"
+    phase = report.phase_text(status)
+    if phase:  # e.g. scoring thousands of validation rows after the last step: its own progress, no ETA 0 s
+        st.progress(min(1.0, max(0.0, float(status.get("progress") or 0.0))), text=text + " · training done")
+        st.progress(report.phase_fraction(status) or 0.0, text=phase)
+        return
     if active and status.get("eta_s") is not None:
         text += f" · ETA {report.format_duration(status['eta_s'])}"
+    elif not active and report.duration_s(status) is not None:
+        text += f" · took {report.format_duration(report.duration_s(status))}"
     st.progress(min(1.0, max(0.0, float(status.get("progress") or 0.0))), text=text)
 
 
 def live_numbers(status: dict) -> None:
-    fields = [("loss", "loss"), ("lr", "learning rate"), ("val_metric", "validation metric"),
+    name, value, _ = report.validation_figures(status)
+    fields = [("loss", "loss"), ("lr", "learning rate"), ("val_metric", f"validation {name or 'metric'}"),
               ("tokens_per_s", "tokens/s"), ("rss_mb", "memory (MB)"), ("gpu_mem_mb", "GPU memory (MB)")]
+    status = {**status, "val_metric": value}
     shown = [(key, label) for key, label in fields if status.get(key) is not None]
     if not shown:
         return
@@ -105,13 +117,28 @@ def live_numbers(status: dict) -> None:
         column.metric(label, f"{value:.4g}" if isinstance(value, float) else str(value))
 
 
+def validation_section(status: dict) -> None:
+    """Every validation figure the run computed (accuracy, F1 per class ...), not only the one in the table."""
+    name, _, metrics = report.validation_figures(status)
+    shown = {k.removeprefix("eval_"): v for k, v in metrics.items()
+             if not k.endswith(("_runtime", "_per_second", "steps_per_second")) and k != "epoch"}
+    if not shown:
+        return
+    st.markdown("**Validation**" + (f" · judged by `{name}`" if name else ""))
+    cols = st.columns(min(6, len(shown)))
+    for i, (key, value) in enumerate(shown.items()):
+        cols[i % len(cols)].metric(key.replace("_", " "), f"{value:.4g}" if isinstance(value, float) else str(value))
+
+
 def actions(job: api.Job) -> None:
     left, middle, right = st.columns(3)
     if job.active and left.button("Cancel", key=f"cancel-{job.id}", icon=":material/stop:"):
         run_action(lambda: api.cancel(job.id), "Cancel requested: the job stops at its next step.")
-    if job.state in ("failed", "cancelled") and middle.button("Resume", key=f"resume-{job.id}",
-                                                             icon=":material/play_arrow:"):
-        run_action(lambda: api.resume(job.id), "Resumed from the newest complete checkpoint.")
+    resumable, note = report.resume_choice(job)
+    if resumable and middle.button("Resume", key=f"resume-{job.id}", icon=":material/play_arrow:", help=note):
+        run_action(lambda: api.resume(job.id), "Resumed: it " + note.split("` ", 1)[-1])
+    if note:
+        middle.caption(note)
     with right.popover("Clone with one change", icon=":material/content_copy:"):
         fields = [key for key in job.config if key not in ("kind", "name")]
         field = st.selectbox("Field", fields, key=f"clone-field-{job.id}") if fields else None
@@ -136,10 +163,13 @@ def run_action(action, done: str) -> None:
 def details(job: api.Job) -> None:
     log_tab, config_tab, repro_tab, status_tab = st.tabs(["Log", "Config", "Reproducibility", "Status"])
     with log_tab:
-        tail = api.log_tail(job.dir, 50_000)
+        tail, warnings = report.clean_log(api.log_tail(job.dir, 50_000))  # no colour codes, warnings folded
         st.code("\n".join(tail.splitlines()[-40:]) or "(empty)", language=None)  # newest lines in view
         with st.expander("More of the log"):
             st.code(tail or "(empty)", language=None, height=500)
+        if warnings:
+            with st.expander(f"Library warnings ({sum(n for _, n in warnings)}, folded out of the log)"):
+                st.code("\n".join(f"{n}× {text}" if n > 1 else text for text, n in warnings), language=None)
         st.caption(f"Full log: `{job.dir / 'log.txt'}` or `medtune jobs logs {job.id}`")
     with config_tab:
         st.json(job.config)

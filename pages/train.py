@@ -23,14 +23,17 @@ def main() -> None:
     except MedtuneError as err:
         ui.error_box(err)
         return
+    verdict = st.container()  # what this machine can do: said once, above the form, before anyone fills it in
     values = recipe_form(recipe, key=f"{task}.{dataset}.{model}.{method}")
     try:
         cfg = config_from_values(recipe, values)
     except MedtuneError as err:
         ui.error_box(err)
         return
-    memory_estimate(cfg)
-    launch(cfg)
+    est = memory_estimate(cfg)
+    with verdict:
+        feasibility = machine_check(cfg, dataset, est)
+    launch(cfg, feasibility)
 
 
 def pick_basics() -> tuple[str | None, str | None, str | None, str]:
@@ -49,8 +52,8 @@ def pick_basics() -> tuple[str | None, str | None, str | None, str]:
     if model.startswith("other"):
         model = cols[2].text_input("Hub id or local folder", key="train_model_custom").strip() or None
     method = cols[3].radio("Method", ["lora", "qlora", "full"], horizontal=True, key="train_method",
-                           help="LoRA trains small adapters; QLoRA does so on a 4-bit model (CUDA only); full "
-                                "updates every weight.")
+                           help="LoRA trains small adapters; QLoRA does so on a 4-bit model (needs a CUDA GPU); "
+                                "full updates every weight.")
     return task, dataset, model, method
 
 
@@ -107,20 +110,49 @@ def memory_estimate(cfg) -> None:
     cols[1].metric(f"This machine ({est.device})", f"{est.available_gb} GB" if est.available_gb else "unknown")
     cols[2].metric("Trainable parameters", f"{est.trainable_params:,}")
     cols[3].metric("Weights", f"{est.weights_gb:.2f} GB")
-    (st.success if est.fits else st.warning)(est.note or "No memory figure for this device.")
+    return est
 
 
-def launch(cfg) -> None:
-    from medtune.train.config import equivalent_command
+def machine_check(cfg, dataset: str, est):
+    """One plain statement of what this machine can and cannot do with this config (medtune.train.feasibility)."""
+    from medtune.models.registry import get_model
+    from medtune.train.feasibility import assess
 
-    with st.expander("Show the equivalent command"):
+    try:
+        spec = get_model(cfg.model)
+        splits = ui.dataset_summary(dataset)["splits"]
+    except MedtuneError as err:
+        ui.error_box(err)
+        return None
+    train_rows = next((s["rows"] for s in splits if s["split"] == "train"), None)
+    result = assess(cfg, spec, train_rows=train_rows, memory=est)
+    body = "\n".join(f"- {fact}" for fact in result.facts)
+    if result.can_launch:
+        st.success(f"**This machine can run this job.**\n\n{body}", icon=":material/check_circle:")
+    else:
+        st.warning(f"**This machine cannot run this job:** {result.blocker}.\n\n{body}", icon=":material/block:")
+    return result
+
+
+def launch(cfg, feasibility=None) -> None:
+    from medtune.train.config import dump_yaml, equivalent_command
+
+    with st.expander("Show the equivalent command", expanded=feasibility is not None and not feasibility.can_launch):
         st.code(equivalent_command(cfg, background=True), language="bash")
-    if st.button("Launch training job", type="primary", key="train_launch"):
+        st.download_button("Download config.yaml", dump_yaml(cfg).encode("utf-8"), file_name="train_config.yaml",
+                           mime="application/x-yaml", key="train_export", icon=":material/download:",
+                           on_click="ignore", help="Run it anywhere with `medtune train --config train_config.yaml`.")
+    blocked = feasibility is not None and not feasibility.can_launch
+    if st.button("Launch training job", type="primary", key="train_launch", disabled=blocked,
+                 help=f"Disabled: {feasibility.blocker}." if blocked else None):
         from medtune.jobs import api
 
         with ui.errors_shown():
             job_id = api.submit(cfg.to_dict(), background=True)
             st.session_state["train_last_job"] = job_id
+    if blocked:
+        st.caption(f"Launch is disabled here: {feasibility.blocker}. The config and command above run unchanged "
+                   "on a GPU machine.")
     job_id = st.session_state.get("train_last_job")
     if job_id:
         st.success(f"Started job `{job_id}`. Follow its curves on the Jobs page.")

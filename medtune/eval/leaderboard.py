@@ -40,7 +40,8 @@ def leaderboard(root: str | Path | None = None, *, dataset: str | None = None, t
         split = ev.get("split", {})
         if (dataset and split.get("dataset") != dataset) or (task and ev.get("task") != task):
             continue
-        row: dict[str, Any] = {"kind": ev.get("baseline_kind"), "model": ev.get("model_ref"), "stage": ev.get("stage"),
+        row: dict[str, Any] = {"kind": ev.get("baseline_kind"), "model": display_name(ev),
+                               "model_ref": ev.get("model_ref"), "source": ev.get("source"), "stage": ev.get("stage"),
                                "dataset": split.get("dataset"), "split": split.get("split"), "task": ev.get("task"),
                                "n_items": split.get("n_items"), "official": split.get("official"),
                                "timestamp": ev.get("timestamp"), "dir": str(directory),
@@ -57,6 +58,34 @@ def leaderboard(root: str | Path | None = None, *, dataset: str | None = None, t
                          "split": ref["split"], "task": ref["task"], "official": True, ref["metric"]: ref["value"],
                          "source": ref["source"]})
     return rows
+
+
+def run_name(ref: Any) -> str | None:
+    """The name the user gave a training run (its config.yaml `name`), from the run directory or the adapter /
+    model folder inside it; None for anything that is not a run directory (or whose config cannot be read)."""
+    if not ref:
+        return None
+    import yaml
+
+    path = Path(str(ref))
+    if not path.is_absolute() and not path.is_dir():  # a hub id or registry name, not a folder here
+        return None
+    for folder in (path, path.parent):
+        config = folder / "config.yaml"
+        if config.is_file():
+            try:
+                data = yaml.safe_load(config.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                return None
+            name = data.get("name") if isinstance(data, dict) else None
+            return str(name) if name else None
+    return None
+
+
+def display_name(ev: dict[str, Any]) -> str | None:
+    """How an evaluation's model is named for people: the run's own name when it is a training run (recorded in
+    eval.json as `model_name`, else read from the run's config.yaml), otherwise the model reference."""
+    return ev.get("model_name") or run_name(ev.get("model_ref")) or ev.get("model_ref")
 
 
 def example_rows(eval_dir: str | Path, *, compare_to: str | Path | None = None,
@@ -87,6 +116,9 @@ def _flip(before: bool | None, after: bool | None) -> str:
 def _inputs(ev: dict[str, Any]) -> dict[str, str]:
     """The items' input text, from the dataset (eval.json records where it came from)."""
     split = ev.get("split") or {}
+    run = (ev.get("config") or {}).get("run")
+    if ev.get("source") == "training run validation" and run:
+        return _run_validation_inputs(Path(run))
     if not split.get("dataset") or not split.get("split"):
         return {}
     from medtune.data.examples import load_examples
@@ -97,3 +129,20 @@ def _inputs(ev: dict[str, Any]) -> dict[str, str]:
     except MedtuneError:
         return {}
     return {e.id: e.text if not e.text_pair else f"{e.text}\n\n{e.text_pair}" for e in examples}
+
+
+def _run_validation_inputs(run_dir: Path) -> dict[str, str]:
+    """A training run's validation texts, from the split it prepared (`<run>/data/<dataset>/validation.jsonl`)."""
+    from medtune.io import read_jsonl
+
+    texts: dict[str, str] = {}
+    for path in sorted(run_dir.glob("data/*/validation.jsonl")):
+        try:
+            rows = read_jsonl(path)
+        except (OSError, ValueError):
+            continue
+        for row in rows:
+            if "id" in row:
+                pair = row.get("text_pair")
+                texts[str(row["id"])] = f"{row.get('text')}\n\n{pair}" if pair else str(row.get("text"))
+    return texts

@@ -210,7 +210,7 @@ def run_config(cfg: EvalConfig, out_dir: Path, *, progress: Progress | None = No
     evaluation = {
         "schema": records.SCHEMA, "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "duration_s": round(time.time() - started, 3), "timings": timings, "task": task, "labels": list(labels),
-        "model_ref": cfg.model or cfg.run, "model": predictor.describe(), "baseline_kind": predictor.kind,
+        "model_ref": cfg.model or cfg.run, "model_name": run_display_name(cfg.run), "model": predictor.describe(), "baseline_kind": predictor.kind,
         "stage": "after" if predictor.kind == "trained" else "before",
         "prompt": predictor.describe().get("prompt"), "split": split_record(cfg, examples, labelled, labels_source),
         "items_fingerprint": splits.items_fingerprint(examples),
@@ -221,6 +221,13 @@ def run_config(cfg: EvalConfig, out_dir: Path, *, progress: Progress | None = No
     }
     records.write_evaluation(out_dir, evaluation, rows)
     return evaluation
+
+
+def run_display_name(run_dir: str | None) -> str | None:
+    """The name the user gave the evaluated training run, kept in eval.json so pages show it, not the run id."""
+    from medtune.eval.leaderboard import run_name
+
+    return run_name(run_dir) if run_dir else None
 
 
 def prediction_rows(examples: list[Example], preds: list[Prediction], generation: bool) -> list[dict[str, Any]]:

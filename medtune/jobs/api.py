@@ -144,7 +144,7 @@ def get_job(ref: str | Path) -> Job:
     """The job with this id (or unique id prefix, or directory), its liveness checked."""
     job_dir = store.resolve_job_dir(ref)
     status = liveness.refresh(job_dir)
-    return Job(job_dir, store.read_config(job_dir), status)
+    return Job(job_dir, store.read_config_or_stub(job_dir), status)
 
 
 def list_jobs(state: str | None = None, group: str | None = None, kind: str | None = None,
@@ -167,8 +167,8 @@ def list_jobs(state: str | None = None, group: str | None = None, kind: str | No
 
 def _scan(state: str | None, group: str | None, kind: str | None, limit: int | None) -> list[tuple]:
     rows = []
-    for job_dir in store.iter_job_dirs():
-        config, status = store.read_config(job_dir), liveness.refresh(job_dir)
+    for job_dir in store.iter_job_dirs(include_incomplete=True):
+        config, status = store.read_config_or_stub(job_dir), liveness.refresh(job_dir)
         if (state in (None, status.get("state")) and group in (None, config.get("group"))
                 and kind in (None, config.get("kind"))):
             rows.append((job_dir, config, status))
@@ -222,9 +222,13 @@ def resume(ref: str | Path, background: bool = True) -> str:
                           hint="`medtune jobs clone ID --set FIELD=VALUE` starts a new run instead.")
     store.clear_cancel(job.dir)
     now = time.time()
+    checkpoint = store.latest_complete_checkpoint(job.dir / store.CHECKPOINTS_DIR)
     reset = dict(state="queued", reason=None, message="", hint="", pid=None, pid_started_at=None,
                  queued_at=now, started_at=None, ended_at=None, eta_s=None, resumed=True,
-                 attempt=int(job.status.get("attempt") or 1) + 1)
+                 attempt=int(job.status.get("attempt") or 1) + 1,
+                 # where this attempt starts: the step of the checkpoint the kind will load (0: the beginning)
+                 resumed_from=store.checkpoint_step(checkpoint) if checkpoint else 0,
+                 resumed_from_checkpoint=checkpoint.name if checkpoint else None)
     if not store.transition(job.dir, ("failed", "cancelled"), **reset):
         raise ConfigError(f"job {job.id} changed state while resuming; look at it again")
     _start(job.dir, resume=True, background=background)

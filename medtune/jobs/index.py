@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from medtune.errors import ConfigError
 from medtune.jobs import store
 
 INDEX_FILE = "index.sqlite"
@@ -40,10 +41,19 @@ def index_path(root: Path | None = None) -> Path:
     return (store.runs_dir() if root is None else root) / INDEX_FILE
 
 
+class IndexUnusable(ConfigError, sqlite3.OperationalError):
+    """The index path is taken by something that is not a file (a folder, a device): medtune will not delete
+    it. Readers fall back to scanning the job folders (it is an `sqlite3.Error`); `medtune jobs reindex`
+    reports it in one line (it is a `ConfigError`)."""
+
+
 @contextlib.contextmanager
 def connect(root: Path | None = None) -> Iterator[sqlite3.Connection]:
     """An open index, created or rebuilt as needed; a damaged or foreign file is replaced."""
     path = index_path(root)
+    if path.exists() and not path.is_file():
+        raise IndexUnusable(f"the job index {path} is not a file (it is a folder or a device)",
+                            hint=f"Move or delete {path}; medtune rebuilds the index from the job folders.")
     try:
         conn = _open(path)
     except sqlite3.DatabaseError:
@@ -82,7 +92,7 @@ def sync(root: Path | None = None) -> int:
     with connect(root) as conn:
         known = {row[0]: row[1] for row in conn.execute("SELECT id, status_stamp FROM jobs")}
         seen = set()
-        for job_dir in store.iter_job_dirs(root):
+        for job_dir in store.iter_job_dirs(root, include_incomplete=True):
             seen.add(job_dir.name)
             stamp = _stamp(job_dir / store.STATUS_FILE)
             if known.get(job_dir.name) != stamp:
@@ -95,10 +105,7 @@ def sync(root: Path | None = None) -> int:
 def upsert(conn: sqlite3.Connection, job_dir: Path, status: dict[str, Any] | None = None,
            stamp: str | None = None) -> None:
     """Write one directory's row (reading config and status unless given)."""
-    try:
-        config = store.read_config(job_dir)
-    except Exception as err:  # a hand-damaged config must not hide the other jobs
-        config = {"kind": None, "name": job_dir.name, "error": str(err)}
+    config = store.read_config_or_stub(job_dir)  # a hand-damaged config must not hide the other jobs
     status = store.read_status(job_dir) if status is None else status
     stamp = _stamp(job_dir / store.STATUS_FILE) if stamp is None else stamp
     conn.execute(

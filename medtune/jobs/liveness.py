@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from medtune.errors import DEFAULT_HINTS, Reason
+from medtune.errors import Reason
 from medtune.jobs import store
 
 #: A job just submitted has no pid until the launcher records it; give the launch this long.
@@ -91,7 +91,7 @@ def refresh(job_dir: Path, status: dict[str, Any] | None = None) -> dict[str, An
             reason=Reason.WORKER_LOST.value,
             message=f"the worker process (pid {status.get('pid')}) is gone: it was killed, crashed, or the "
             "machine restarted before the job finished",
-            hint=DEFAULT_HINTS[Reason.WORKER_LOST],
+            hint=store.resume_hint(job_dir),
         )
         return store.read_status(job_dir)
     request = store.cancel_request(job_dir)
@@ -109,7 +109,7 @@ def force_cancel(job_dir: Path, status: dict[str, Any], request: dict[str, Any])
         "cancelled",
         reason=Reason.CANCELLED.value,
         message=f"cancelled: the worker did not stop within {float(request['timeout_s']):g} s and was killed",
-        hint=DEFAULT_HINTS[Reason.CANCELLED],
+        hint=store.resume_hint(job_dir),
     )
 
 

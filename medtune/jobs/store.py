@@ -41,6 +41,10 @@ STATES = ACTIVE_STATES + TERMINAL_STATES
 DEFAULT_CANCEL_TIMEOUT_S = 30.0
 
 _STEP_RE = re.compile(r"(\d+)$")
+_JOB_ID_RE = re.compile(r"\d{8}-\d{6}-\d{3}-[0-9a-f]{6}")
+#: A folder with a job id's name but no config.yaml counts as an abandoned launch only after this long:
+#: `create_job` writes status.json and config.yaml within milliseconds of making the folder.
+INCOMPLETE_GRACE_S = 10.0
 
 
 def runs_dir() -> Path:
@@ -64,11 +68,27 @@ def is_job_dir(path: Path) -> bool:
     return path.is_dir() and (path / CONFIG_FILE).is_file()
 
 
-def iter_job_dirs(root: Path | None = None) -> Iterator[Path]:
+def is_incomplete_job_dir(path: Path, now: float | None = None) -> bool:
+    """A folder named like a job whose launch was killed before config.yaml was written (often holding only a
+    `.status.json.*.tmp`): nothing ran in it, but it must still be listed so the user can see and remove it."""
+    path = Path(path)
+    if not _JOB_ID_RE.fullmatch(path.name) or not path.is_dir() or (path / CONFIG_FILE).exists():
+        return False
+    try:
+        age = (time.time() if now is None else now) - path.stat().st_mtime
+    except FileNotFoundError:
+        return False
+    return age > INCOMPLETE_GRACE_S
+
+
+def iter_job_dirs(root: Path | None = None, *, include_incomplete: bool = False) -> Iterator[Path]:
+    """Job directories under `root`, by name; with `include_incomplete`, abandoned launches too."""
     root = runs_dir() if root is None else root
     if root.is_dir():
         for path in sorted(root.iterdir()):
-            if not path.name.startswith(".") and is_job_dir(path):
+            if path.name.startswith("."):
+                continue
+            if is_job_dir(path) or (include_incomplete and is_incomplete_job_dir(path)):
                 yield path
 
 
@@ -79,9 +99,9 @@ def resolve_job_dir(ref: str | Path) -> Path:
     if is_job_dir(as_path) and (as_path.is_absolute() or os.sep in ref_str):
         return as_path.resolve()
     root = runs_dir()
-    if ref_str and is_job_dir(root / ref_str):
+    if ref_str and (is_job_dir(root / ref_str) or is_incomplete_job_dir(root / ref_str)):
         return root / ref_str
-    matches = [p for p in iter_job_dirs(root) if ref_str and p.name.startswith(ref_str)]
+    matches = [p for p in iter_job_dirs(root, include_incomplete=True) if ref_str and p.name.startswith(ref_str)]
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
@@ -120,6 +140,16 @@ def read_config(job_dir: Path) -> dict[str, Any]:
     return data
 
 
+def read_config_or_stub(job_dir: Path) -> dict[str, Any]:
+    """The config, or for a folder whose config.yaml is missing or damaged a stand-in naming the problem, so
+    one broken folder never hides the other jobs (listing) or raises where a job is only shown."""
+    try:
+        return read_config(job_dir)
+    except (ConfigError, NotAvailableError, OSError) as err:
+        message = err.message if isinstance(err, (ConfigError, NotAvailableError)) else str(err)
+        return {"kind": None, "name": Path(job_dir).name, "error": message}
+
+
 def create_job(config: dict[str, Any], *, at: Path | None = None, extra_status: dict[str, Any] | None = None) -> Path:
     """Make `runs/<new id>/` with its immutable config.yaml and a `queued` status; returns the directory.
 
@@ -138,7 +168,13 @@ def create_job(config: dict[str, Any], *, at: Path | None = None, extra_status: 
         try:
             target.mkdir(parents=True, exist_ok=at is not None)
         except FileExistsError:
+            if at is not None:
+                raise ConfigError(f"{target} exists and is not a folder",
+                                  hint="Choose a new --out directory.") from None
             continue
+        except OSError as err:
+            raise ConfigError(f"cannot create the job directory {target}: {err.strerror or err}",
+                              hint="Choose an --out folder on a disk you can write to.") from None
         if at is not None:
             if any(target.iterdir()):
                 raise ConfigError(f"job directory {target} already exists and is not empty",
@@ -190,23 +226,83 @@ def status_lock(job_dir: Path) -> Iterator[None]:
 
 def read_status(job_dir: Path) -> dict[str, Any]:
     """The current status. Atomic rewrites mean a read never sees half a file; a damaged file (edited by hand,
-    a disk fault) is reported as a failed job rather than raised, and is left on disk untouched."""
+    a disk fault) is reported rather than raised, and is left on disk untouched: as `succeeded` when the job's
+    outputs show it finished (`reconciled_status`), as a failed job otherwise."""
     path = Path(job_dir) / STATUS_FILE
     for attempt in range(3):
         try:
             data = read_json(path, default=None)
-        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        except (json.JSONDecodeError, UnicodeDecodeError, IsADirectoryError) as err:
             if attempt < 2:
                 time.sleep(0.01)
                 continue
-            return {"id": Path(job_dir).name, "state": "failed", "reason": "INTERNAL",
-                    "message": f"{path} is unreadable: {err}", "hint": "Inspect the file by hand.",
-                    "damaged": True}
+            return damaged_status(job_dir, f"{path} is unreadable: {err}")
         if data is None:
-            return {"id": Path(job_dir).name, "state": "failed", "reason": "INTERNAL",
-                    "message": f"{path} is missing", "hint": "The job directory is incomplete.", "damaged": True}
+            return damaged_status(job_dir, f"{path} is missing")
+        if not isinstance(data, dict):
+            return damaged_status(job_dir, f"{path} holds {type(data).__name__}, not a status object")
         return data
     raise AssertionError("unreachable")
+
+
+def damaged_status(job_dir: Path, problem: str) -> dict[str, Any]:
+    job_dir = Path(job_dir)
+    if not (job_dir / CONFIG_FILE).exists():
+        leftovers = sorted(p.name for p in job_dir.iterdir()) if job_dir.is_dir() else []
+        return {"id": job_dir.name, "state": "failed", "reason": "INTERNAL", "damaged": True, "incomplete": True,
+                "message": "incomplete job folder: its launch was stopped before config.yaml was written, so nothing "
+                           f"ran (it holds {', '.join(leftovers) or 'nothing'})",
+                "hint": f"Delete {job_dir} and launch the job again.",
+                "created_at": _mtime(job_dir)}
+    reconciled = reconciled_status(job_dir, problem)
+    if reconciled is not None:
+        return reconciled
+    return {"id": job_dir.name, "state": "failed", "reason": "INTERNAL", "message": problem,
+            "hint": "Inspect the file by hand.", "damaged": True, "created_at": _mtime(job_dir / CONFIG_FILE)}
+
+
+def finished_outputs(job_dir: Path) -> list[str]:
+    """The output files that prove a job finished (written last by its kind), or [] when they are not all there:
+    a train job's eval.json and its saved adapter / model (medtune.json is written after the weights), an eval
+    job's eval.json (written after predictions.jsonl)."""
+    job_dir = Path(job_dir)
+    kind = read_config_or_stub(job_dir).get("kind")
+    evaluation = read_json(job_dir / "eval.json", default=None) if (job_dir / "eval.json").is_file() else None
+    if not isinstance(evaluation, dict):
+        return []
+    if kind == "train":
+        saved = [f"{name}/medtune.json" for name in ("adapter", "model") if (job_dir / name / "medtune.json").is_file()]
+        return ["eval.json", *saved] if saved else []
+    if kind == "eval":
+        return ["eval.json"] if evaluation.get("schema") else []
+    return []
+
+
+def reconciled_status(job_dir: Path, problem: str) -> dict[str, Any] | None:
+    """A status rebuilt from the job's outputs when status.json was damaged after (or while) the job finished."""
+    try:
+        outputs = finished_outputs(job_dir)
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    if not outputs:
+        return None
+    job_dir = Path(job_dir)
+    evaluation = read_json(job_dir / "eval.json", default={}) or {}
+    primary = evaluation.get("primary")
+    return {"id": job_dir.name, "state": "succeeded", "reason": None, "damaged": True, "reconciled": True,
+            "message": f"{problem}; the job's outputs ({', '.join(outputs)}) are complete, so it is shown as "
+                       "succeeded",
+            "hint": "status.json is left as it was; the figures come from eval.json.",
+            "progress": 1.0, "created_at": _mtime(job_dir / CONFIG_FILE), "ended_at": _mtime(job_dir / "eval.json"),
+            "val_metric": primary if isinstance(primary, (int, float)) else None,
+            "val_metric_name": evaluation.get("primary_metric")}
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return Path(path).stat().st_mtime
+    except OSError:
+        return None
 
 
 def update_status(job_dir: Path, **fields: Any) -> dict[str, Any]:
@@ -251,7 +347,8 @@ def append_metrics(job_dir: Path, record: dict[str, Any]) -> None:
 
 
 def read_metrics(job_dir: Path) -> list[dict[str, Any]]:
-    """Every complete metrics line; a damaged line (a crash mid-append on some filesystems) is skipped."""
+    """Every complete metrics line that still counts; a damaged line (a crash mid-append on some filesystems)
+    is skipped, and so are lines a resume superseded (`drop_superseded`)."""
     path = Path(job_dir) / METRICS_FILE
     if not path.is_file():
         return []
@@ -266,7 +363,42 @@ def read_metrics(job_dir: Path) -> list[dict[str, Any]]:
                 continue
             if isinstance(row, dict):
                 rows.append(row)
-    return rows
+    return drop_superseded(rows)
+
+
+RESUME_EVENT = "resume"
+
+
+def drop_superseded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The lines of the attempt that counts. metrics.jsonl is append-only, so a job resumed from a checkpoint at
+    step 60 after it had logged up to step 66 holds steps 61-66 twice. A resume line
+    `{"event": "resume", "step": 60, "stage": ...}` drops the earlier lines of that stage after step 60; without
+    one (older files, a restart from scratch), a step lower than one already seen in the same stage does the
+    same from that step on. Stages count their steps from 0 each, so they are kept apart."""
+    kept: list[dict[str, Any]] = []
+    highest: dict[Any, float] = {}
+    for row in rows:
+        stage, step = row.get("stage"), row.get("step")
+        if row.get("event") == RESUME_EVENT:
+            point = float(step or 0)
+            kept = [r for r in kept if r.get("stage") != stage or not _step_after(r, point, inclusive=False)]
+            highest[stage] = point
+            continue
+        if isinstance(step, (int, float)) and not isinstance(step, bool):
+            if step < highest.get(stage, float("-inf")):
+                kept = [r for r in kept if r.get("stage") != stage or not _step_after(r, step, inclusive=True)]
+                highest[stage] = step
+            else:
+                highest[stage] = max(step, highest.get(stage, step))
+        kept.append(row)
+    return kept
+
+
+def _step_after(row: dict[str, Any], point: float, *, inclusive: bool) -> bool:
+    step = row.get("step")
+    if not isinstance(step, (int, float)) or isinstance(step, bool):
+        return False
+    return step >= point if inclusive else step > point
 
 
 def log_tail(job_dir: Path, max_bytes: int = 20_000) -> str:
@@ -352,6 +484,17 @@ def latest_complete_checkpoint(checkpoints_dir: Path) -> Path | None:
         if path.is_dir() and (step := checkpoint_step(path)) is not None and is_complete(path)
     ]
     return max(candidates)[1] if candidates else None
+
+
+def resume_hint(job_dir: Path) -> str:
+    """What `medtune jobs resume` will really do for this job, from the checkpoints on disk now."""
+    job_dir = Path(job_dir)
+    latest = latest_complete_checkpoint(job_dir / CHECKPOINTS_DIR)
+    command = f"`medtune jobs resume {job_dir.name}`"
+    if latest is not None:
+        return f"{command} continues from step {checkpoint_step(latest)}, its newest complete checkpoint."
+    return (f"{command} starts again from step 0: no complete checkpoint was saved before it stopped "
+            "(training saves one every few minutes and at each epoch's end).")
 
 
 def prepare_checkpoint_dir(checkpoints_dir: Path, name: str) -> Path:

@@ -58,6 +58,8 @@ def _run_to_end(job_dir: Path, resume: bool) -> tuple[str, dict[str, Any]]:
                 raise CancelledError("the job was ended by someone else while it waited in the queue")
             say(f"job {job_dir.name}: running (slot {slot})")
             outcome = _run_kind(run, ctx)
+            if outcome[1].get("reason") in (Reason.CANCELLED.value, Reason.WORKER_LOST.value):
+                outcome[1]["hint"] = store.resume_hint(job_dir)  # say what a resume would really do
             # Still holding the slot: the next job starts only once this one has its final status.
             store.finish(job_dir, outcome[0], **outcome[1])
             return outcome
@@ -148,7 +150,7 @@ def cancel_watchdog(job_dir: Path) -> Iterator[None]:
 def force_stop(job_dir: Path, request: dict[str, Any]) -> None:
     store.finish(job_dir, "cancelled", reason=Reason.CANCELLED.value,
                  message=f"cancelled: the job did not stop within {float(request['timeout_s']):g} s and was killed",
-                 hint=DEFAULT_HINTS[Reason.CANCELLED])
+                 hint=store.resume_hint(job_dir))
     say(f"job {job_dir.name}: cancel timeout passed, killing the worker")
     if os.getpgid(0) == os.getpid():  # detached worker: take its children (data loaders...) with it
         os.killpg(os.getpid(), signal.SIGKILL)

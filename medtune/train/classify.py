@@ -18,7 +18,7 @@ from medtune.io import atomic_write_json, read_json, write_jsonl
 from medtune.models.loading import check_loadable, load_pretrained, load_tokenizer, resolved_commit
 from medtune.models.registry import ModelSpec, get_model
 from medtune.train import data as tdata
-from medtune.train.callbacks import ProgressCallback, TokenMeter
+from medtune.train.callbacks import ProgressCallback, TokenMeter, record_resume
 from medtune.train.config import Stage, TrainConfig
 from medtune.train.context import COMPLETE_MARKER, OUTPUT_INFO, Reporter, latest_complete
 from medtune.train.modeling import (
@@ -193,7 +193,7 @@ def train_stage(cfg: TrainConfig, reporter: Reporter, model: Any, tokenizer: Any
     out = stage_checkpoints(reporter, index)
     meter = TokenMeter()
     progress = ProgressCallback(reporter, meter, stage=stage.name or f"stage-{index + 1}", stage_index=index,
-                                n_stages=n_stages)
+                                n_stages=n_stages, metric=cfg.primary_metric, checkpoint_minutes=cfg.checkpoint_minutes)
     args = TrainingArguments(**training_kwargs(cfg, stage, out, metric=cfg.primary_metric, greater_is_better=True))
     trainer = trainer_class()(
         model=model, args=args, train_dataset=encode(data.train, tokenizer, cfg.max_length, label2id),
@@ -202,6 +202,8 @@ def train_stage(cfg: TrainConfig, reporter: Reporter, model: Any, tokenizer: Any
         callbacks=[progress], class_weights=tdata.weights_for(labels, data.class_weights), meter=meter,
     )
     resume_from = latest_complete(out) if reporter.resume else None
+    if reporter.resume:
+        record_resume(reporter, resume_from, progress.stage)
     trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
     if progress.cancelled:
         from medtune.errors import CancelledError
@@ -299,6 +301,7 @@ def evaluate_and_save(cfg: TrainConfig, spec: ModelSpec, trainer: Any, model: An
 
     model = trainer.model if trainer is not None else model
     label2id = {lbl: i for i, lbl in enumerate(labels)}
+    progress = progress_of(trainer)
     output = trainer.predict(encode(data.validation, tokenizer, cfg.max_length, label2id))
     logits = output.predictions
     probs = np.exp(logits - logits.max(-1, keepdims=True))
@@ -306,12 +309,25 @@ def evaluate_and_save(cfg: TrainConfig, spec: ModelSpec, trainer: Any, model: An
     gold = np.array([label2id[ex.label] for ex in data.validation])
     metrics = classification_metrics(gold, probs.argmax(-1), labels)
     write_jsonl(job_dir / "predictions.jsonl", prediction_rows(data.validation, probs, labels))
+    if progress is not None:
+        progress.end_phase(f"scoring the {len(data.validation)} validation predictions")
+    from medtune.train.validation_eval import write_validation_evaluation
+
+    write_validation_evaluation(cfg, job_dir, data.validation, probs, labels, data.report)
+    if progress is not None:
+        progress.end_phase("saving the " + ("model" if cfg.method == "full" else "adapter"))
     saved = save_outputs(cfg, spec, model, tokenizer, labels, job_dir)
     evaluation = {"split": "validation", "examples": len(data.validation), "primary_metric": cfg.primary_metric,
                   "primary": metrics[cfg.primary_metric], "metrics": metrics,
                   "best_checkpoint": getattr(trainer.state, "best_model_checkpoint", None)}
     atomic_write_json(job_dir / "eval.json", evaluation)
     return {"eval": evaluation, "outputs": saved}
+
+
+def progress_of(trainer: Any) -> ProgressCallback | None:
+    """The trainer's ProgressCallback (it reports the final evaluation's batches as well)."""
+    callbacks = getattr(getattr(trainer, "callback_handler", None), "callbacks", [])
+    return next((cb for cb in callbacks if isinstance(cb, ProgressCallback)), None)
 
 
 def prediction_rows(examples: list[Example], probs: Any, labels: list[str]) -> list[dict[str, Any]]:

@@ -105,7 +105,12 @@ class TrainConfig(_Strict):
     eval_steps: int | None = Field(
         None, ge=1, description="Evaluate and checkpoint every N steps instead of each epoch."
     )
-    logging_steps: int = Field(10, ge=1, le=10_000, description="Log loss / lr / tokens per second every N steps.")
+    checkpoint_minutes: float = Field(
+        10.0, ge=0, le=24 * 60, description="Also save a checkpoint after this many minutes of training since the "
+        "last one (0: only at evaluations), so a killed job resumes close to where it stopped."
+    )
+    logging_steps: int = Field(10, ge=1, le=10_000, description="Log loss / lr / tokens per second every N steps "
+                               "(short runs log every step, so their curve has points).")
     group_by_length: bool = Field(True, description="Batch inputs of similar length together (less padding).")
     num_threads: int | None = Field(None, ge=1, le=256, description="CPU threads (default: physical cores).")
     gradient_checkpointing: bool = Field(False, description="Recompute activations to save memory (slower).")

@@ -15,6 +15,43 @@ from pydantic import BaseModel
 
 from medtune.train.config import TrainConfig
 
+#: Plain labels for the form (issue 21.4: "max steps -1" and "head init" said nothing to an analyst); the config
+#: name stays in each field's help, for the YAML file and `--set FIELD=VALUE`. A field missing here falls back
+#: to its config name with spaces.
+LABELS = {
+    "name": "Run name", "group": "Comparison group", "epochs": "Epochs (passes over the data)",
+    "max_steps": "Stop after N steps (-1 = use epochs)", "learning_rate": "Learning rate",
+    "lr_scheduler": "Learning-rate schedule", "warmup_ratio": "Warm-up share of steps", "weight_decay": "Weight decay",
+    "batch_size": "Batch size", "grad_accum": "Gradient accumulation steps", "eval_batch_size": "Evaluation batch size",
+    "max_length": "Longest input (tokens)", "lora.r": "Adapter rank", "lora.alpha": "Adapter scaling (alpha)",
+    "lora.dropout": "Adapter dropout", "lora.target_modules": "Layers to adapt",
+    "pooling": "How the classifier reads the text", "truncation_side": "Which end of long inputs to cut",
+    "head_init": "Classifier starting point", "seed": "Random seed", "eval_each_epoch": "Evaluate after each epoch",
+    "eval_steps": "Evaluate every N steps", "checkpoint_minutes": "Checkpoint every N minutes",
+    "logging_steps": "Log every N steps", "group_by_length": "Batch similar lengths together",
+    "num_threads": "CPU threads", "gradient_checkpointing": "Save memory (recompute activations)",
+    "merge_adapter": "Also save a merged model", "max_train_examples": "Use at most N training examples",
+    "max_val_examples": "Use at most N validation examples", "prepare.seed": "Data split seed",
+    "prepare.validation_fraction": "Validation share", "prepare.test_fraction": "Test share",
+    "prepare.respect_official_splits": "Keep the official splits", "prepare.alignment_filter":
+    "Drop texts with conflicting labels", "prepare.dedup": "Remove exact duplicates",
+    "prepare.near_dedup": "Remove near duplicates", "prepare.near_dup_threshold": "Near-duplicate similarity",
+    "prepare.leakage": "Texts found in two splits", "prepare.balance": "Class balancing",
+    "prepare.balance_max_factor": "Largest oversampling factor", "prepare.augment": "Augmentation",
+    "prepare.augment_copies": "Variants per row", "prepare.drop_over_length": "Drop over-long rows",
+    "prepare.scan_phi": "Scan for personal identifiers", "prepare.limit": "Read at most N rows per split",
+}
+
+
+def label_for(dotted: str) -> str:
+    return LABELS.get(dotted, dotted.rsplit(".", 1)[-1].replace("_", " "))
+
+
+def help_for(dotted: str, description: str) -> str:
+    """The field's help with its config name, so the YAML / CLI spelling is one hover away."""
+    return f"{description} (config: `{dotted}`)".strip()
+
+
 #: Chosen above the form (task, dataset, model, method) or not user-facing.
 SKIP = {"kind", "task", "dataset", "model", "method", "stages", "prepare.tokenizer", "prepare.max_length"}
 SECTIONS = {"lora": "LoRA adapters", "prepare": "Data preparation"}
@@ -68,8 +105,8 @@ def form_fields(config: BaseModel | None = None, model: type[BaseModel] = TrainC
         kind, choices = _kind(annotation)
         if kind is None:
             continue  # free-form mappings (prepare.options) stay in YAML configs
-        fields.append(FormField(name=dotted, label=name.replace("_", " "), kind=kind, default=value,
-                                help=info.description or "", section=section, minimum=low, maximum=high,
+        fields.append(FormField(name=dotted, label=label_for(dotted), kind=kind, default=value,
+                                help=help_for(dotted, info.description or ""), section=section, minimum=low, maximum=high,
                                 choices=choices, optional=optional))
     return fields
 

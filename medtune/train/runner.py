@@ -28,7 +28,18 @@ def validate_config(config: dict[str, Any]) -> None:
 def run(ctx: Reporter) -> None:
     cfg = parse_config(dict(ctx.config))
     result = train(cfg, ctx)
-    ctx.update(message=f"done: {cfg.primary_metric} = {result['eval'].get('primary')}", result=result["eval"])
+    ctx.update(message=f"done: {cfg.primary_metric} = {result['eval'].get('primary')}", result=result["eval"],
+               **final_fields(cfg, result["eval"]))
+
+
+def final_fields(cfg: TrainConfig, evaluation: dict[str, Any]) -> dict[str, Any]:
+    """What the job table and page show of a finished run: its validation score and the metrics beside it."""
+    primary = evaluation.get("primary")
+    scalars = {k: v for k, v in (evaluation.get("metrics") or {}).items()
+               if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    return {"val_metric": primary if isinstance(primary, (int, float)) else None,
+            "val_metric_name": cfg.primary_metric, "val_metrics": scalars, "phase": None, "phase_done": None,
+            "phase_total": None}
 
 
 def train(cfg: TrainConfig, ctx: Reporter) -> dict[str, Any]:
@@ -109,5 +120,6 @@ def run_local(cfg: TrainConfig, out: Path | None = None, *, resume: bool = False
         ctx.update(state="failed", ended_at=time.time(), reason="INTERNAL", message=str(exc)[:500])
         raise
     ctx.update(state="succeeded", ended_at=time.time(), progress=1.0, result=result["eval"],
-               message=f"done: {cfg.primary_metric} = {result['eval'].get('primary')}")
+               message=f"done: {cfg.primary_metric} = {result['eval'].get('primary')}",
+               **final_fields(cfg, result["eval"]))
     return out, result

@@ -20,8 +20,15 @@ from medtune.models.loading import check_loadable, load_pretrained, load_tokeniz
 from medtune.models.registry import ModelSpec, get_model
 from medtune.models.templates import get_template
 from medtune.train import data as tdata
-from medtune.train.callbacks import ProgressCallback, TokenMeter
-from medtune.train.classify import last_complete_stage, save_stage, save_with_info, stage_checkpoints, stage_dir
+from medtune.train.callbacks import ProgressCallback, TokenMeter, record_resume
+from medtune.train.classify import (
+    last_complete_stage,
+    progress_of,
+    save_stage,
+    save_with_info,
+    stage_checkpoints,
+    stage_dir,
+)
 from medtune.train.config import Stage, TrainConfig
 from medtune.train.context import Reporter, latest_complete
 from medtune.train.packing import RowPackedCollator
@@ -120,11 +127,13 @@ def train_stage(cfg: TrainConfig, spec: ModelSpec, reporter: Reporter, model: An
     out = stage_checkpoints(reporter, index)
     meter = TokenMeter()
     progress = ProgressCallback(reporter, meter, stage=stage.name or f"stage-{index + 1}", stage_index=index,
-                                n_stages=n_stages)
+                                n_stages=n_stages, metric="loss", checkpoint_minutes=cfg.checkpoint_minutes)
     kwargs = training_kwargs(cfg, stage, out, metric="eval_loss", greater_is_better=False)
     build = seq2seq_trainer if spec.kind == "seq2seq" else causal_trainer
     trainer = build(cfg, model, tokenizer, data, kwargs, [progress], meter)
     resume_from = latest_complete(out) if reporter.resume else None
+    if reporter.resume:
+        record_resume(reporter, resume_from, progress.stage)
     trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
     if progress.cancelled:
         raise CancelledError(f"cancelled at step {trainer.state.global_step}; a checkpoint was saved to resume from")
@@ -231,7 +240,10 @@ def seq2seq_trainer(cfg: TrainConfig, model: Any, tokenizer: Any, data: tdata.Sp
 
 def evaluate_and_save(cfg: TrainConfig, spec: ModelSpec, trainer: Any, tokenizer: Any, data: tdata.SplitData,
                       job_dir: Path) -> dict[str, Any]:
+    progress = progress_of(trainer)
     metrics = trainer.evaluate()
+    if progress is not None:
+        progress.end_phase(f"generating {min(PREDICTION_SAMPLES, len(data.validation))} sample answers")
     model = trainer.model
     info = {"head": "generation", "task": cfg.task, "model": cfg.model, "base_model": spec.source,
             "kind": spec.kind, "method": cfg.method, "max_length": cfg.max_length}

@@ -108,10 +108,16 @@ def test_leaderboard_has_our_rows_with_intervals_and_published_rows_with_sources
         row = table[table["model"] == model].iloc[0]
         assert row["accuracy"] == pytest.approx(acc["value"])
         assert row["accuracy 95% CI"] == f"[{acc['ci'][0]:.3f}, {acc['ci'][1]:.3f}]"
-        assert row["split"] == SPLIT and row["items"] == 51
+        assert row["split"] == SPLIT and row["items"] in (51, "51")
     refs = table[table["kind"] == "reference"].set_index("model")
     assert refs.loc["BioGPT", "accuracy"] == pytest.approx(0.782) and "Luo et al." in refs.loc["BioGPT", "source"]
     assert refs.loc["Human (single annotator)", "accuracy"] == pytest.approx(0.78)
+    # Metrics a paper did not report read "–" in the grid, not "None" (the grid draws any null as "None").
+    published = table[table["kind"] == "reference"]
+    assert set(published["macro_f1"]) == {"–"} and set(published["items"]) == {"–"}
+    assert not table.isna().any().any()
+    f1 = eval_json(evals["before"])["metrics"]["macro_f1"]["value"]
+    assert table[table["model"] == "majority"]["macro_f1"].iloc[0] == f"{f1:.3f}"
     assert len(at.get("plotly_chart")) == 1  # the accuracy chart with error bars
 
 
@@ -218,7 +224,7 @@ def test_launch_runs_a_background_eval_job_that_reaches_the_leaderboard(shared_d
     run(at)
     table = frame_by_column(at, "accuracy 95% CI")
     ours = table[table["kind"] == "majority"]
-    assert list(ours["items"]) == [20] and ours["accuracy"].iloc[0] == pytest.approx(ev["metrics"]["accuracy"]["value"])
+    assert list(ours["items"]) in ([20], ["20"]) and ours["accuracy"].iloc[0] == pytest.approx(ev["metrics"]["accuracy"]["value"])
 
 
 def test_api_model_without_configuration_says_what_to_set(monkeypatch: pytest.MonkeyPatch, shared_data: Path) -> None:
@@ -231,3 +237,24 @@ def test_api_model_without_configuration_says_what_to_set(monkeypatch: pytest.Mo
     warning = " ".join(w.value for w in at.warning)
     assert "OPENAI_API_KEY" in warning and "MEDTUNE_OPENAI_BASE_URL" in warning and "GEMINI_API_KEY" in warning
     assert not [b for b in at.button if b.key == "eval_launch"]
+
+
+def test_a_trained_run_is_named_by_its_run_name_not_its_id(evals: dict[str, Path]) -> None:
+    """An evaluation of a training run (model_ref = the run's folder, named by its id) is shown by the name
+    the user gave the run, in the leaderboard, the pickers and the compare sentence."""
+    from medtune.settings import get_settings
+
+    run_dir = get_settings().runs_path / "20261205-081500-123-abcdef"
+    run_dir.mkdir()
+    (run_dir / "config.yaml").write_text("kind: train\nname: my minilm run\ntask: qa_decision\n")
+    data = eval_json(evals["after"])
+    data.update(model_ref=str(run_dir / "adapter"), baseline_kind="trained", stage="after")
+    (evals["after"] / "eval.json").write_text(json.dumps(data))
+    at = open_page()
+    models = set(frame_by_column(at, "accuracy 95% CI")["model"])
+    assert "my minilm run" in models and not any(run_dir.name in str(m) for m in models)
+    at.radio(key="eval_view").set_value("Compare before / after")
+    run(at)
+    verdict = " ".join(x.value for x in [*at.info, *at.success] if "McNemar" in x.value)
+    assert "(B, my minilm run)" in verdict
+    assert at.selectbox(key="cmp_b").format_func(str(evals["after"])).startswith("my minilm run · ")

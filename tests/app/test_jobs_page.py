@@ -48,7 +48,7 @@ def test_jobs_page_shows_a_job_and_its_curve():
     at = open_page()
     table = at.dataframe[0].value
     assert list(table["id"]) == [job_id]
-    assert table["state"][0] == "✅ succeeded" and table["progress"][0] == "12/12 (100%)"
+    assert table["state"][0] == "✓ succeeded" and table["progress"][0] == "12/12 (100%)"
     assert at.selectbox[0].value == job_id
     (figure,) = charts(at)
     traces = {t["name"]: t for t in figure["data"]}
@@ -82,7 +82,7 @@ def test_a_running_job_shows_progress_and_can_be_cancelled_from_the_page():
         assert time.monotonic() < deadline
         time.sleep(0.05)
     at = open_page(job_id)
-    assert at.dataframe[0].value["state"][0] == "▶️ running"
+    assert at.dataframe[0].value["state"][0] == "▶ running"
     assert "ETA" in at.get("progress")[0].proto.text
     at.button(key=f"cancel-{job_id}").click().run()
     job = wait_ended(job_id, timeout=30)
@@ -100,3 +100,34 @@ def test_a_sweep_group_can_be_shown_on_its_own():
     assert sorted(table["id"]) == sorted(ids) and list(table["name"]) == ["cmp-m2", "cmp-m1"]
     assert list(table["val_metric"]) == ["", ""]  # no checkpoints, so no validation metric
     assert all(float(v) > 0 for v in table["loss"])
+
+
+def test_a_not_available_failure_offers_no_resume_and_says_why():
+    job_id = api.submit({"kind": "selftest", "steps": 4, "sleep_s": 0.01, "fail_at": 1, "fail_with": "NOT_AVAILABLE"})
+    assert wait_ended(job_id).reason == "NOT_AVAILABLE"
+    at = open_page(job_id)
+    assert "Resume" not in [b.label for b in at.button]
+    assert any("Resume would fail the same way" in c.value for c in at.caption)
+
+
+def test_a_resumable_failure_says_where_the_resume_starts():
+    job_id = api.submit({"kind": "selftest", "steps": 6, "sleep_s": 0.01, "checkpoint_every": 2,
+                         "fail_at": 5, "fail_with": "INTERNAL"})
+    assert wait_ended(job_id).reason == "INTERNAL"
+    at = open_page(job_id)
+    assert at.button(key=f"resume-{job_id}").label == "Resume"
+    assert any("continues from step 4" in c.value for c in at.caption)
+
+
+def test_the_log_view_strips_colour_codes_and_folds_library_warnings():
+    job_id = api.submit({"kind": "selftest", "name": "noisy", "steps": 2, "sleep_s": 0}, background=False)
+    with open(api.get_job(job_id).dir / "log.txt", "a", encoding="utf-8") as log:
+        log.write("\x1b[1m\x1b[31mred alert\x1b[0m done\n")
+        log.write("/usr/lib/python3/site-packages/transformers/training_args.py:1541: FutureWarning: "
+                  "`gradient_checkpointing` is deprecated\n  warnings.warn(msg, FutureWarning)\n")
+    at = open_page(job_id)
+    log_view = at.code[0].value
+    assert "red alert done" in log_view and "\x1b" not in log_view
+    assert "FutureWarning" not in log_view and "warnings.warn" not in log_view
+    folded = [e for e in at.expander if e.label.startswith("Library warnings (1")]
+    assert folded and "gradient_checkpointing" in folded[0].code[0].value

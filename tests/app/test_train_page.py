@@ -83,3 +83,41 @@ def test_launch_creates_a_background_job(shared_data: Path) -> None:
         assert any(job_id in s.value for s in at.success)
     finally:
         api.cancel(job_id, timeout_s=5)  # the job itself is the worker's business; keep the CPUs free
+
+
+def test_a_7b_model_on_a_cpu_machine_says_why_launch_is_off_and_still_exports(monkeypatch) -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU: the CPU-only statement does not apply")
+    at = open_page()
+    pick(at, "train_task", "misinformation")
+    pick(at, "train_model", "mistral-7b")
+    warning = " ".join(w.value for w in at.warning)
+    assert "This machine cannot run this job" in warning
+    assert "No GPU" in warning and "days" in warning  # no GPU, and the time it would take on this CPU
+    assert "not on this machine and it is offline" in warning  # HF_HUB_OFFLINE=1 in tests, nothing cached
+    launch = at.button(key="train_launch")
+    assert launch.disabled and "Disabled:" in launch.help
+    assert any("medtune train --task misinformation" in c.value and "mistral-7b" in c.value for c in at.code)
+    # QLoRA is named once as impossible here, not suggested.
+    at.radio(key="train_method").set_value("qlora")
+    at.run()
+    warning = " ".join(w.value for w in at.warning)
+    assert "QLoRA" in warning and "needs a CUDA GPU" in warning
+    assert "(Q)LoRA" not in warning and at.button(key="train_launch").disabled
+
+
+def test_minilm_can_launch_and_fields_have_plain_labels_with_the_config_name_in_help() -> None:
+    at = open_page()
+    pick(at, "train_task", "sentiment")
+    pick(at, "train_dataset", "drug_reviews_explabox")
+    assert any("This machine can run this job" in s.value for s in at.success)
+    assert not at.button(key="train_launch").disabled
+    key = "train.sentiment.drug_reviews_explabox.minilm.lora"
+    steps = at.number_input(key=f"{key}.max_steps")
+    assert steps.label == "Stop after N steps (-1 = use epochs)" and "`max_steps`" in steps.help
+    head = at.selectbox(key=f"{key}.head_init")
+    assert head.label == "Classifier starting point" and "`head_init`" in head.help
+    labels = [w.label for w in [*at.number_input, *at.selectbox, *at.text_input, *at.checkbox]]
+    assert "max steps" not in labels and "head init" not in labels and "truncation side" not in labels

@@ -70,3 +70,55 @@ def test_compare_two_evaluations_and_filter_flips(start_streamlit: Any, browser_
         page.screenshot(path=str(tmp_path / "evaluation_compare.png"))
         assert (tmp_path / "evaluation_compare.png").stat().st_size > 20_000
         print(f"screenshots in {tmp_path}")
+
+
+def boxes_overlap(a: dict, b: dict) -> bool:
+    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+
+def test_leaderboard_chart_legend_is_clear_of_its_title(
+        start_streamlit: Any, browser_page: Any, medtune_home: Path, tmp_path: Path, wait_for_streamlit: Any,
+        shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    from playwright.sync_api import expect
+
+    install(shared_evaluations(tmp_path_factory), medtune_home / "runs")
+    with start_streamlit(medtune_home) as url:
+        page = browser_page
+        page.goto(url + "/evaluation")
+        expect(page.get_by_role("heading", name="Evaluation", exact=True)).to_be_visible(timeout=60_000)
+        wait_for_streamlit(page)
+        main = page.get_by_role("main")
+        expect(main.get_by_test_id("stPlotlyChart").first).to_be_visible(timeout=60_000)
+        # A published row without a metric reads "–" (the grid draws a null cell as "None").
+        table = main.get_by_test_id("stDataFrame").filter(
+            has=page.locator('th[role="columnheader"]', has_text="accuracy 95% CI")).first
+        expect(table.locator('td[role="gridcell"]', has_text="BioGPT").first).to_be_attached(timeout=60_000)
+        cells = [c.text_content() for c in table.locator('td[role="gridcell"]').all()]
+        assert "–" in cells and "None" not in cells, " | ".join(map(str, cells))
+        page.set_viewport_size({"width": 1000, "height": 1000})  # a laptop window: charts in half-width columns
+        wait_for_streamlit(page)
+        # Plotly legends sit under the plot, never over the chart's title: on every chart with both, here and in
+        # one evaluation's view (the reliability diagram's three-entry legend ran over its title there).
+        checked = charts_clear_of_titles(main)
+        page.get_by_test_id("stRadio").get_by_text("One evaluation", exact=True).click()
+        expect(main.get_by_text(re.compile(r"examples shown"))).to_be_visible(timeout=60_000)
+        wait_for_streamlit(page)
+        checked += charts_clear_of_titles(main)
+        assert checked >= 3, checked
+        page.screenshot(path=str(tmp_path / "leaderboard.png"))
+
+
+def charts_clear_of_titles(main: Any) -> int:
+    """Assert that no chart's legend box overlaps its title box; returns how many charts had both."""
+    checked = 0
+    for chart in main.get_by_test_id("stPlotlyChart").all():
+        chart.scroll_into_view_if_needed()
+        title, legend = chart.locator("g.g-gtitle text"), chart.locator("g.legend")
+        if not title.count() or not legend.count():
+            continue
+        title_box, legend_box = title.first.bounding_box(), legend.first.bounding_box()
+        assert title_box and legend_box and not boxes_overlap(title_box, legend_box), \
+            (title.first.text_content(), title_box, legend_box)
+        checked += 1
+    return checked
