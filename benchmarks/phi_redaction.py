@@ -88,7 +88,7 @@ def reviews(n: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--split", choices=("dev", "test", "all"), default="test")
+    ap.add_argument("--split", choices=("dev", "test", "holdout2", "all"), default="test")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every miss and false redaction")
     ap.add_argument("--reviews", type=int, default=0, help="also scan this many real DrugLib review texts")
     args = ap.parse_args()
