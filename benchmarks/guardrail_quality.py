@@ -45,7 +45,7 @@ def report(rows: list[dict], label: str, title: str, verbose: bool) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--split", choices=("dev", "test", "all"), default="test")
+    ap.add_argument("--split", choices=("dev", "test", "holdout2", "all"), default="test")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every missed and wrongly removed sentence")
     args = ap.parse_args()
     rows = [json.loads(line) for line in ITEMS.open()]

@@ -32,7 +32,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-_BASE = (r"stop|quit|discontinue|skip|double(?:\s+up(?:\s+on)?)?|halve|cut(?:\s+(?:back|down)(?:\s+on)?)?|increase|"
+_BASE = (r"stop|quit|discontinue|skip|bump(?:\s+up)?|double(?:\s+up(?:\s+on)?)?|halve|cut(?:\s+(?:back|down)(?:\s+on)?)?|increase|"
          r"decrease|reduce|lower|raise|up(?=\s+(?:your|the|their|his|her|my)\s+(?:dose|dosage|insulin|meds|medicines?|"
          r"medications?))|change|adjust|switch|swap|replace|substitute|start|begin(?=\s+(?:taking|using))|restart|"
          r"come\s+off|get\s+off|go\s+off|wean(?:\s+\w+)?\s+off|taper(?:\s+off)?|drop")
@@ -43,7 +43,8 @@ _GERUND = (r"stopping|quitting|discontinuing|skipping|doubling(?:\s+up(?:\s+on)?
 _PART = (r"stopped|quit|discontinued|skipped|doubled|halved|cut|increased|decreased|reduced|lowered|raised|changed|"
          r"adjusted|switched|swapped|replaced|substituted|started|begun|tapered|dropped|omitted|withheld")
 # "take two tablets" is a change only after a missed dose; "take an extra / a double dose" always is.
-_TAKE_MORE = (r"(?:take|taking)\s+(?:an?\s+)?(?:extra|double|another|additional|twice|two\s+times|more)\b"
+_TAKE_MORE = (r"(?:take|taking|give|giving)\s+(?:(?:him|her|them|your|my|the|his|their)\s+(?:\w+\s+)?)?(?:an?\s+)?"
+              r"(?:extra|double|another|additional|twice|two\s+times|more)\b"
               r"|(?:take|taking|try|trying|use|using)\s+(?:a|the)\s+(?:lower|higher|smaller|bigger|larger|reduced|"
               r"half)\s+dose")
 _TAKE_TWO = r"(?:take|taking)\s+(?:two|2|three|3)\s+(?:tablets?|pills?|capsules?|doses?|puffs?)"
@@ -98,7 +99,7 @@ _MODIFIED = re.compile(r"(?i)\s*(?:costs?|levels?|prices?|coverage|plans?|intera
 
 _CLINICIAN = (r"doctors?|physicians?|pharmacists?|nurses?|prescribers?|(?:health\s*care|healthcare|medical)\s+"
               r"(?:providers?|professionals?|team)|care\s+team|clinicians?|specialists?|surgeons?|gp|cardiologists?|"
-              r"dentists?|midwife|medical\s+(?:help|attention|advice|care)|emergency")
+              r"dentists?|midwife|md|dr|doc|medical\s+(?:help|attention|advice|care)|emergency")
 _CLINICIAN_DECIDES = re.compile(
     r"(?i)\b(?:your|the|a|their|his|her)\s+(?:" + _CLINICIAN + r")\s+(?:may|will|can|might|could|should|would|must|"
     r"is\s+going\s+to|probably|usually|decides?|tells?|says?|advises?|recommends?|directs?|prescribes?)\b"
@@ -122,7 +123,7 @@ _CONDITION = re.compile(r"(?i)\b(?:if|when|whenever|once|after|before|until|whil
 _CLAUSE_START = re.compile(r"(?:^|[;:,(]\s*|\b(?:please|just|simply|then|so|and|now|maybe|perhaps|instead|also)\s+)$",
                            re.IGNORECASE)
 _MODAL = (r"should|can|could|may|might|must|ought\s+to|need\s+to|needs\s+to|have\s+to|has\s+to|had\s+better|'d\s+better|"
-          r"are\s+(?:advised|encouraged|told|allowed|free|able)\s+to|is\s+(?:advised|encouraged|told|allowed|free|able)\s+to|"
+          r"(?:are|['’]re)\s+(?:advised|encouraged|told|allowed|free|able)\s+to|is\s+(?:advised|encouraged|told|allowed|free|able)\s+to|"
           r"(?:be|is|'s|are)\s+(?:a\s+)?(?:safe|ok|okay|fine|best|better|wise|advisable|reasonable|recommended|"
           r"good\s+idea|good|alright|all\s+right|acceptable|sensible)\s+to|feel\s+free\s+to|want\s+to|help\s+to|"
           r"is\s+to|are\s+to|will\s+want\s+to|try\s+to|go\s+ahead\s+and")
@@ -216,8 +217,10 @@ def _excused(sentence: str, verb: str) -> bool:
 
 def _advice_acts(sentence: str):
     """(verb, start, end, taking) for each act the sentence recommends or permits."""
+    permitted = bool(_PERMISSION.search(sentence))
     for m in _ACT.finditer(sentence):
-        if _CLAUSE_START.search(sentence[:m.start()]) and not _conditional(sentence, m.start()):
+        conditional = _conditional(sentence, m.start())
+        if (_CLAUSE_START.search(sentence[:m.start()]) and not conditional) or (conditional and permitted):
             yield m.group("verb"), m.start(), m.end(), bool(m.group("taking"))
     for pattern in (_MODAL_ACT, _RECOMMEND, _FIRST_PERSON):
         for m in pattern.finditer(sentence):
@@ -231,6 +234,11 @@ def _advice_acts(sentence: str):
     if _MISSED.search(sentence):
         for m in re.finditer(r"(?i)\b(?:" + _TAKE_TWO + r")", sentence):
             yield "take more", m.start(), m.end(), True
+
+
+# Permission around a conditional act: "Nothing bad happens if you skip your pills, so go ahead."
+_PERMISSION = re.compile(r"(?i)\b(?:go\s+ahead|nothing\s+(?:bad\s+)?(?:will\s+)?happens?|no\s+harm|it['’]?s\s+(?:fine|ok|okay)|"
+                         r"that['’]?s\s+(?:fine|ok|okay)|no\s+problem|don['’]?t\s+worry|won['’]?t\s+hurt)\b")
 
 
 def _passive_advice(sentence: str) -> bool:
@@ -252,7 +260,7 @@ def _passive_advice(sentence: str) -> bool:
 
 _CONSEQUENCE = re.compile(
     r"(?i)^\s*(?:" + _GERUND + r"|taking|missing|using)\b.{0,80}?\b(?:can|may|could|might|will|would|often|also)\s+"
-    r"(?:\w+\s+)?(?:cause|damage|harm|hurt|lead|result|raise|increase|trigger|worsen|kill|poison|put|bring|make\s+\w+\s+worse|"
+    r"(?:\w+\s+)?(?:cause|damage|harm|hurt|lead|result|raise|increase|trigger|worsen|kill|poison|put|bring|add\s+to|contribute|make\s+\w+\s+worse|"
     r"be\s+(?:dangerous|harmful|fatal|deadly|risky|unsafe|life-threatening))")
 
 
