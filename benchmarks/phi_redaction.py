@@ -3,6 +3,7 @@
     python benchmarks/phi_redaction.py                 # the held-out test half (report this)
     python benchmarks/phi_redaction.py --split dev -v  # the half rules were written against, with every miss
     python benchmarks/phi_redaction.py --reviews 2000  # also: redactions in real patient reviews (no names in them)
+    python benchmarks/phi_redaction.py --speed 3000    # also: scan time per MedQuAD answer (best of 3)
 
 Prints, per identifier kind, recall (an identifier counts as removed when every character of it lies inside a
 redacted span, whatever kind the span was given); the share of messages with every identifier removed; the
@@ -86,11 +87,27 @@ def reviews(n: int) -> None:
         print(f"  {f.kind}={f.value!r}: ...{t[max(0, f.start - 40):f.end + 30]!r}...")
 
 
+def speed(n: int) -> None:
+    """Dataset scans (prepare, uploads) run scan_text over long texts: time it on MedQuAD answers."""
+    path = Path(os.environ.get("MEDTUNE_DATA_DIR", ROOT.parent / "shared" / "data")) / "medquad" / "medquad.jsonl"
+    texts = [json.loads(line).get("answer") or "" for line in path.open()][:n]
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        for text in texts:
+            scan_text(text)
+        best = min(best, time.perf_counter() - start)
+    chars = sum(map(len, texts)) / max(1, len(texts))
+    print(f"\nspeed: {len(texts)} MedQuAD answers (mean {chars:.0f} characters), {best * 1000 / len(texts):.2f} ms "
+          "per answer (best of 3)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--split", choices=("dev", "test", "all"), default="test")
+    ap.add_argument("--split", choices=("dev", "test", "holdout2", "all"), default="test")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every miss and false redaction")
     ap.add_argument("--reviews", type=int, default=0, help="also scan this many real DrugLib review texts")
+    ap.add_argument("--speed", type=int, default=0, help="also time scan_text on this many MedQuAD answers")
     args = ap.parse_args()
     rows = [json.loads(line) for line in ITEMS.open()]
     rows = [r for r in rows if args.split == "all" or r["split"] == args.split]
@@ -99,6 +116,8 @@ def main() -> None:
     evaluate(rows, args.verbose)
     if args.reviews:
         reviews(args.reviews)
+    if args.speed:
+        speed(args.speed)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from medtune.chat.dose_advice import is_dose_advice
 from medtune.chat.text import split_sentences
 
 DISCLAIMER = ("This is general information from trusted sources, not medical advice. "
@@ -54,20 +55,6 @@ _INJECTION = re.compile(
     re.I | re.S,
 )
 
-_NEGATED = re.compile(r"\b(do not|don.t|dont|never|without (first )?(talking|asking|checking)|"
-                      r"ask|talk|check|consult|speak|unless)\b", re.I)
-_DOSE_CHANGE = re.compile(
-    r"\b(stop|quit|discontinue|skip|start|begin)\s+(taking|using)\b"
-    r"|\b(stop|quit|discontinue|skip|start|begin)\b.{0,20}\b(your|the)\b.{0,30}"
-    r"\b(medicines?|medications?|meds|pills?|tablets?|doses?|drugs?|prescriptions?|insulin)\b"
-    r"|\b(increase|decrease|double|halve|reduce|lower|raise|change|adjust|cut)\b.{0,15}\b(your|the|a)\b.{0,15}\bdoses?\b"
-    r"|\btake (an )?(extra|double|another|more)\b.{0,20}\b(doses?|pills?|tablets?)\b"
-    r"|\byou (can|could|may|should) (safely )?(stop|skip|double|halve)\b",
-    re.I,
-)
-# "You don't need your medication" carries its own negation, so it is checked without the negation escape.
-_NO_NEED = re.compile(r"\b(don't|dont|do not|no) (longer )?need (for )?(your |the |any )?(\w+ ){0,3}"
-                      r"(medicines?|medications?|meds|pills|tablets|treatment|insulin|prescriptions?)\b", re.I)
 _DOSE_QUESTION = re.compile(
     r"\b(stop|quit|skip|double|halve|increase|decrease|reduce|lower|raise|change|adjust|cut|come off|wean)\b"
     r".{0,40}\b(dose|doses|dosage|medicine|medication|meds|pills|tablets|prescription|insulin|taking)\b"
@@ -132,14 +119,15 @@ def leaks_prompt(sentence: str, n: int = 6) -> bool:
         return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
 
     scaffold = ("system prompt", "<<<", ">>>", "quoted data", "not instructions")  # the prompt's own framing
-    return bool(grams(sentence) & grams(SYSTEM_PROMPT)) or any(m in sentence.lower() for m in scaffold)
+    # The prompt tells the model to say DOSE_RULE: saying it (or a sentence sharing its words) is no leak.
+    secret = grams(SYSTEM_PROMPT) - grams(DOSE_RULE)
+    return bool(grams(sentence) & secret) or any(m in sentence.lower() for m in scaffold)
 
 
 def is_dose_instruction(sentence: str) -> bool:
-    """A sentence telling someone to start/stop/change a medicine, unless it defers to a clinician or forbids it."""
-    if _NO_NEED.search(sentence):
-        return True
-    return bool(_DOSE_CHANGE.search(sentence)) and not _NEGATED.search(sentence)
+    """A sentence recommending or permitting a start, stop or change of a medicine or dose, whoever it addresses
+    and whatever its source (model, knowledge base, user document): see medtune.chat.dose_advice."""
+    return is_dose_advice(sentence)
 
 
 def check_output(sentences: list[str]) -> Checked:

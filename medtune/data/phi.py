@@ -24,7 +24,8 @@ from medtune.data.phi_context import DETECTORS, RELATIVES, finditer_near
 _MONTH = (r"(?i:(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|(?-i:May)|June?|July?|Aug(?:ust)?"
           r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?(?!\w))")
 _PHONE = r"(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-]?)\d{3}[\s.-]\d{4}|\+\d{1,3}(?:[\s.-]\d{1,4}){2,4}"
-_STATES = ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY"]
+_STATES = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM "  # noqa: SIM905
+           "NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY").split()
 _STREET = (r"Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace"
            r"|Parkway|Pkwy|Highway|Hwy|Square|Sq|Circle|Cir")
 _AGE = r"(?:9\d|1[0-2]\d)"  # 90–129: Safe Harbor allows ages up to 89
@@ -102,7 +103,8 @@ PATTERNS: list[tuple[str, re.Pattern[str], Any]] = [
     ("age", re.compile(r"\b(?P<v>" + _AGE + r")[- ]?(?i:years?|yrs?)[- ]old\b"), _has("old")),
     ("age", re.compile(r"(?i:\baged?\b)[: ]\s*(?P<v>" + _AGE + r")\b"), _has("age")),
     ("age", re.compile(r"\b(?P<v>" + _AGE + r")\s?(?i:yo|y/o|y\.o\.)"), _has("yo", "y/o", "y.o.")),
-    ("age", re.compile(_lead("ishmot") + r"(?i:\b(?:i\s*['’]?m|i\s+am|(?:s?he|they)\s*(?:['’]s|is|are|['’]re)|(?:my|our|his|her)\s+(?:" + RELATIVES + r")(?:\s+[A-Za-z]+)?\s+(?:is|was|turned|turns)"
+    ("age", re.compile(_lead("ishmot") + r"(?i:\b(?:i\s*['’]?m|i\s+am|(?:s?he|they)\s*(?:['’]s|is|are|['’]re)"
+                       r"|(?:my|our|his|her)\s+(?:" + RELATIVES + r")(?:\s+[A-Za-z]+)?\s+(?:is|was|turned|turns)"
                        r"|turned|turning|is\s+now)\s+)(?P<v>" + _AGE + r")\b(?!\s*(?:%|mg|kg|lb|pounds|percent))"),
      _matches(r"\b(?:9\d|1[01]\d)\b")),
     ("address", re.compile(r"\b\d{1,6}\s+(?:[A-Z][a-z]+\.?\s+){1,4}(?:" + _STREET + r")\b\.?"),
