@@ -113,6 +113,8 @@ PATTERNS: list[tuple[str, re.Pattern[str], Any]] = [
     ("zip", re.compile(r"\b(?:" + "|".join(_STATES) + r")\s+(?P<v>\d{5}(?:-\d{4})?)\b|,\s*(?i:" + "|".join(_STATES)
                        + r")\.?,?\s+(?P<w>\d{5}(?:-\d{4})?)\b"), _matches(r"\d{5}")),
     ("zip", re.compile(r"(?i:\bzip(?:\s*code)?)\s*[:#]?\s*(?P<v>\d{5}(?:-\d{4})?)\b"), _has("zip")),
+    # UK postcodes ("LS6 2AB", "SW1A 1AA"): upper case only, so drug codes and words in lower case stay.
+    ("zip", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b"), _matches(r"\d[A-Z]{2}\b")),
     ("name", re.compile(r"(?i:\b(?:patient(?:'s)?\s+name|name|patient|pt)\s*:)\s*(?P<v>" + _NAME + ")"),
      lambda t, low: ":" in t and ("name" in low or "patient" in low or "pt" in low)),
 ]
