@@ -172,4 +172,4 @@ def test_the_labelled_dev_messages_lose_every_identifier_and_clean_ones_keep_eve
 def test_uk_postcodes_are_redacted_but_lab_and_vitamin_codes_are_not():
     text, findings = redact("we live at 44 Oak Avenue, Leeds LS6 2AB; my HbA1c is 7.2 and I take B12")
     assert "LS6 2AB" not in text and "HbA1c is 7.2" in text and "B12" in text
-    assert "zip" in {f["kind"] for f in findings}
+    assert "zip" in {f.kind for f in findings}
