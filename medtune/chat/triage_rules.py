@@ -79,7 +79,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag("self_harm", (
         "kill|killing myself", "kill me now", "end|ending|take|taking my|own|their|your life", "end|ending it all",
         "end|ending things|everything", "commit|committing suicide", "kms", "unalive",
-        "suicide plan|plans|note|method|methods", "want|wanna|going|ready to die",
+        "suicide plan|plans|note|method|methods", "want|wanna|ready to die",
         "want|wanting|going|thinking|urge|urges to hurt|harm|cut|burn myself",
         "cutting|hurting|harming|burning myself", "harm|harming myself",
         "no reason|point to live|living", "better off dead|without", "dont want to live|be|exist|wake",
@@ -265,7 +265,7 @@ NOT_TYPOS = frozenset({
     "cord", "word", "words", "food", "good", "prison", "moving", "loving", "giving", "living",
     "glass", "class", "grass", "floppy", "sloppy", "respond", "response", "answer", "answers", "first",
     "fast", "last", "past", "most", "worst", "worse", "horse", "birth", "bath", "both", "earth", "dying",
-    "drying", "trying", "suicide", "daily", "use", "used", "nose", "beach", "healing", "lying", "stiff", "staff", "stuff", "pupil", "pupils", "purple", "people", "neck",
+    "drying", "trying", "noise", "suicide", "daily", "use", "used", "nose", "beach", "healing", "lying", "stiff", "staff", "stuff", "pupil", "pupils", "purple", "people", "neck",
     "back", "ready", "steady", "fire", "fine", "five", "file", "drank", "drink", "dranks", "blood", "flood",
 })
 
