@@ -34,7 +34,7 @@ _DOSE = re.compile(r"\b\d+(\.\d+)?\s*(mg|g|ml|mcg|tablets?|pills?|grams?)\b", re
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def report_split(name: str, rows: list[dict], results: list, rules: list[bool], show_errors: bool) -> None:
@@ -117,8 +117,17 @@ def main() -> int:
 
 def cross_validation() -> None:
     """The learned layer's k-fold figures on dev, for each C of the grid (what triage_fit chose from)."""
-    from medtune.chat.triage_fit import (C_GRID, FOLDS, SEEDS, cross_validate, describe, embed_cached, encode,
-                                         load_labelled, medquad_questions)
+    from medtune.chat.triage_fit import (
+        C_GRID,
+        FOLDS,
+        SEEDS,
+        cross_validate,
+        describe,
+        embed_cached,
+        encode,
+        load_labelled,
+        medquad_questions,
+    )
 
     enc = encode(load_labelled(split="dev"))
     negatives = embed_cached(medquad_questions("train"))

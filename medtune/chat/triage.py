@@ -18,7 +18,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from medtune.chat.triage_rules import RED_FLAGS, RedFlag, is_general_question, normalize, rule_flags, word_matches
+from medtune.chat.triage_rules import (
+    RED_FLAGS,
+    RedFlag,
+    is_general_question,
+    normalize,
+    rule_flags,
+    word_matches,
+)
 
 __all__ = ["RED_FLAGS", "RedFlag", "TriageResult", "emergency_message", "is_general_question", "normalize",
            "triage", "word_matches"]
@@ -71,12 +78,12 @@ ADVICE: dict[str, str] = {
 }
 
 CRISIS_LINES = [
-    "I'm really sorry you're going through this. You don't have to face it alone, and help is available right "
-    "now.",
-    f"If you might act on these thoughts or are in danger, call emergency services now ({EMERGENCY_NUMBERS}) "
-    "or go to the nearest emergency department.",
-    "In the US, call or text 988 (Suicide & Crisis Lifeline) any time, day or night; in the UK and Ireland, call "
-    "Samaritans on 116 123; elsewhere, findahelpline.com lists free crisis lines.",
+    ("I'm really sorry you're going through this. You don't have to face it alone, and help is available right "
+    "now."),
+    (f"If you might act on these thoughts or are in danger, call emergency services now ({EMERGENCY_NUMBERS}) "
+    "or go to the nearest emergency department."),
+    ("In the US, call or text 988 (Suicide & Crisis Lifeline) any time, day or night; in the UK and Ireland, call "
+    "Samaritans on 116 123; elsewhere, findahelpline.com lists free crisis lines."),
     "If you can, tell someone you trust how you are feeling and stay with them.",
 ]
 

@@ -21,7 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from medtune.chat.triage_learned import HEAD_FILE, NONE, TriageHead, units, verdict_from_proba
+from medtune.chat.triage_learned import (
+    HEAD_FILE,
+    NONE,
+    TriageHead,
+    units,
+    verdict_from_proba,
+)
 from medtune.chat.triage_rules import RED_FLAGS, rule_flags
 from medtune.errors import DataError
 

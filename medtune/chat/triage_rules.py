@@ -93,8 +93,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "life isnt|not worth living|it", "a burden to everyone|everybody", "letters|notes to my family",
     ), self_harm=True),
     RedFlag("chest_pain", (
-        "chest pain|pains|pressure|tightness|tight|hurts|hurting|ache|aching|crushing|squeezing|heavy|heaviness"
-        "|burning",
+        ("chest pain|pains|pressure|tightness|tight|hurts|hurting|ache|aching|crushing|squeezing|heavy|heaviness"
+        "|burning"),
         "pain|pressure|tightness|heaviness|ache in my|his|her|the chest", "crushing|squeezing|tearing pain",
         "having heart attack", "clutching|holding|grabbing his|her|my chest", "elephant sitting|on",
         "breastbone|sternum pain", "chest + pressure|tightness|crushing|squeezing|squeezed|crushed|vice|heaviness", "pain behind breastbone|sternum", "heavy|tight chest|feeling",
@@ -116,8 +116,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "difficulty|trouble|hard|struggling|working breathing|breathe|breath", "short|shortness of breath",
         "gasping|choking", "lips|face turning|turned|going|gone blue", "blue lips", "stopped breathing",
         "breathing slow|slowly|shallow|fast|noisy", "catch breath|my|his|her",
-        "inhaler|puffer|ventolin|reliever|salbutamol isnt|not|doesnt|wont|didnt|nothing help|helping|working"
-        "|work|doing",
+        ("inhaler|puffer|ventolin|reliever|salbutamol isnt|not|doesnt|wont|didnt|nothing help|helping|working"
+        "|work|doing"),
         "finish sentence|sentences", "breathless to talk|speak", "full sentences", "barely speak|talk|word",
         "ribs sucking|pulling", "sucking|pulling in", "wheezing badly|so", "oxygen 8|84|85|86|87|88|89",
         "asthma attack worse|getting|isnt|not",
@@ -163,17 +163,17 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     ), unless=r"\b(is|could) (that|this|it) (be )?an? seizure\b"),
     RedFlag("burns", (
         "caught|on fire", "electric shock", "electrocuted", "smoke inhalation", "inhaled smoke",
-        "inhaled lot of smoke", "charred", "white leathery", "skin peeling|coming off + burn|burned|burnt|boiling"
-        "|oil|steam|scald|scalded",
-        "burn|burned|burnt|burns|scald|scalded|boiling|kettle + blistering|blistered|blisters|peeling|raw|charred"
-        "|face|chest|bigger|deep|badly|whole",
+        "inhaled lot of smoke", "charred", "white leathery", ("skin peeling|coming off + burn|burned|burnt|boiling"
+        "|oil|steam|scald|scalded"),
+        ("burn|burned|burnt|burns|scald|scalded|boiling|kettle + blistering|blistered|blisters|peeling|raw|charred"
+        "|face|chest|bigger|deep|badly|whole"),
         "bleach|chemical|acid|cleaner|drain + eye|eyes", "burn in mouth",
     )),
     RedFlag("head_injury", (
         "knocked out",
-        "head + hit|banged|bumped|knocked|fell|knock|crashed|crash|fall|rolled + vomiting|vomited|vomit|"
+        ("head + hit|banged|bumped|knocked|fell|knock|crashed|crash|fall|rolled + vomiting|vomited|vomit|"
         "sick|threw|drowsy|sleepy|confused|unconscious|pupil|fluid|seizure|thinners|warfarin|blurry|remember|"
-        "floppy|slurred|slurring|awake|severe|worse",
+        "floppy|slurred|slurring|awake|severe|worse"),
         "helmet|crash|crashed|accident|fell + drowsy|confused|unconscious|knocked|remember",
         "bleeding from ear|ears", "fluid from nose|ear",
     )),
@@ -191,8 +191,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "glass + not|doesnt|wont|dont|isnt", "rash + purple|blotchy|spots + fever|temp|headache|vomiting|floppy",
         "stiff neck + fever|headache|light|vomiting|temp|temperature", "neck stiff + fever|headache|light",
         "purple spots|dots|rash", "mottled", "blotchy skin", "bulging soft|fontanelle", "non blanching",
-        "infection|infected|uti|pneumonia|wound|fever|temperature|sepsis + confused|confusion|mottled|peed|urine|"
-        "shivering|racing|fast|slurring|dying|130|bluish",
+        ("infection|infected|uti|pneumonia|wound|fever|temperature|sepsis + confused|confusion|mottled|peed|urine|"
+        "shivering|racing|fast|slurring|dying|130|bluish"),
         "cold hands + floppy|fever", "high pitched cry",
     )),
     RedFlag("diabetic", (
