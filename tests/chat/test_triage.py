@@ -21,7 +21,7 @@ EMERGENCIES = [
     ("I'm vomiting blood", "bleeding"),
     ("I took too many pills", "overdose"),
     ("i took to many pils", "overdose"),
-    ("my son swallowed bleach", "overdose"),
+    ("my son swallowed bleach", "poisoning"),
     ("my 6 week old baby has a fever of 38.5", "infant_fever"),
     ("my babys temprature is 39", "infant_fever"),
     ("my grandpa collapsed and is unresponsive", "unconscious"),

@@ -1,0 +1,136 @@
+"""The learned layer of triage: a linear head over MiniLM sentence embeddings.
+
+The head is multinomial logistic regression (classes: "none" and one per red-flag category) stored as plain
+arrays in `triage_head.npz` with the threshold chosen for it, so loading it is a file read. It is fitted by
+`python -m medtune.chat.triage_fit` on the development half of data/eval/triage only (the test half is never
+seen) plus informational MedQuAD questions as non-emergencies.
+
+A message is scored as a whole and clause by clause, and the highest emergency probability counts: a long
+message that mentions an emergency among other questions ("can I take ibuprofen … also my chest is crushing")
+is caught by its emergency clause. The whole message is embedded with `medtune.kb.embedding.embed_query`, the
+cached function the retrieval calls next with the same text, so the chat pays for that encoding once; the
+encoder is the knowledge base's MiniLM, loaded once per process on first use.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+HEAD_FILE = Path(__file__).with_name("triage_head.npz")
+NONE = "none"
+#: Clauses scored besides the whole message; more would cost encoding time for long messages (the whole
+#: message still counts).
+MAX_CLAUSES = 6
+_CLAUSE_BREAK = re.compile(r"(?<=[.!?;:])\s+|\n+|,?\s+\b(?:also|but|and separately|anyway|btw|ps)\b[,:]?\s+",
+                           re.IGNORECASE)
+
+_PREAMBLE = re.compile(
+    r"\b(ignore|forget|disregard)\b.{0,30}\b(instructions|rules|guidelines|told)\b"
+    r"|\byou( are|re|'re) (now )?(an?|my|the)? ?(ai|bot|chatbot|assistant|dan|doctor|nurse|pirate|chemist|"
+    r"unrestricted|calm|friendly)\b|\bno (safety )?rules\b|\brole-?play\b|\bpretend (you|to be)\b|\bact as\b"
+    r"|\blet'?s play a game\b|\banswer in character\b|^system:", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TriageHead:
+    classes: tuple[str, ...]
+    coef: Any  # (n_classes, 384)
+    intercept: Any  # (n_classes,)
+    threshold: float  # emergency when 1 - P(none) >= threshold
+    self_harm_threshold: float  # self-harm when P(self_harm) >= this
+
+    def proba(self, embeddings: Any) -> Any:
+        import numpy as np
+
+        logits = embeddings @ self.coef.T + self.intercept
+        logits = logits - logits.max(axis=1, keepdims=True)
+        e = np.exp(logits)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def save(self, path: Path) -> None:
+        import numpy as np
+
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez_compressed(tmp, coef=self.coef.astype(np.float32), intercept=self.intercept.astype(np.float32),
+                            classes=np.array(self.classes), threshold=np.float32(self.threshold),
+                            self_harm_threshold=np.float32(self.self_harm_threshold))
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> TriageHead:
+        import numpy as np
+
+        from medtune.errors import NotAvailableError
+
+        if not Path(path).is_file():
+            raise NotAvailableError(f"the triage head {path} is missing",
+                                    hint="fit it with `python -m medtune.chat.triage_fit`")
+        with np.load(path) as z:
+            return cls(tuple(str(c) for c in z["classes"]), z["coef"], z["intercept"], float(z["threshold"]),
+                       float(z["self_harm_threshold"]))
+
+
+@dataclass(frozen=True)
+class LearnedVerdict:
+    p_emergency: float  # the highest 1 - P(none) over the message and its clauses
+    category: str  # the most probable red flag where p_emergency was reached
+    p_self_harm: float  # the highest P(self_harm) over the message and its clauses
+    emergency: bool
+    self_harm: bool
+
+
+def split_clauses(text: str) -> list[str]:
+    """Sentences and "also / but"-joined parts of `text` with at least three words, at most MAX_CLAUSES."""
+    parts = [p.strip() for p in _CLAUSE_BREAK.split(text) if p and p.strip()]
+    return [p for p in parts if len(p.split()) >= 3][:MAX_CLAUSES]
+
+
+def units(text: str) -> list[str]:
+    """What is scored: the whole message, then its clauses when there is more than one.
+
+    Clauses that only set up a role-play or tell the bot to drop its rules are left out when something else
+    remains: such preambles sat mostly on self-harm rows of the training data, and would otherwise pull a
+    seizure question wrapped in "ignore your instructions" towards the crisis text. The rules still read them.
+    """
+    clauses = split_clauses(text)
+    content = [c for c in clauses if not _PREAMBLE.search(c)]
+    if content and len(content) < len(clauses):
+        return [" ".join(content)] + (content if len(content) > 1 else [])
+    return [text] + (clauses if len(clauses) > 1 else [])
+
+
+def embed_units(texts: list[str]) -> Any:
+    """Embeddings of `units(...)`: the whole message through the cache the retrieval shares."""
+    import numpy as np
+
+    from medtune.kb.embedding import embed, embed_query
+
+    first = embed_query(texts[0])
+    return first if len(texts) == 1 else np.vstack([first, embed(texts[1:])])
+
+
+@lru_cache(maxsize=1)
+def load_head(path: str = str(HEAD_FILE)) -> TriageHead:
+    return TriageHead.load(Path(path))
+
+
+def verdict_from_proba(head: TriageHead, proba: Any) -> LearnedVerdict:
+    """Combine the per-unit class probabilities (rows: whole message, then clauses) into one verdict."""
+    none = head.classes.index(NONE)
+    p_em = 1.0 - proba[:, none]
+    best = int(p_em.argmax())
+    row = proba[best].copy()
+    row[none] = -1.0
+    category = head.classes[int(row.argmax())]
+    p_sh = float(proba[:, head.classes.index("self_harm")].max()) if "self_harm" in head.classes else 0.0
+    p = float(p_em[best])
+    return LearnedVerdict(p, category, p_sh, p >= head.threshold, p_sh >= head.self_harm_threshold)
+
+
+def learned_verdict(text: str) -> LearnedVerdict:
+    head = load_head()
+    return verdict_from_proba(head, head.proba(embed_units(units(text))))
