@@ -75,7 +75,8 @@ def test_chat_answers_the_seed_question(server: tuple[str, Path]) -> None:
     resp = httpx.post(f"{url}/api/chat", json={"question": SEED, "generator": "embedded"}, timeout=120)
     assert resp.status_code == 200, resp.text
     out = resp.json()
-    assert set(out) == {"answer", "confidence", "band", "sentences", "citations", "safety", "readability", "latency_ms"}
+    assert set(out) == {"answer", "confidence", "band", "sentences", "citations", "safety", "readability", "latency_ms",
+                        "relevance", "abstained"}
     assert "ibuprofen may decrease this benefit of aspirin" in out["answer"]
     assert any("FDA" in c["source"] for c in out["citations"]) and out["band"] in ("green", "yellow")
     assert (home / "chat" / "audit.jsonl").is_file()
