@@ -104,14 +104,16 @@ PERSONAL: list[tuple[str, re.Pattern[str]]] = [(code, re.compile(p, re.I)) for c
      r"|\bwill i (die|survive|live|make it|recover|get better|be cured|ever)\b|\bwhen will i (die|recover|get better)\b"
      r"|\b(my|mine) (life expectancy|prognosis|odds|chances?|survival)\b|\bwhat are my (chances|odds)\b"
      r"|\bwill (my|mine) \w+( \w+)? (come back|return|spread|kill me|go away|get worse)\b"
-     r"|\bhow long until (i|my)\b|\bis (my|this) \w+( \w+)? (terminal|fatal|curable)\b|\bam i dying\b"),
+     r"|\bhow long until (i|my|he|she|they)\b|\bis (my|this) \w+( \w+)? (terminal|fatal|curable)\b|\bam i dying\b"
+     r"|\bhow long (will|does|do|has|have|can) (he|she|they|my \w+)( \w+)? (live|have left|got left|last|survive)\b"
+     r"|\bwhen will (i|he|she|they|my \w+) (need|have to|die|recover|get better|be able)\b"),
     ("personal_result",
      r"\bwhat (will|would|do|does|did|should)\b.{0,8}\bmy\b.{0,40}\b(results?|tests?|labs?|scans?|biopsy|report|numbers?|levels?|readings?|bloodwork|blood work|x-?rays?|mri|ct|ecg|ekg)\b"
      r"|\bmy\b.{0,30}\b(results?|tests?|labs?|scans?|biopsy|report|numbers?|levels?|readings?|bloodwork|blood work|x-?rays?|mri|ct|ecg|ekg)\b.{0,40}\b(say|says|mean|means|show|shows|come back|be|look|normal|bad|good|okay|ok|worry|worried|interpret|read)\b"
      r"|\b(read|interpret|explain|look at|check)\b.{0,10}\bmy\b.{0,30}\b(results?|tests?|labs?|scans?|biopsy|report|bloodwork|blood work|x-?rays?|mri|ecg|ekg)\b"
-     r"|\bmy (a1c|hba1c|psa|inr|tsh|ldl|hdl|cholesterol|creatinine|egfr|ferritin|glucose|sugar|blood pressure|bp|heart rate|white (blood )?count|platelets?)\b.{0,25}\b(is|was|came back|reads?|at)\b.{0,6}\d"),
+     r"|\bmy (a1c|hba1c|psa|inr|tsh|ldl|hdl|cholesterol|creatinine|egfr|ferritin|glucose|sugar|blood pressure|bp|heart rate|white (blood )?count|platelets?)\b.{0,25}\b(is|was|came back|reads?|at|of)\b.{0,6}\d"),
     ("personal_diagnosis",
-     r"\b(do|did|could|might|may) i (have|got|be having)\b(?! to\b)|\bam i (having|getting|pregnant|sick|ill|diabetic|allergic|infected)\b"
+     r"\b(do|did|could|might|may) i (have|got|be having)\b(?! to\b)|\b(am|could|might|may) i (be )?(having|getting|pregnant|sick|ill|diabetic|allergic|infected)\b"
      r"|\bwhat('?s| is) wrong with me\b|\bwhat do i have\b|\bdiagnose (me|my)\b|\bis (it|this) (cancer|serious|a tumou?r)\b"
      r"|\bwhat('?s| is) (this|the) (lump|rash|spot|mole|pain) (on|in) my\b|\bwhy (do|does) (i|my)\b.{0,40}\b(hurt|ache|itch|swell|feel)\b"),
 ]]
@@ -148,7 +150,7 @@ DRUG_CLASS = {**{d: "anticoagulant" for d in ("warfarin", "heparin", "apixaban",
 # Common generic-name endings (WHO INN stems), so a medicine missing from every list is still seen as one.
 _INN_STEM = re.compile(r"\b[a-z]{3,}(pril|sartan|olol|statin|dipine|azole|cillin|mycin|floxacin|prazole|tidine|"
                        r"gliptin|gliflozin|afil|oxetine|azepam|zolam|triptan|mab|nib|parin|xaban|vir|profen|"
-                       r"dronate|lukast|semide|thiazide|setron|caine)\b", re.I)
+                       r"dronate|lukast|semide|thiazide|setron|caine|fibrate|lactone|sone|olone|tropin)\b", re.I)
 
 
 @lru_cache(maxsize=1)

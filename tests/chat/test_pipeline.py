@@ -128,12 +128,12 @@ def test_an_answer_the_sources_do_not_support_says_it_is_not_sure(kb_env: Path) 
     from medtune.chat.evidence import retrieve
 
     evidence = retrieve(SEED)
-    on_topic = ("Ibuprofen taken with aspirin cures heart disease within two days [1]. "
-                "Aspirin makes ibuprofen work twice as fast in people with heart disease [1].")
+    on_topic = ("Ibuprofen and aspirin were discovered together by astronauts on the moon in 1850 [1]. "
+                "Aspirin for heart disease turns ibuprofen into sugar in the stomach [1].")
     result = finish(on_topic, SEED, evidence, [], 0.0)
     assert result.band == "red" and result.answer.startswith(g.NOT_SURE)
-    assert result.sentences and all(s["band"] == "red" for s in result.sentences)
-    assert not result.abstained
+    assert result.sentences and result.sentences[0]["band"] == "red"
+    assert not result.abstained and result.relevance["verdict"] != "not_relevant"  # on topic, just unsupported
 
 
 def test_an_answer_about_something_else_abstains_instead_of_quoting(kb_env: Path) -> None:
