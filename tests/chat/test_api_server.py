@@ -80,6 +80,17 @@ def test_chat_answers_the_seed_question(server: tuple[str, Path]) -> None:
     assert "ibuprofen may decrease this benefit of aspirin" in out["answer"]
     assert any("FDA" in c["source"] for c in out["citations"]) and out["band"] in ("green", "yellow")
     assert (home / "chat" / "audit.jsonl").is_file()
+    assert out["abstained"] is False and out["relevance"]["verdict"] == "relevant"
+
+
+def test_chat_abstains_on_a_personal_prognosis_and_says_why(server: tuple[str, Path]) -> None:
+    url, _ = server
+    resp = httpx.post(f"{url}/api/chat", json={"question": "I'm 54 with type 2 diabetes, how many years do I have left?"},
+                      timeout=120)
+    out = resp.json()
+    assert resp.status_code == 200 and out["abstained"] is True and out["band"] == "red"
+    assert out["relevance"]["reason"] == "personal_prognosis" and out["relevance"]["message"] in out["answer"]
+    assert out["sentences"] == [] and out["citations"] == []
 
 
 def test_errors_are_json_with_a_reason(server: tuple[str, Path]) -> None:
