@@ -91,7 +91,7 @@ def gather(split: str, sets: tuple[str, ...] = ("pairs", "written", "medquad"), 
         if progress and n % 100 == 0:
             print(f"  pairs {n}/{len(pairs)}", file=sys.stderr, flush=True)
     for row in read_jsonl(DATA / "written.jsonl", split) if "written" in sets else []:
-        items.append({"set": "written", "kind": row["kind"], "group": row["group"],
+        items.append({"set": "written", "kind": row["kind"], "group": row["group"], "question": row["question"],
                       "label": int(row["expect"] == "answer"), "result": answer(row["question"])})
     seen = set()
     for n, pair in enumerate(p for p in pairs if p["kind"] == "own" and "medquad" in sets):
@@ -189,11 +189,22 @@ def evaluate(args: argparse.Namespace) -> int:
     print(f"split {args.split}; knowledge base {knowledge_base().location} ({knowledge_base().count()} chunks); "
           f"relevance model {model.source}")
     t0 = time.perf_counter()
-    items = gather(args.split)
+    items = gather(args.split, sets=tuple(args.sets.split(",")))
     by_set = defaultdict(list)
     for i in items:
         by_set[i["set"]].append(i)
     pairs = by_set["pairs"]
+    if pairs:
+        report_pairs(pairs)
+    if by_set["written"]:
+        report_written(by_set["written"], args.show_misses)
+    if by_set["medquad"]:
+        report_medquad(by_set["medquad"])
+    print(f"{time.perf_counter() - t0:.0f} s")
+    return 0
+
+
+def report_pairs(pairs: list[dict[str, Any]]) -> None:
     green = [i for i in pairs if i["result"].band == "green"]
     off = [i for i in green if i["label"] == 0]
     print(f"pairs (one passage each): green answers off-question {share(len(off), len(green))} (target ≤ 5%)")
@@ -202,7 +213,9 @@ def evaluate(args: argparse.Namespace) -> int:
         bands = Counter(i["result"].band for i in sel)
         print(f"  {kind}: {len(sel)} — green {bands['green']}, yellow {bands['yellow']}, red {bands['red']}; "
               f"abstained {sum(i['result'].abstained for i in sel)}")
-    written = by_set["written"]
+
+
+def report_written(written: list[dict[str, Any]], show_misses: bool) -> None:
     oos = [i for i in written if i["label"] == 0]
     print(f"written out-of-scope / personal: abstained {share(sum(i['result'].abstained for i in oos), len(oos))} "
           "(target ≥ 90%)")
@@ -210,21 +223,22 @@ def evaluate(args: argparse.Namespace) -> int:
         sel = [i for i in oos if i["kind"] == kind]
         reasons = Counter(i["result"].relevance.get("reason") for i in sel if i["result"].abstained)
         print(f"  {kind}: {share(sum(i['result'].abstained for i in sel), len(sel))} {dict(reasons)}")
-    if args.show_misses:
+    if show_misses:
         for i in oos:
             if not i["result"].abstained:
-                print(f"    answered ({i['result'].band}): {i['result'].answer[:100]!r}")
+                print(f"    answered ({i['result'].band}, {i['result'].relevance}): {i['question']!r} → "
+                      f"{i['result'].answer[:100]!r}")
     ins = [i for i in written if i["label"] == 1]
     print(f"written in-scope: answered {share(sum(not i['result'].abstained for i in ins), len(ins))}, "
           f"green {share(sum(i['result'].band == 'green' for i in ins), len(ins))}")
-    mq = by_set["medquad"]
+
+
+def report_medquad(mq: list[dict[str, Any]]) -> None:
     mq_green = [i for i in mq if i["result"].band == "green"]
     other = [i for i in mq_green if not any(c["title"].lower() == i["want_title"] for c in i["result"].citations)]
     print(f"MedQuAD in-scope, whole pipeline: green {share(len(mq_green), len(mq))} (target ≥ 60%), "
           f"abstained {share(sum(i['result'].abstained for i in mq), len(mq))}; "
           f"green citing no passage of the question's own topic and type {share(len(other), len(mq_green))}")
-    print(f"{time.perf_counter() - t0:.0f} s")
-    return 0
 
 
 def main() -> int:
@@ -235,6 +249,7 @@ def main() -> int:
     parser.add_argument("--c", type=float, default=1.0, help="inverse L2 strength (--fit)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--show-misses", action="store_true", help="print the out-of-scope questions answered")
+    parser.add_argument("--sets", default="pairs,written,medquad", help="which measurements (comma-separated)")
     parser.add_argument("--output", help="--fit: write here instead of medtune/chat/relevance_calibration.json")
     parser.add_argument("--limit", type=int, help="only the first N items of each file (to check the script)")
     args = parser.parse_args()
