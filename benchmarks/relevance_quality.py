@@ -181,7 +181,31 @@ def share(n: int, d: int) -> str:
     return f"{n}/{d} = {100 * n / d:.1f}%" if d else "0/0"
 
 
+def with_model(result: Any, model: Any) -> Any:
+    """The outcome the pipeline gives with `model`, from a result gathered with the pass-through model (the
+    verdict is a function of the features; rules, drug pairs and support bands do not depend on the model)."""
+    from types import SimpleNamespace
+
+    from medtune.chat.pipeline import at_most
+
+    out = SimpleNamespace(band=result.band, abstained=result.abstained, relevance=result.relevance,
+                          citations=result.citations, answer=result.answer)
+    if result.abstained or not result.relevance_features:
+        return out
+    p = model.probability(result.relevance_features)
+    verdict = model.verdict(p)
+    out.relevance = {"verdict": verdict, "score": round(p, 3), "reason": None}
+    if verdict == "not_relevant":
+        out.band, out.abstained, out.citations = "red", True, []
+        out.relevance["reason"] = "off_question"
+    elif verdict == "partial":
+        out.band = at_most(result.band, "yellow")
+    return out
+
+
 def evaluate(args: argparse.Namespace) -> int:
+    import pickle
+
     from medtune.chat import relevance
     from medtune.chat.evidence import knowledge_base
 
@@ -189,7 +213,18 @@ def evaluate(args: argparse.Namespace) -> int:
     print(f"split {args.split}; knowledge base {knowledge_base().location} ({knowledge_base().count()} chunks); "
           f"relevance model {model.source}")
     t0 = time.perf_counter()
-    items = gather(args.split, sets=tuple(args.sets.split(",")))
+    if args.load_raw:  # answers gathered earlier with the pass-through model (--save-raw): apply this model
+        items = pickle.loads(Path(args.load_raw).read_bytes())
+        for i in items:
+            i["result"] = with_model(i["result"], model)
+    else:
+        if args.save_raw:
+            relevance.OVERRIDE.append(relevance.PASS_THROUGH)
+        items = gather(args.split, sets=tuple(args.sets.split(",")))
+        if args.save_raw:
+            Path(args.save_raw).write_bytes(pickle.dumps(items))
+            print(f"saved {len(items)} pass-through answers to {args.save_raw}")
+            return 0
     by_set = defaultdict(list)
     for i in items:
         by_set[i["set"]].append(i)
@@ -250,6 +285,8 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--show-misses", action="store_true", help="print the out-of-scope questions answered")
     parser.add_argument("--sets", default="pairs,written,medquad", help="which measurements (comma-separated)")
+    parser.add_argument("--save-raw", help="answer the split with the pass-through model and save the answers here")
+    parser.add_argument("--load-raw", help="report from answers saved by --save-raw, with the current model")
     parser.add_argument("--output", help="--fit: write here instead of medtune/chat/relevance_calibration.json")
     parser.add_argument("--limit", type=int, help="only the first N items of each file (to check the script)")
     args = parser.parse_args()
