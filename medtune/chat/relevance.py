@@ -266,10 +266,18 @@ def unknown_words(question: str, vocab: Vocabulary | None) -> list[str]:
     return [w for w in dict.fromkeys(words) if "'" not in w and not vocab.knows(w)]
 
 
+# Contractions ("I'm", "don't") and words that frame a question rather than name its subject: the BM25
+# tokenizer keeps "i'm" as a rare term (idf 9.2 on the full base), which made the seed question look as if
+# its sources missed its rarest word.
+_FRAMING = re.compile(r"\b(i|you|we|they|he|she|it|what|that|there|let|don|can|won|isn|aren|doesn|didn|wasn|"
+                      r"shouldn|wouldn|couldn)'\w+\b|\b(already|currently|still|really|please|just|actually)\b", re.I)
+
+
 def question_terms(question: str) -> list[str]:
     from medtune.kb.lexical import tokenize
 
-    return list(dict.fromkeys(t for t in tokenize(question) if not t.isdigit() and t not in CHAT_WORDS))
+    text = _FRAMING.sub(" ", question.replace("’", "'"))
+    return list(dict.fromkeys(t for t in tokenize(text) if not t.isdigit() and t not in CHAT_WORDS))
 
 
 # --- the verdict ----------------------------------------------------------------------------------------------
