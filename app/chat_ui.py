@@ -1,9 +1,14 @@
 """The Gradio chat (Blocks): chat, generator selector, patient / clinician switch, confidence badge with
-per-sentence highlighting, sources and reading grade; and a model arena (base vs fine-tuned) when a local
-generative model with an adapter is configured. Mounted on medtune's REST API by app/server.py.
+per-sentence highlighting, the relevance verdict (or why the chat abstained), sources and reading grade; and a
+model arena (base vs fine-tuned) when a local generative model with an adapter is configured. Mounted on
+medtune's REST API by app/server.py.
 
 UI only: every answer comes from `medtune.chat.pipeline.answer_stream`. Colour is never the only signal:
 each band has an icon and a text label, each sentence an icon and its score.
+
+Layout (issue 17): one column — conversation, question, then the answer check with its sources right under
+the Ask button — so in the Chatbot page's iframe the sources are visible without scrolling inside the frame;
+the conversation grows with its content up to a cap instead of opening scrolled to the middle of an answer.
 """
 
 from __future__ import annotations
@@ -36,17 +41,39 @@ CSS = """
 .mt-sent.mt-red {border-bottom:2px dotted #b91c1c;}
 .mt-sources li {margin-bottom:6px;}
 .mt-muted {color:#555; font-size:0.9em;}
+.mt-rel {margin:6px 0; font-size:0.95em;}
 """
+ABSTAINED_BADGE = "✖ NOT ANSWERED: the trusted sources do not cover this question"
 
 
 def badge_html(result: ChatResult) -> str:
     if result.emergency:
         return ('<div class="mt-badge mt-red" role="status" aria-label="Emergency">'
                 "✖ Emergency: get help now</div>")
+    if result.abstained:
+        return (f'<div class="mt-badge mt-red" role="status" aria-label="Not answered">'
+                f"{html.escape(ABSTAINED_BADGE)}</div>")
     band = BANDS[result.band]
     conf = f" · confidence {result.confidence:.2f}" if result.confidence is not None else ""
     return (f'<div class="mt-badge mt-{result.band}" role="status" aria-label="Confidence {result.band}: '
             f'{html.escape(band["label"])}">{band["icon"]} {result.band.upper()}: {html.escape(band["label"])}{conf}</div>')
+
+
+def relevance_html(result: ChatResult) -> str:
+    """Whether the answer answers what was asked; for an abstention, why (the pipeline's own message)."""
+    rel = result.relevance or {}
+    verdict, score = rel.get("verdict"), rel.get("score")
+    shown = f" (relevance {score:.2f})" if isinstance(score, (int, float)) else ""
+    if verdict == "relevant":
+        return f"<p class='mt-rel' role='note'>✔ Answers the question asked{shown}</p>"
+    if verdict == "partial":
+        return (f"<p class='mt-rel' role='note'>⚠ May not answer exactly what you asked{shown}: "
+                f"{html.escape(rel.get('message') or '')}</p>")
+    if verdict == "not_relevant":
+        reason = (rel.get("reason") or "").replace("_", " ")
+        return (f"<p class='mt-rel' role='note'>✖ Not answered from the sources{shown}"
+                f"{' — ' + html.escape(reason) if reason else ''}: {html.escape(rel.get('message') or '')}</p>")
+    return ""
 
 
 def sentences_html(result: ChatResult) -> str:
@@ -67,7 +94,8 @@ def sources_html(result: ChatResult) -> str:
         title = html.escape(c["title"] or c["source"])
         link = (f'<a href="{html.escape(c["url"], quote=True)}" target="_blank" rel="noopener noreferrer">{title}</a>'
                 if c["url"].startswith(("http://", "https://")) else title)
-        items.append(f"<li><b>{html.escape(c['source'])}</b>: {link}<br>"
+        trust = " <i>(added by a user: not checked)</i>" if c.get("provenance") == "user" else ""
+        items.append(f"<li><b>{html.escape(c['source'])}</b>{trust}: {link}<br>"
                      f"<span class='mt-muted'>{html.escape(c['snippet'])}</span></li>")
     return f"<h4>Sources</h4><ol class='mt-sources'>{''.join(items)}</ol>"
 
@@ -75,8 +103,17 @@ def sources_html(result: ChatResult) -> str:
 def result_html(result: ChatResult) -> str:
     grade = f"Reading grade {result.readability} (Flesch-Kincaid)" if result.readability is not None else ""
     timing = f"{result.latency_ms:.0f} ms" + (f" · first token {result.ttft_ms:.0f} ms" if result.ttft_ms else "")
-    return (f"{badge_html(result)}<h4>Checked against the sources</h4>{sentences_html(result)}"
-            f"{sources_html(result)}<p class='mt-muted'>{grade} · {result.generator} · {timing}</p>")
+    checked = f"<h4>Checked against the sources</h4>{sentences_html(result)}" if result.sentences else ""
+    return (f"{badge_html(result)}{relevance_html(result)}{checked}{sources_html(result)}"
+            f"<p class='mt-muted'>{grade} · {result.generator} · {timing}</p>")
+
+
+def chat_heading(result: ChatResult) -> str:
+    if result.emergency:
+        return "✖ EMERGENCY"
+    if result.abstained:
+        return "✖ NOT ANSWERED FROM THE SOURCES"
+    return f"{BANDS[result.band]['icon']} {result.band.upper()}"
 
 
 def error_html(err: MedtuneError) -> str:
@@ -92,8 +129,7 @@ def respond(message: str, history: list[dict[str, Any]], generator: str, style: 
     try:
         for event in answer_stream(message, generator=generator, style=style, session_id=session):
             if isinstance(event, ChatResult):
-                icon = "✖ EMERGENCY" if event.emergency else f"{BANDS[event.band]['icon']} {event.band.upper()}"
-                history[-1] = {"role": "assistant", "content": f"**{icon}**\n\n{event.answer}"}
+                history[-1] = {"role": "assistant", "content": f"**{chat_heading(event)}**\n\n{event.answer}"}
                 yield history, "", result_html(event)
             else:
                 history[-1] = {"role": "assistant", "content": history[-1]["content"] + event}
@@ -125,15 +161,14 @@ def build_demo() -> gr.Blocks:
             with gr.Row():
                 generator = gr.Dropdown(generators, value="embedded", label="Generator", scale=2)
                 style = gr.Radio(["patient", "clinician"], value="patient", label="Style", scale=1)
-            with gr.Row():
-                with gr.Column(scale=3):
-                    chat = gr.Chatbot(label="Conversation", height=420, buttons=["copy"])
-                    question = gr.Textbox(label="Your question", placeholder="Ask about a medicine, symptom or treatment")
-                    send = gr.Button("Ask", variant="primary")
-                    gr.Examples(EXAMPLES, inputs=question)
-                with gr.Column(scale=2):
-                    panel = gr.HTML("<p class='mt-muted'>The confidence, the checked sentences and the sources appear "
-                                    "here.</p>", label="Answer check")
+            # Grows with the conversation up to the cap, so a new answer is seen from its start (a fixed
+            # height opened scrolled mid-answer, issue 17).
+            chat = gr.Chatbot(label="Conversation", height=None, min_height=160, max_height=460, buttons=["copy"])
+            question = gr.Textbox(label="Your question", placeholder="Ask about a medicine, symptom or treatment")
+            send = gr.Button("Ask", variant="primary")
+            panel = gr.HTML("<p class='mt-muted'>The confidence, whether the sources answer the question, the "
+                            "checked sentences and the sources appear here.</p>", label="Answer check")
+            gr.Examples(EXAMPLES, inputs=question)
             for trigger in (send.click, question.submit):
                 trigger(respond, [question, chat, generator, style, session], [chat, question, panel])
         if "local-base" in generators:

@@ -51,6 +51,7 @@ class SentenceOut(BaseModel):
     text: str
     score: float | None
     band: Literal["green", "yellow", "red"]
+    note: str | None = Field(None, description="Set when only a user-added document supports the sentence.")
 
 
 class CitationOut(BaseModel):
@@ -58,6 +59,7 @@ class CitationOut(BaseModel):
     title: str
     url: str
     snippet: str
+    provenance: Literal["trusted", "user"] = Field("trusted", description="user: a file added with `medtune kb add`.")
 
 
 class SafetyOut(BaseModel):
@@ -74,6 +76,9 @@ class ChatResponse(BaseModel):
     safety: SafetyOut
     readability: float | None = Field(..., description="Flesch-Kincaid grade level of the answer.")
     latency_ms: float
+    relevance: dict[str, Any] = Field(default_factory=dict, description="Does the answer answer the question: "
+                                      "verdict, score, reason, message (docs/CHATBOT.md).")
+    abstained: bool = Field(False, description="True when the sources do not answer the question and nothing is quoted.")
 
 
 class CheckRequest(BaseModel):

@@ -15,13 +15,18 @@ from app import ui  # noqa: E402
 from medtune.chat import service  # noqa: E402
 from medtune.errors import MedtuneError  # noqa: E402
 
+# Tall enough for the whole chat column — conversation (≤ 460 px), question, the answer check with its
+# sources, examples — so nothing needs scrolling inside the frame (issue 17: at 1000 px the sources were cut
+# off). The Gradio app is another origin, so the frame cannot size itself to its content.
+FRAME_HEIGHT = 1650
+
 st.title("Chatbot")
 st.caption("Answers health questions from trusted sources (NIH, CDC, FDA labels) with a confidence badge, "
            "safety triage and citations. It does not replace a doctor or pharmacist.")
 
 url = service.chat_ui_url()
 if service.is_running():
-    st.iframe(url, height=1000)
+    st.iframe(url, height=FRAME_HEIGHT)
     st.markdown(f"[Open the chat in a new tab]({url}) · [REST API docs]({service.base_url()}/docs)")
 else:
     st.info(f"The chat server is not running at {service.base_url()}. Start it here, or in a terminal with "

@@ -13,6 +13,8 @@ from typing import Any
 from medtune.chat.guardrails import strip_injections
 from medtune.errors import NotAvailableError
 
+USER_SOURCE = "user"  # the KB source of files added with `medtune kb add`
+USER_ORGANISATION = "Added by a user (not a trusted source)"
 # Source organisations by MedQuAD folder / KB source name, for the citation's "source" field.
 ORGANISATIONS = {
     "cancergov": "National Cancer Institute (cancer.gov)",
@@ -48,6 +50,12 @@ class Evidence:
     metadata: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def trusted(self) -> bool:
+        """False for a document a user added to the knowledge base (`medtune kb add`, source "user"): its
+        provenance is shown, and it never makes an answer green on its own (issue 19.1)."""
+        return str(self.metadata.get("source") or "") != USER_SOURCE
+
+    @property
     def key(self) -> str:
         """The document this passage comes from (several chunks of one label section cite as one source)."""
         return f"{self.metadata.get('source', '')}:{self.doc_id}" if self.doc_id else f"{self.url}|{self.title}"
@@ -67,11 +75,14 @@ class Evidence:
             snippet = snippet[:snippet_chars].rsplit(" ", 1)[0] + " …"
         if start > 0:
             snippet = "… " + snippet
-        return {"source": self.source, "title": self.title, "url": self.url, "snippet": snippet}
+        return {"source": self.source, "title": self.title, "url": self.url, "snippet": snippet,
+                "provenance": "trusted" if self.trusted else USER_SOURCE}
 
 
 def organisation(meta: dict[str, Any]) -> str:
-    """A readable organisation name from a KB hit's metadata."""
+    """A readable organisation name from a KB hit's metadata; a user's own file says so."""
+    if str(meta.get("source") or "") == USER_SOURCE:
+        return USER_ORGANISATION
     for key in ("org", "organisation", "organization", "source_name", "collection", "source", "dataset"):
         value = str(meta.get(key) or "")
         if not value:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from medtune.chat.evidence import Evidence
 from medtune.chat.guardrails import is_injection
+from medtune.chat.relevance import drugs_in, mentions
 from medtune.chat.scoring import content_words, encode
 from medtune.chat.text import clean_source_text, rewrite, split_sentences
 
@@ -37,6 +38,7 @@ class Candidate:
     text: str
     source_index: int  # 1-based position of its passage in the evidence list
     rank_prior: float
+    subject: str = ""  # what its passage is about (title, focus, drug): a label sentence speaks of its drug
 
 
 def label_items(segment: str) -> list[str]:
@@ -91,7 +93,8 @@ def gather(evidence: list[Evidence]) -> list[Candidate]:
             key = text.lower()
             if key not in seen:
                 seen.add(key)
-                found.append(Candidate(text, i, 0.05 * (1 - (i - 1) / max(1, len(evidence)))))
+                subject = f"{ev.title} {ev.metadata.get('focus', '')} {ev.metadata.get('drug', '')}"
+                found.append(Candidate(text, i, 0.05 * (1 - (i - 1) / max(1, len(evidence))), subject))
     return found
 
 
@@ -104,7 +107,7 @@ def select(question: str, cands: list[Candidate], n: int, lam: float = 0.7) -> l
     q_words = content_words(question)
     cos = vecs @ q_vec
     relevance = [float(cos[i]) + 0.3 * (len(q_words & content_words(c.text)) / max(1, len(q_words))) + c.rank_prior
-                 for i, c in enumerate(cands)]
+                 + pair_bonus(question, c) for i, c in enumerate(cands)]
     chosen: list[int] = []
     pool = [i for i in range(len(cands)) if cos[i] >= MIN_RELEVANCE]
     while pool and len(chosen) < n:
@@ -116,6 +119,20 @@ def select(question: str, cands: list[Candidate], n: int, lam: float = 0.7) -> l
         if not chosen or max(float(vecs[best] @ vecs[j]) for j in chosen) < 0.9:  # near-duplicates add nothing
             chosen.append(best)
     return [cands[i] for i in chosen]
+
+
+PAIR_BONUS = 0.3  # a sentence about both medicines of "can I take A with B" beats one about A alone
+
+
+def pair_bonus(question: str, cand: Candidate) -> float:
+    """For a question naming two or more medicines: a bonus when the sentence (or the label it comes from)
+    speaks of all of them — "take a blood thinning (anticoagulant) drug" on the ibuprofen label covers
+    ibuprofen with warfarin — so the answer is about the pair, not one drug (issue 13)."""
+    drugs = drugs_in(question)
+    if len(drugs) < 2:
+        return 0.0
+    covered = sum(mentions(cand.text, d) or mentions(cand.subject, d) for d in drugs)
+    return PAIR_BONUS * covered / len(drugs) if covered == len(drugs) else 0.0
 
 
 def compose(question: str, evidence: list[Evidence], style: str = "patient") -> list[str]:

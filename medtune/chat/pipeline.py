@@ -11,6 +11,12 @@ the generator's text as it comes, then the same result, for the chat UI.
 - `sentences` are the answer's claims, each scored against the evidence; the fixed safety notes (cautions and
   the disclaimer) follow them in `answer` but are not claims, so they are not scored.
 - A red answer starts by saying plainly that it is not sure and to consult a clinician.
+- Green needs support *and* relevance (medtune/chat/relevance.py): a personal prognosis, a result only a
+  clinician can read, an unknown product, a pair of medicines no answer sentence covers, or evidence that does
+  not answer the question make the answer abstain (`abstained: true`, band red, no quoted sentences: it says
+  what the sources do not cover and points to a clinician); a partial match caps the band at yellow.
+- A sentence supported only by a user's own document (KB source "user") is at most yellow, and so is the
+  answer it is in; such citations carry `provenance: "user"`.
 """
 
 from __future__ import annotations
@@ -24,18 +30,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from medtune.chat import guardrails
+from medtune.chat import guardrails, relevance
 from medtune.chat.config import get_chat_settings
 from medtune.chat.evidence import Evidence, redact, retrieve
 from medtune.chat.generators import GenerationRequest, build_generator
-from medtune.chat.scoring import aggregate, get_scorer, load_thresholds
-from medtune.chat.text import flesch_kincaid_grade, split_sentences
+from medtune.chat.scoring import Thresholds, aggregate, get_scorer, load_thresholds
+from medtune.chat.text import PLAIN_WORDS, apply_lexicon, flesch_kincaid_grade, split_sentences
 from medtune.chat.triage import triage
 from medtune.errors import DataError
 from medtune.io import append_jsonl
 from medtune.settings import get_settings
 
 _MARKER = re.compile(r"\s*\[(\d+)\]")
+_BAND_ORDER = ("red", "yellow", "green")
+USER_ONLY_NOTE = "supported only by a document a user added, not by a trusted source"
+
+
+def at_most(band: str, cap: str) -> str:
+    return band if _BAND_ORDER.index(band) <= _BAND_ORDER.index(cap) else cap
 
 
 @dataclass
@@ -55,12 +67,16 @@ class ChatResult:
     generator: str = "embedded"
     rules: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    relevance: dict[str, Any] = field(default_factory=lambda: relevance.Relevance("not_checked").to_dict())
+    abstained: bool = False
+    relevance_features: dict[str, float] = field(default_factory=dict)  # for fitting and the audit, not the API
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "answer": self.answer, "confidence": self.confidence, "band": self.band, "sentences": self.sentences,
             "citations": self.citations, "safety": {"emergency": self.emergency, "redacted": self.redacted},
             "readability": self.readability, "latency_ms": self.latency_ms,
+            "relevance": self.relevance, "abstained": self.abstained,
         }
 
 
@@ -126,6 +142,15 @@ def answer_stream(question: str, *, generator: str | None = None, style: str | N
         yield check.message
     else:
         gen = build_generator(name, cfg)  # fails fast, before retrieval, when not configured
+        early = relevance.question_rules(clean_q, relevance.kb_vocabulary())
+        if early is not None:  # a personal prognosis or an unknown product: say so, quote nothing
+            result = abstention(early, clean_q, findings, start)
+            result.generator = name
+            yield result.answer
+            SESSIONS.add(session_id, clean_q, result.answer)
+            audit(clean_q, result, session_id)
+            yield result
+            return
         evidence = retrieve(clean_q, k=cfg.k)
         request = GenerationRequest(clean_q, evidence, style, SESSIONS.history(session_id))
         pieces: list[str] = []
@@ -175,30 +200,94 @@ def renumber(sentences: list[str], evidence: list[Evidence],
     return [_MARKER.sub(fix, s) for s in sentences], [docs[k] for k in keys], [focus[k] for k in keys]
 
 
+def support(plain: list[str], evidence: list[Evidence]) -> tuple[list[float], list[bool]]:
+    """Each sentence's support score against all the evidence retrieved — not only what it cites: a sentence
+    supported by a passage it forgot to cite is still supported — and whether it would lose green without the
+    user-added documents (scored again against the trusted passages only, when there are user documents)."""
+    if not plain or not evidence:
+        return [0.0] * len(plain), [False] * len(plain)
+    scorer, thresholds = get_scorer(), load_thresholds()
+    scores = scorer.score_sentences(plain, [e.text for e in evidence])
+    trusted = [e.text for e in evidence if e.trusted]
+    if len(trusted) == len(evidence):
+        return scores, [False] * len(plain)
+    trusted_scores = scorer.score_sentences(plain, trusted) if trusted else [0.0] * len(plain)
+    return scores, [thresholds.band(s) == "green" and thresholds.band(t) != "green"
+                    for s, t in zip(scores, trusted_scores)]
+
+
+def sentence_subjects(body: list[str], cited: list[Evidence]) -> list[str]:
+    """What each sentence's cited passages are about (title, focus, drug): "The chance is higher if you take a
+    blood thinning drug [1]" quoted from the ibuprofen label speaks of ibuprofen."""
+    out = []
+    for sentence in body:
+        docs = [cited[int(n) - 1] for n in _MARKER.findall(sentence) if 1 <= int(n) <= len(cited)]
+        out.append(" ".join(f"{e.title} {e.metadata.get('focus', '')} {e.metadata.get('drug', '')}" for e in docs))
+    return out
+
+
+def assess(question: str, body: list[str], cited: list[Evidence], evidence: list[Evidence]) -> relevance.Relevance:
+    """Relevance of the answer to the question: the question's own rules, the drug pair, then P(relevant)."""
+    vocab = relevance.kb_vocabulary()
+    early = relevance.question_rules(question, vocab)
+    if early is not None:
+        return early
+    plain = [apply_lexicon(_MARKER.sub("", s), PLAIN_WORDS) for s in body]
+    return relevance.assess_answer(question, plain, sentence_subjects(body, cited), cited or evidence, vocab)
+
+
+def abstention(verdict: relevance.Relevance, question: str, findings: list[dict[str, Any]], start: float,
+               rules: list[str] | None = None) -> ChatResult:
+    """Say plainly what the sources do not cover and who can answer; quote nothing, band red."""
+    notes = guardrails.cautions(question) + [guardrails.DISCLAIMER]
+    text = "\n\n".join([verdict.message, " ".join(notes)])
+    return ChatResult(answer=text, confidence=0.0, band="red", sentences=[], citations=[], emergency=False,
+                      redacted=findings, readability=flesch_kincaid_grade(text),
+                      latency_ms=round((time.perf_counter() - start) * 1000, 1), rules=rules or [], notes=notes,
+                      relevance=verdict.to_dict(), abstained=True)
+
+
 def finish(text: str, question: str, evidence: list[Evidence], findings: list[dict[str, Any]], start: float,
            generative: bool = False) -> ChatResult:
-    """Guardrails on the output, sentence scores, confidence, band, cautions and the final answer text."""
+    """Guardrails on the output, relevance, sentence scores, confidence, band, cautions and the answer text."""
     checked = guardrails.check_output(split_sentences(text))
     body, cited, focus = renumber(checked.sentences, evidence, generative)
+    if body:
+        verdict = assess(question, body, cited, evidence)
+        if verdict.abstain:
+            return abstention(verdict, question, findings, start, checked.rules)
+    else:  # nothing found, or nothing left once the guardrails removed what could not be said
+        message = (relevance.off_question_message([e.title for e in evidence], relevance.question_type(question))
+                   if evidence else guardrails.NO_EVIDENCE)
+        verdict = relevance.Relevance("not_relevant", None, "no_evidence", message)
     thresholds = load_thresholds()
-    plain = [_MARKER.sub("", s) for s in body]
-    # Each sentence is checked against all the evidence retrieved, not only what it cites: a sentence
-    # supported by a passage it forgot to cite is still supported.
-    scores = get_scorer().score_sentences(plain, [e.text for e in evidence]) if body and evidence else [0.0] * len(body)
+    scores, user_only = support([_MARKER.sub("", s) for s in body], evidence)
     confidence = aggregate(scores) if evidence else 0.0
     band = thresholds.band(confidence) if body else "red"
-    sentences = [{"text": s, "score": sc, "band": thresholds.band(sc)} for s, sc in zip(body, scores)]
+    sentences = [sentence_entry(s, sc, u, thresholds) for s, sc, u in zip(body, scores, user_only)]
+    if any(user_only) or verdict.verdict == "partial":  # user files and partial matches never make green
+        band = at_most(band, "yellow")
     lead = [guardrails.NOT_SURE] if band == "red" and body else []
-    if not body:  # nothing found, or nothing left once the guardrails removed what could not be said
-        lead = [guardrails.NOT_SURE if evidence else guardrails.NO_EVIDENCE]
+    if verdict.verdict == "partial":
+        lead = lead or [verdict.message]
+    if not body:
+        lead = [verdict.message]
     notes = guardrails.cautions(question) + [guardrails.DISCLAIMER]
     answer_text = "\n\n".join(p for p in (" ".join(lead), " ".join(body), " ".join(notes)) if p)
     return ChatResult(
         answer=answer_text, confidence=confidence if body else 0.0, band=band, sentences=sentences,
         citations=[e.citation(f) for e, f in zip(cited, focus)], emergency=False, redacted=findings,
         readability=flesch_kincaid_grade(answer_text), latency_ms=round((time.perf_counter() - start) * 1000, 1),
-        rules=checked.rules, notes=notes,
+        rules=checked.rules, notes=notes, relevance=verdict.to_dict(), abstained=not body,
+        relevance_features=verdict.features,
     )
+
+
+def sentence_entry(text: str, score: float, user_only: bool, thresholds: Thresholds) -> dict[str, Any]:
+    band = thresholds.band(score)
+    if user_only:
+        return {"text": text, "score": score, "band": at_most(band, "yellow"), "note": USER_ONLY_NOTE}
+    return {"text": text, "score": score, "band": band}
 
 
 def audit(question: str, result: ChatResult, session_id: str | None) -> None:
@@ -212,6 +301,8 @@ def audit(question: str, result: ChatResult, session_id: str | None) -> None:
         "session": hashlib.sha256(session_id.encode()).hexdigest()[:16] if session_id else None,
         "generator": result.generator, "question": question, "answer": answer_text,
         "confidence": result.confidence, "band": result.band, "emergency": result.emergency,
+        "relevance": result.relevance.get("verdict"), "abstained": result.abstained,
+        "abstain_reason": result.relevance.get("reason"),
         "redacted": [f["kind"] for f in result.redacted], "rules": result.rules,
         "citations": [c["url"] or c["title"] for c in result.citations],
         "latency_ms": result.latency_ms, "ttft_ms": result.ttft_ms,

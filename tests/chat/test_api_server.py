@@ -76,13 +76,25 @@ def test_chat_answers_the_seed_question(server: tuple[str, Path]) -> None:
     resp = httpx.post(f"{url}/api/chat", json={"question": SEED, "generator": "embedded"}, timeout=120)
     assert resp.status_code == 200, resp.text
     out = resp.json()
-    assert set(out) == {"answer", "confidence", "band", "sentences", "citations", "safety", "readability", "latency_ms"}
+    assert set(out) == {"answer", "confidence", "band", "sentences", "citations", "safety", "readability", "latency_ms",
+                        "relevance", "abstained"}
     assert "ibuprofen may decrease this benefit of aspirin" in out["answer"]
     assert any("FDA" in c["source"] for c in out["citations"]) and out["band"] in ("green", "yellow")
     audit = home / "chat" / "audit.jsonl"
     assert audit.is_file()
     assert stat.S_IMODE(audit.stat().st_mode) == 0o600 and stat.S_IMODE(audit.parent.stat().st_mode) == 0o700
     assert stat.S_IMODE(home.stat().st_mode) == 0o700  # MEDTUNE_HOME itself is owner-only (issue 19.5)
+    assert out["abstained"] is False and out["relevance"]["verdict"] == "relevant"
+
+
+def test_chat_abstains_on_a_personal_prognosis_and_says_why(server: tuple[str, Path]) -> None:
+    url, _ = server
+    resp = httpx.post(f"{url}/api/chat", json={"question": "I'm 54 with type 2 diabetes, how many years do I have left?"},
+                      timeout=120)
+    out = resp.json()
+    assert resp.status_code == 200 and out["abstained"] is True and out["band"] == "red"
+    assert out["relevance"]["reason"] == "personal_prognosis" and out["relevance"]["message"] in out["answer"]
+    assert out["sentences"] == [] and out["citations"] == []
 
 
 def test_errors_are_json_with_a_reason(server: tuple[str, Path]) -> None:

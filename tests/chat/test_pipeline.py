@@ -13,7 +13,8 @@ from medtune.chat import guardrails as g
 from medtune.chat.pipeline import answer
 
 SEED = "Can I take ibuprofen if I'm already on aspirin for heart disease?"
-KEYS = {"answer", "confidence", "band", "sentences", "citations", "safety", "readability", "latency_ms"}
+KEYS = {"answer", "confidence", "band", "sentences", "citations", "safety", "readability", "latency_ms",
+        "relevance", "abstained"}
 
 
 def audit_lines(home: Path) -> list[dict]:
@@ -127,10 +128,25 @@ def test_an_answer_the_sources_do_not_support_says_it_is_not_sure(kb_env: Path) 
     from medtune.chat.evidence import retrieve
 
     evidence = retrieve(SEED)
+    on_topic = ("Ibuprofen and aspirin were discovered together by astronauts on the moon in 1850 [1]. "
+                "Aspirin for heart disease turns ibuprofen into sugar in the stomach [1].")
+    result = finish(on_topic, SEED, evidence, [], 0.0)
+    assert result.band == "red" and result.answer.startswith(g.NOT_SURE)
+    assert result.sentences and result.sentences[0]["band"] == "red"
+    assert not result.abstained and result.relevance["verdict"] != "not_relevant"  # on topic, just unsupported
+
+
+def test_an_answer_about_something_else_abstains_instead_of_quoting(kb_env: Path) -> None:
+    from medtune.chat.evidence import retrieve
+    from medtune.chat.pipeline import finish
+
+    evidence = retrieve(SEED)
     result = finish("The moon is made of green cheese [1]. Penguins live at the North Pole [1].", SEED, evidence,
                     [], 0.0)
-    assert result.band == "red" and result.answer.startswith(g.NOT_SURE)
-    assert all(s["band"] == "red" for s in result.sentences)
+    out = result.to_dict()
+    assert out["abstained"] is True and out["band"] == "red" and out["sentences"] == [] and out["citations"] == []
+    assert out["relevance"]["verdict"] == "not_relevant" and out["relevance"]["reason"]
+    assert "green cheese" not in out["answer"] and "pharmacist" in out["answer"]
 
 
 def test_history_is_kept_per_session(kb_env: Path) -> None:

@@ -1,5 +1,7 @@
 """End to end in a real browser: Streamlit Chatbot page → Gradio chat in its iframe → ask the seed question →
-the answer with its confidence band and its sources (the FDA ibuprofen label)."""
+the answer with its confidence band, its relevance verdict and its sources (the FDA ibuprofen label), all
+visible without scrolling inside the frame; then a personal prognosis (the chat abstains and says why) and an
+emergency (the triage message)."""
 
 from __future__ import annotations
 
@@ -84,7 +86,40 @@ def test_ask_the_seed_question_in_the_chatbot_page(chat_stack: str, browser_page
     expect(chat.get_by_text("Ibuprofen — warnings").first).to_be_visible()
     expect(chat.get_by_text(re.compile("ibuprofen may decrease this benefit of aspirin")).first).to_be_visible()
     expect(chat.get_by_text(re.compile("Reading grade"))).to_be_visible()
+    expect(chat.get_by_text(re.compile(r"Answers the question asked \(relevance"))).to_be_visible()
+    # Issue 17: the whole sources list fits in the frame — no scrolling inside it to reach the sources.
+    frame = next(f for f in page.frames if "/gradio" in f.url)
+    bottom, height = frame.evaluate(
+        "() => [document.querySelector('.mt-sources').getBoundingClientRect().bottom, window.innerHeight]")
+    assert bottom <= height, f"sources end at {bottom:.0f} px, the frame shows {height} px"
     shot = tmp_path / "chatbot.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
     print(f"screenshot: {shot}")
+
+
+def ask(chat: Any, question: str) -> None:
+    box = chat.get_by_label("Your question")
+    box.fill(question)
+    chat.get_by_role("button", name="Ask", exact=True).click()
+
+
+def test_a_personal_prognosis_abstains_and_an_emergency_gets_help(chat_stack: str, browser_page: Any, tmp_path: Path,
+                                                                  wait_for_streamlit: Any) -> None:
+    from playwright.sync_api import expect
+
+    page = browser_page
+    page.goto(f"{chat_stack}/chatbot")
+    wait_for_streamlit(page)
+    chat = page.frame_locator("iframe").first
+    expect(chat.get_by_label("Your question")).to_be_visible(timeout=90_000)
+
+    ask(chat, "I'm 54 with type 2 diabetes, how many years do I have left?")
+    expect(chat.get_by_role("status").filter(has_text="NOT ANSWERED")).to_be_visible(timeout=240_000)
+    expect(chat.get_by_text(re.compile(r"Not answered from the sources .*personal prognosis"))).to_be_visible()
+    expect(chat.get_by_role("heading", name="Sources", exact=True)).to_have_count(0)  # nothing quoted
+    page.screenshot(path=str(tmp_path / "abstained.png"), full_page=True)
+
+    ask(chat, "I have crushing chest pain right now")
+    expect(chat.get_by_role("status").filter(has_text="Emergency")).to_be_visible(timeout=120_000)
+    expect(chat.get_by_text(re.compile("emergency", re.I)).first).to_be_visible()
