@@ -93,12 +93,13 @@ def main(argv: list[str] | None = None) -> int:
 
     home = get_settings().home / "verify"
     parser = argparse.ArgumentParser(prog="python -m medtune.verify", description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=("pairs", "train", "calibrate", "package"))
+    parser.add_argument("step", choices=("pairs", "train", "stance", "calibrate", "package"))
     parser.add_argument("--pairs", type=Path, default=home / "pairs")
     parser.add_argument("--out", type=Path, default=home / "verifier", help="the verifier run directory")
     parser.add_argument("--examples", type=int, default=2400, help="training pairs sampled (train)")
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--max-length", type=int, default=128)
+    parser.add_argument("--out-stance", type=Path, default=home / "stance", help="where stance.json goes (stance)")
     parser.add_argument("--no-stack", action="store_true", help="calibrate the cross-encoder alone (calibrate)")
     args = parser.parse_args(argv)
     if args.step == "pairs":
@@ -111,6 +112,14 @@ def main(argv: list[str] | None = None) -> int:
 
         out, result = train_verifier(args.out, args.pairs, **train_overrides(args.examples, args.epochs, args.max_length))
         print(json.dumps({"run": str(out), "eval": result["eval"]}, indent=2))
+    elif args.step == "stance":
+        from medtune.verify.model import PACKAGED_VERIFIER, TrainedVerifier
+        from medtune.verify.stance_train import fit_stance_head
+
+        run = args.out if (args.out / "adapter").is_dir() else PACKAGED_VERIFIER
+        model = fit_stance_head(args.pairs, args.out_stance, TrainedVerifier(run))
+        print(json.dumps({k: v for k, v in model.items() if k not in ("coef", "intercept", "mean", "scale")},
+                         indent=2))
     elif args.step == "calibrate":
         cal = calibrate_verifier(args.pairs, args.out, stack=not args.no_stack)
         print(json.dumps({"path": cal.source, "platt": [cal.a, cal.b], "green": cal.green, "yellow": cal.yellow,
