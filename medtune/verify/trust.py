@@ -240,9 +240,9 @@ def claim_trust(sentences: list[SentenceVerdict], cores: list[int], unsupported:
         z = sum(w * v for w, v in zip(cal.claim["coef"], x)) + float(cal.claim["intercept"])
         return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
     trust = min(sentences[i].trust for i in cores)
-    if verdict == "false":
+    if verdict in ("false", "misleading"):  # not true: below the red cut, as the band rule reads it
         return min(trust, max(0.0, cal.red - 0.01))
-    if verdict in ("misleading", "unverifiable"):
+    if verdict == "unverifiable":
         return min(trust, max(0.0, cal.green - 0.01))
     return trust
 
