@@ -34,8 +34,9 @@ def load_claims(split: str) -> list[dict]:
     return [r for r in rows if split == "all" or r["split"] == split]
 
 
-def gold_kb(rows: list[dict]):
-    """A knowledge base of the claims' own MedQuAD answers only (diagnosis: retrieval cannot miss)."""
+def gold_kb(rows: list[dict], folder: Path | None = None):
+    """A knowledge base of the claims' own MedQuAD answers only (diagnosis: retrieval cannot miss); kept in
+    `folder` when given, so a second run reuses it."""
     from medtune.kb.sources import KBDocument
     from medtune.kb.store import KnowledgeBase
     from medtune.settings import get_settings
@@ -48,8 +49,9 @@ def gold_kb(rows: list[dict]):
             if row["id"] in wanted:
                 docs.append(KBDocument(source="medquad", doc_id=row["id"], text=row["answer"], title=row["focus"],
                                        url=row["url"]))
-    kb = KnowledgeBase.open(path=Path(tempfile.mkdtemp(prefix="claims_kb_")))
-    kb.add_documents(docs)
+    kb = KnowledgeBase.open(path=folder or Path(tempfile.mkdtemp(prefix="claims_kb_")))
+    if kb.count() == 0:
+        kb.add_documents(docs)
     return kb
 
 
@@ -86,6 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", default="dev", choices=("dev", "test", "all"))
     parser.add_argument("--kb", default="full", choices=("full", "gold"), help="full = MEDTUNE_KB_DIR / home kb")
+    parser.add_argument("--gold-dir", type=Path, help="where to keep the --kb gold knowledge base between runs")
     parser.add_argument("--verifier", default=None, help="auto (default) | lexical | a run directory")
     parser.add_argument("--out", type=Path, help="write one result per claim (JSONL) here")
     parser.add_argument("--fit-claims", type=Path, help="fit the claim trust model on this split; write it here")
@@ -97,7 +100,7 @@ def main() -> None:
     from medtune.verify.model import load_verifier
 
     rows = load_claims(args.split)
-    kb = gold_kb(rows) if args.kb == "gold" else KnowledgeBase.open()
+    kb = gold_kb(load_claims("all"), args.gold_dir) if args.kb == "gold" else KnowledgeBase.open()
     checker = Checker(kb=kb, verifier=load_verifier(args.verifier))
     print(f"split: {args.split} ({len(rows)} claims); knowledge base: {args.kb} ({kb.count()} chunks)")
     print(f"verifier: {checker.verifier.name}")

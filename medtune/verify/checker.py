@@ -78,7 +78,8 @@ class CheckResult:
                 "evidence": [e.to_dict() for e in self.evidence], "sentences": [s.to_dict() for s in self.sentences],
                 "reasons": self.reasons, "latency_ms": self.latency_ms, "verifier": self.verifier,
                 "calibration": self.calibration, "redacted": self.redacted, "note": self.note,
-                "supported_parts": self.supported_parts, "unsupported_parts": self.unsupported_parts}
+                "supported_parts": self.supported_parts, "unsupported_parts": self.unsupported_parts,
+                "band_rule": T.BAND_RULE}
 
 
 class Checker:

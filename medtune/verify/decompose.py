@@ -59,6 +59,10 @@ CUES: dict[str, re.Pattern[str]] = {
     "cure_claim": re.compile(r"\b(?:(?:will|can|to|completely|totally|fully)\s+)?(?:cures?|cured)\b|"
                              r"\brestores? normal\b|\bcompletely prevent\w*\b|\ball it takes\b", re.I),
 }
+# Advice to seek care is never the stretch that makes a claim misleading: "..., so call the doctor".
+CAUTIOUS = re.compile(r"^(?:(?:you|they|we|people|parents)\s+(?:should|must|need to|ought to)\s+)?(?:call|see|ask|talk to|"
+                      r"check with|tell|contact|get)\b[^.]{0,40}\b(?:doctor|health care provider|provider|911|9-1-1|"
+                      r"pharmacist|medical (?:help|care|attention)|emergency)\b", re.I)
 _NO_CURE = re.compile(r"\b(?:no|not|cannot|can't|never)\b[^.]{0,25}\bcure", re.I)
 
 
@@ -80,6 +84,11 @@ def overreach_cues(text: str) -> list[str]:
     if "cure_claim" in found and _NO_CURE.search(text):
         found.remove("cure_claim")
     return found
+
+
+def is_cautious(text: str) -> bool:
+    """Advice to seek care ("call the doctor", "get medical help"), which needs no source to be safe."""
+    return bool(CAUTIOUS.search(text.strip())) and not overreach_cues(text)
 
 
 def decompose(text: str) -> list[ClaimPart]:

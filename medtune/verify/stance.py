@@ -41,7 +41,7 @@ EXTRA_OPPOSITES = {
     "weakens": "strengthens", "strengthens": "weakens", "rare": "common", "less": "more", "fewer": "more",
     "below": "above", "under": "over", "spread": "contagious", "normal": "emergency",
 }
-FEATURES = ("log_p_supported", "log_p_refuted", "log_p_nei", "sim", "sim_passage", "overlap",
+FEATURES = ("log_p_supported", "log_p_refuted", "log_p_nei", "sim", "sim_mean", "overlap",
             "negation_flip", "opposite", "absolute_vs_hedge", "number_clash", "cure_vs_no_cure",
             "claim_negated", "sentence_negated")
 
@@ -72,26 +72,38 @@ def polarity_features(claim: str, sentence: str) -> list[float]:
 def pair_features(pairs: Sequence[tuple[str, str]], base_probs: Any, embed: Any) -> Any:
     """The feature matrix (len(pairs) x len(FEATURES)) of (claim, passage) pairs.
 
-    `base_probs` are the cross-encoder's (n, 3) probabilities; `embed(texts) -> (m, d)` unit-norm embeddings."""
+    `base_probs` are the cross-encoder's (n, 3) probabilities; `embed(texts) -> (m, d)` unit-norm embeddings.
+    Only each passage's `CANDIDATES` sentences sharing most words with the claim are embedded (and each claim
+    once): the embedding calls are most of a check's cost."""
     import numpy as np
 
-    sentences = [split_sentences(p, split_conjunctions=False) or [p] for _, p in pairs]
-    texts = [c for c, _ in pairs] + [p for _, p in pairs] + [s for group in sentences for s in group]
-    vectors = np.asarray(embed(texts), dtype="float32")
-    n = len(pairs)
-    claims, passages, sent_vecs = vectors[:n], vectors[n:2 * n], vectors[2 * n:]
+    claims = list(dict.fromkeys(c for c, _ in pairs))
+    candidates = [_candidates(c, p) for c, p in pairs]
+    flat = [s for group in candidates for s in group]
+    vectors = np.asarray(embed(claims + flat), dtype="float32")
+    claim_vec = dict(zip(claims, vectors[:len(claims)]))
+    sent_vecs = vectors[len(claims):]
     rows, offset = [], 0
-    for i, (claim, passage) in enumerate(pairs):
-        group = sentences[i]
-        sims = sent_vecs[offset:offset + len(group)] @ claims[i]
+    for i, (claim, _) in enumerate(pairs):
+        group = candidates[i]
+        sims = sent_vecs[offset:offset + len(group)] @ claim_vec[claim]
         offset += len(group)
         want = expanded_words(claim)
         overlaps = [len(want & content_words(s)) / max(1, len(content_words(claim))) for s in group]
         best = int(np.argmax(sims + 0.5 * np.asarray(overlaps)))
         logp = np.log(np.clip(base_probs[i], 1e-6, 1.0))
-        rows.append([*logp, float(sims[best]), float(passages[i] @ claims[i]), min(overlaps[best], 1.0),
+        rows.append([*logp, float(sims[best]), float(sims.mean()), min(overlaps[best], 1.0),
                      *polarity_features(claim, group[best])])
     return np.asarray(rows, dtype="float64").reshape(-1, len(FEATURES))
+
+
+CANDIDATES = 3
+
+
+def _candidates(claim: str, passage: str) -> list[str]:
+    sents = split_sentences(passage, split_conjunctions=False) or [passage]
+    want = expanded_words(claim)
+    return sorted(sents, key=lambda s: -len(want & content_words(s)))[:CANDIDATES]
 
 
 def minilm_embed(texts: list[str]) -> Any:

@@ -122,7 +122,7 @@ def medquad_distortions(n: int, seed: int) -> list[dict[str, Any]]:
 
 def released_pairs(path: Path, per_source: dict[str, int], seed: int) -> list[dict[str, Any]]:
     rng = random.Random(seed)
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = _jsonl(path)
     out = []
     for source, count in per_source.items():
         mine = [r for r in rows if r.get("source") == source]
@@ -131,7 +131,16 @@ def released_pairs(path: Path, per_source: dict[str, int], seed: int) -> list[di
     return out
 
 
-def fit_stance_head(pairs_dir: Path, out_dir: Path, base: Any, seed: int = 13, medquad_n: int = 900) -> dict[str, Any]:
+RELEASED = {"healthver": 900, "pubmedqa": 150, "medhallu": 100}
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    # split on "\n" only: the claims hold U+2028 and other characters that str.splitlines() breaks on
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
+
+
+def fit_stance_head(pairs_dir: Path, out_dir: Path, base: Any, seed: int = 13, medquad_n: int = 600,
+                    released: dict[str, int] | None = None, val_limit: int | None = 250) -> dict[str, Any]:
     """Build the training pairs, featurise them with `base`, choose C on validation, fit, write stance.json."""
     import numpy as np
 
@@ -141,9 +150,9 @@ def fit_stance_head(pairs_dir: Path, out_dir: Path, base: Any, seed: int = 13, m
     synthetic = medquad_distortions(medquad_n, seed)
     held = {r["group"] for r in synthetic if bucket(r["group"], {"fit": 0.8, "val": 0.2}, seed) == "val"}
     train = [r for r in synthetic if r["group"] not in held]
-    train += released_pairs(pairs_dir / "train.jsonl", {"healthver": 1600, "pubmedqa": 300, "medhallu": 200}, seed)
+    train += released_pairs(pairs_dir / "train.jsonl", released or RELEASED, seed)
     val = [r for r in synthetic if r["group"] in held]
-    val += [json.loads(line) for line in (pairs_dir / "validation.jsonl").read_text().splitlines() if line.strip()]
+    val += _jsonl(pairs_dir / "validation.jsonl")[:val_limit]
 
     def featurise(rows: list[dict[str, Any]]) -> Any:
         pairs = [(r["claim"], r["evidence"]) for r in rows]

@@ -51,6 +51,9 @@ BANDS = {
     "yellow": {"label": "Not enough or conflicting evidence: check with a clinician", "icon": "⚠"},
     "red": {"label": "Contradicted by trusted sources (false or misleading)", "icon": "✖"},
 }
+#: What a band means, in words: shown on the page and returned with every check result (issue 14).
+BAND_RULE = ("green = the trusted sources support the claim; red = they contradict it (false or misleading); "
+             "yellow = not enough or conflicting evidence. A claim the sources do not cover is yellow, never red.")
 # Uncalibrated defaults (used only when no calibration file exists): the natural cut points of r.
 DEFAULT_CALIBRATION = {"platt": {"a": 1.0, "b": 0.0}, "thresholds": {"green": 0.7, "yellow": 0.4}, "tau": TAU,
                        "source": "default (uncalibrated)"}
@@ -195,7 +198,9 @@ def judge_claim(sentences: list[SentenceVerdict], cal: Calibration, claim_text: 
     refuted = [i for i in cores if labels[i] in ("contradicted", "conflicting")]
     supported = [i for i in cores if labels[i] == "supported"]
     stretched = [i for i in cores if set(sentences[i].cues) & set(STRETCH_CUES)]
-    unsupported = [i for i in conclusions if sentences[i].cues or sentences[i].label != "supported"]
+    # A conclusion stands when the sources support it, or when it only advises seeking care.
+    unsupported = [i for i in conclusions if sentences[i].cues
+                   or (sentences[i].label != "supported" and not _cautious(sentences[i]))]
     # Advice to drop treatment: the narrow FDA-tip-off pattern anywhere, the broader cue in a conclusion.
     advice = [i for i, s in enumerate(sentences) if "drops_treatment" in s.flags
               or (s.role == "conclusion" and "drops_treatment" in s.cues)]
@@ -219,6 +224,12 @@ def judge_claim(sentences: list[SentenceVerdict], cal: Calibration, claim_text: 
     trust = claim_trust(sentences, cores, unsupported, verdict, cal)
     return ClaimJudgement(verdict, round(trust, 4), band_for(verdict, trust, cal, level="claim"), reasons,
                           supported=supported, unsupported=unsupported)
+
+
+def _cautious(sentence: SentenceVerdict) -> bool:
+    from medtune.verify.decompose import is_cautious
+
+    return is_cautious(sentence.text)
 
 
 def claim_features(sentences: list[SentenceVerdict], cores: list[int], unsupported: list[int],
