@@ -68,7 +68,7 @@ def package(run_dir: Path, calibration: Path) -> None:
         shutil.rmtree(target)
     shutil.copytree(run_dir / "adapter", target, ignore=shutil.ignore_patterns("README.md"))
     _portable(target)
-    for name in ("config.yaml", "stack.json"):
+    for name in ("config.yaml", "stack.json", "stance.json"):
         if (run_dir / name).is_file():
             shutil.copy2(run_dir / name, PACKAGED_VERIFIER / name)
     shutil.copy2(calibration, PACKAGED_CALIBRATION)

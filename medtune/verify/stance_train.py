@@ -131,7 +131,7 @@ def released_pairs(path: Path, per_source: dict[str, int], seed: int) -> list[di
     return out
 
 
-RELEASED = {"healthver": 900, "pubmedqa": 150, "medhallu": 100}
+RELEASED = {"healthver": 700, "pubmedqa": 100, "medhallu": 60}
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
@@ -139,8 +139,8 @@ def _jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
 
 
-def fit_stance_head(pairs_dir: Path, out_dir: Path, base: Any, seed: int = 13, medquad_n: int = 600,
-                    released: dict[str, int] | None = None, val_limit: int | None = 250) -> dict[str, Any]:
+def fit_stance_head(pairs_dir: Path, out_dir: Path, base: Any, seed: int = 13, medquad_n: int = 450,
+                    released: dict[str, int] | None = None, val_limit: int | None = 200) -> dict[str, Any]:
     """Build the training pairs, featurise them with `base`, choose C on validation, fit, write stance.json."""
     import numpy as np
 
