@@ -84,6 +84,50 @@ def report(rows: list[dict], results: list[dict]) -> dict:
     }
 
 
+def rejudge(rows: list[dict], args: argparse.Namespace) -> None:
+    """Apply the current verdict rules (and τ, and a claim model) to saved per-part probabilities."""
+    from types import SimpleNamespace
+
+    from medtune.verify import trust as T
+    from medtune.verify.decompose import overreach_cues
+
+    saved = {d["id"]: d for d in map(json.loads, args.from_results.read_text(encoding="utf-8").split("\n")) if d}
+    cal = T.load_calibration()
+    cal.claim = json.loads(args.claims_model.read_text()) if args.claims_model else {}
+    if args.tau is not None:
+        cal.tau = args.tau
+    results = []
+    for row in rows:
+        d = saved[row["id"]]
+        parts = [T.SentenceVerdict(text=x["text"], label=T.sentence_label(x["support"], x["contradiction"], cal.tau),
+                                   trust=x["trust"], support=x["support"], contradiction=x["contradiction"],
+                                   flags=T.flags_of(x["text"]), role=x["role"], cues=overreach_cues(x["text"]))
+                 for x in d["sentences"]]
+        judged = T.judge_claim(parts, cal, d["claim"])
+        results.append(SimpleNamespace(sentences=parts, verdict=judged.verdict, trust=judged.trust, band=judged.band,
+                                       unsupported_parts=judged.unsupported, claim=d["claim"],
+                                       latency_ms=d["latency_ms"]))
+    if args.fit_claims:
+        from medtune.verify.claimfit import fit_claim_model
+
+        fitted = fit_claim_model(results, [r["label"] for r in rows], [r["group"] for r in rows])
+        args.fit_claims.write_text(json.dumps(fitted, indent=2))
+        print(f"claim model: {json.dumps(fitted['cv'])} -> {args.fit_claims}")
+        cal.claim = fitted
+        for res in results:
+            judged = T.judge_claim(res.sentences, cal, res.claim)
+            res.verdict, res.trust, res.band = judged.verdict, judged.trust, judged.band
+    print(f"re-judged {len(results)} saved results (τ = {cal.tau})")
+    dicts = [{"verdict": r.verdict, "trust": r.trust, "band": r.band, "latency_ms": r.latency_ms} for r in results]
+    if args.show:
+        for row, res in zip(rows, results):
+            if row["label"] != res.verdict:
+                print(f"- {row['label']} → {res.verdict}/{res.band} ({res.trust:.2f}): " + " || ".join(
+                    f"[{s.role[:4]} {s.label} s={s.support:.2f} c={s.contradiction:.2f}] {s.text}" for s in res.sentences))
+    for key, value in report(rows, dicts).items():
+        print(f"{key}: {round(value, 4) if isinstance(value, float) else value}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", default="dev", choices=("dev", "test", "all"))
@@ -92,6 +136,10 @@ def main() -> None:
     parser.add_argument("--verifier", default=None, help="auto (default) | lexical | a run directory")
     parser.add_argument("--out", type=Path, help="write one result per claim (JSONL) here")
     parser.add_argument("--fit-claims", type=Path, help="fit the claim trust model on this split; write it here")
+    parser.add_argument("--claims-model", type=Path, help="use this fitted claim model (JSON from --fit-claims)")
+    parser.add_argument("--from-results", type=Path, help="re-judge saved --out results with the current rules "
+                        "(no retrieval or verifier run: for tuning the rules and τ on dev)")
+    parser.add_argument("--tau", type=float, help="the verifier's decision threshold τ (default: the calibration's)")
     parser.add_argument("--show", action="store_true", help="print each wrong verdict")
     args = parser.parse_args()
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -100,8 +148,12 @@ def main() -> None:
     from medtune.verify.model import load_verifier
 
     rows = load_claims(args.split)
+    if args.from_results:
+        return rejudge(rows, args)
     kb = gold_kb(load_claims("all"), args.gold_dir) if args.kb == "gold" else KnowledgeBase.open()
     checker = Checker(kb=kb, verifier=load_verifier(args.verifier))
+    if args.claims_model:
+        checker.cal.claim = json.loads(args.claims_model.read_text())
     print(f"split: {args.split} ({len(rows)} claims); knowledge base: {args.kb} ({kb.count()} chunks)")
     print(f"verifier: {checker.verifier.name}")
     for _ in range(3):  # warm-up: model and index loads are not part of a check's latency
