@@ -91,18 +91,22 @@ def rejudge(rows: list[dict], args: argparse.Namespace) -> None:
     from medtune.verify import trust as T
     from medtune.verify.decompose import overreach_cues
 
-    saved = {d["id"]: d for d in map(json.loads, args.from_results.read_text(encoding="utf-8").split("\n")) if d}
+    lines = args.from_results.read_text(encoding="utf-8").split("\n")
+    saved = {d["id"]: d for d in (json.loads(line) for line in lines if line.strip())}
     cal = T.load_calibration()
     cal.claim = json.loads(args.claims_model.read_text()) if args.claims_model else {}
     if args.tau is not None:
         cal.tau = args.tau
+    if args.margin is not None:
+        cal.margin = args.margin
     results = []
     for row in rows:
         d = saved[row["id"]]
-        parts = [T.SentenceVerdict(text=x["text"], label=T.sentence_label(x["support"], x["contradiction"], cal.tau),
-                                   trust=x["trust"], support=x["support"], contradiction=x["contradiction"],
-                                   flags=T.flags_of(x["text"]), role=x["role"], cues=overreach_cues(x["text"]))
-                 for x in d["sentences"]]
+        parts = [T.judge_sentence(x["text"], [[e["support"], e["contradiction"], max(0.0, 1 - e["support"]
+                                                                                  - e["contradiction"])]
+                                              for e in d["evidence"] if e["sentence"] == i], cal,
+                                  role=x["role"], cues=overreach_cues(x["text"]))
+                 for i, x in enumerate(d["sentences"])]
         judged = T.judge_claim(parts, cal, d["claim"])
         results.append(SimpleNamespace(sentences=parts, verdict=judged.verdict, trust=judged.trust, band=judged.band,
                                        unsupported_parts=judged.unsupported, claim=d["claim"],
@@ -117,7 +121,7 @@ def rejudge(rows: list[dict], args: argparse.Namespace) -> None:
         for res in results:
             judged = T.judge_claim(res.sentences, cal, res.claim)
             res.verdict, res.trust, res.band = judged.verdict, judged.trust, judged.band
-    print(f"re-judged {len(results)} saved results (τ = {cal.tau})")
+    print(f"re-judged {len(results)} saved results (τ = {cal.tau}, margin = {cal.margin})")
     dicts = [{"verdict": r.verdict, "trust": r.trust, "band": r.band, "latency_ms": r.latency_ms} for r in results]
     if args.show:
         for row, res in zip(rows, results):
@@ -139,6 +143,7 @@ def main() -> None:
     parser.add_argument("--claims-model", type=Path, help="use this fitted claim model (JSON from --fit-claims)")
     parser.add_argument("--from-results", type=Path, help="re-judge saved --out results with the current rules "
                         "(no retrieval or verifier run: for tuning the rules and τ on dev)")
+    parser.add_argument("--margin", type=float, help="the stronger side's margin (default: the calibration's)")
     parser.add_argument("--tau", type=float, help="the verifier's decision threshold τ (default: the calibration's)")
     parser.add_argument("--show", action="store_true", help="print each wrong verdict")
     args = parser.parse_args()

@@ -1,8 +1,8 @@
 """From verifier probabilities to a sentence label, a claim verdict, a trust score in [0, 1] and a band.
 
-Per sentence, over its evidence passages: s = max P(supported), c = max P(refuted). Its label is
-supported (s ≥ τ > c), contradicted (c ≥ τ > s), conflicting (both ≥ τ: some sources agree, others refute)
-or not_enough_info. Its raw score r = s·(1 − c) is high only for support without contradiction: silent,
+Per sentence, from its decisive evidence passage (the one whose stance is strongest): s = P(supported),
+c = P(refuted). Its label is supported (s ≥ τ and s − c ≥ margin), contradicted (likewise for c),
+conflicting (both ≥ τ and closer than the margin) or not_enough_info. Its raw score r = s·(1 − c) is high only for support without contradiction: silent,
 refuting *and conflicting* evidence all give a low r — so conflicting evidence lowers the confidence, as it
 should (a score such as ½ + ½·(s − c) would put silent and conflicting evidence in the middle, where the
 share of supported claims is not monotone in the score and Platt scaling cannot fit it).
@@ -44,6 +44,7 @@ from medtune.settings import get_settings
 PACKAGED_CALIBRATION = Path(__file__).resolve().parent / "calibration.json"
 TAU = 0.5
 TARGET_PRECISION = 0.8
+CONFLICT = 0.85  # another passage's opposite reading at least this confident makes the evidence conflicting
 VERDICTS = ("true", "false", "misleading", "unverifiable")
 SENTENCE_LABELS = ("supported", "contradicted", "conflicting", "not_enough_info")
 BANDS = {
@@ -97,6 +98,7 @@ class Calibration:
     green: float
     yellow: float
     tau: float = TAU
+    margin: float = 0.0  # how much the stronger side must beat the other (sentence_label)
     source: str = "default"
     report: dict[str, Any] = field(default_factory=dict)
     claim: dict[str, Any] = field(default_factory=dict)  # the claim-level trust model, when fitted
@@ -125,13 +127,17 @@ def raw_score(support: float, contradiction: float) -> float:
     return support * (1.0 - contradiction)
 
 
-def sentence_label(support: float, contradiction: float, tau: float = TAU) -> str:
+def sentence_label(support: float, contradiction: float, tau: float = TAU, margin: float = 0.0) -> str:
+    """supported / contradicted when that side reaches τ and beats the other by at least `margin`; both at τ
+    and closer than that → conflicting; else not_enough_info. (With several passages, a refutation read from a
+    passage about another fact is weaker than the support of the one about this fact: the margin lets the
+    clearly stronger side decide.)"""
+    if support >= tau and support - contradiction >= margin and (margin > 0 or contradiction < tau):
+        return "supported"
+    if contradiction >= tau and contradiction - support >= margin and (margin > 0 or support < tau):
+        return "contradicted"
     if support >= tau and contradiction >= tau:
         return "conflicting"
-    if support >= tau:
-        return "supported"
-    if contradiction >= tau:
-        return "contradicted"
     return "not_enough_info"
 
 
@@ -147,9 +153,20 @@ def judge_sentence(text: str, probs: Any, cal: Calibration, start: int = 0, end:
         s = c = 0.0
         decisive: list[int] = []
     else:
-        s, c = float(probs[:, 0].max()), float(probs[:, 1].max())
-        decisive = [ids[i] for i in np.argsort(-np.maximum(probs[:, 0], probs[:, 1]), kind="stable")]
-    label = sentence_label(s, c, cal.tau)
+        # The decisive passage (the one whose stance is strongest) gives both s and c: taking the maximum of
+        # each over all passages mixes a support read from this fact's passage with a refutation read from a
+        # passage about another fact, and calls the sentence "conflicting" when no source conflicts.
+        strength = np.maximum(probs[:, 0], probs[:, 1])
+        best = int(np.argmax(strength))
+        s, c = float(probs[best, 0]), float(probs[best, 1])
+        # ... but a confident opposite reading from another source is a real conflict, and is kept.
+        others = np.delete(probs, best, axis=0)
+        if len(others) and s >= c and others[:, 1].max() >= CONFLICT:
+            c = float(others[:, 1].max())
+        elif len(others) and c > s and others[:, 0].max() >= CONFLICT:
+            s = float(others[:, 0].max())
+        decisive = [ids[i] for i in np.argsort(-strength, kind="stable")]
+    label = sentence_label(s, c, cal.tau, cal.margin)
     return SentenceVerdict(text=text, label=label, trust=round(cal.trust(raw_score(s, c)), 4), support=round(s, 4),
                            contradiction=round(c, 4), start=start, end=end, evidence=decisive, flags=flags_of(text),
                            role=role, cues=list(overreach_cues(text) if cues is None else cues))
@@ -315,7 +332,8 @@ def calibration_for(verifier: Any) -> Calibration:
 def _from_dict(data: dict[str, Any], source: str) -> Calibration:
     return Calibration(a=float(data["platt"]["a"]), b=float(data["platt"]["b"]),
                        green=float(data["thresholds"]["green"]), yellow=float(data["thresholds"]["yellow"]),
-                       tau=float(data.get("tau", TAU)), source=source, report=data.get("report") or {},
+                       tau=float(data.get("tau", TAU)), margin=float(data.get("margin", 0.0)), source=source,
+                       report=data.get("report") or {},
                        claim=data.get("claim") or {})
 
 
