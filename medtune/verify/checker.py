@@ -102,7 +102,8 @@ class Checker:
         probs = self.verifier.predict(pairs) if pairs else []
         for item, p in zip(evidence, probs):
             item.support, item.contradiction = round(float(p[0]), 4), round(float(p[1]), 4)
-            item.stance = STANCES.get(T.sentence_label(item.support, item.contradiction, self.cal.tau), "neutral")
+            label = T.sentence_label(item.support, item.contradiction, self.cal.tau, self.cal.margin)
+            item.stance = STANCES.get(label, "neutral")
         verdicts = []
         for i, part in enumerate(parts):
             ids = [j for j, owner in enumerate(owners) if owner == i]
