@@ -30,6 +30,8 @@ def main() -> int:
     parser.add_argument("--pairs", type=Path, default=get_settings().home / "verify" / "pairs")
     parser.add_argument("--verifier", default=None, help="auto (default), lexical, hub:<id> or a run directory")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--only", choices=("test_healthver", "test_medhallu", "test_perturb"), action="append",
+                        help="only these held-out sets (repeatable; default all, plus MedHallu answers)")
     args = parser.parse_args()
     if not (args.pairs / FILES["test_healthver"]).is_file():
         from medtune.verify.pairs import build_pairs
@@ -47,7 +49,7 @@ def main() -> int:
     started = time.perf_counter()
     figures: dict = {"verifier": verifier.name, "calibration": cal.source}
     trust_all, y_all = [], []
-    for name in ("test_healthver", "test_medhallu", "test_perturb"):
+    for name in args.only or ("test_healthver", "test_medhallu", "test_perturb"):
         pairs = read_pairs(args.pairs / FILES[name])
         probs = verifier.predict([(p.claim, p.evidence) for p in pairs])
         pred = [LABELS[int(row.argmax())] for row in probs]
@@ -66,7 +68,8 @@ def main() -> int:
         else:
             figures["perturb_accuracy"] = accuracy_score(gold, pred)
             figures["perturb_pairs"] = len(pairs)
-    figures.update(medhallu_answers(verify))
+    if not args.only:
+        figures.update(medhallu_answers(verify))
     report = ece_of(trust_all, y_all)
     figures["trust_ece"] = report["ece"]
     figures["trust_ece_ci"] = report["ece_ci"]

@@ -23,6 +23,14 @@ EXAMPLES = ["Vitamin C prevents COVID-19",
             "Garlic can completely cure high blood pressure, so you don't need medications",
             "High blood pressure usually has no symptoms."]
 BAND_STYLE = {"green": ("success", "green"), "yellow": ("warning", "orange"), "red": ("error", "red")}
+# What the verdict means, in words: a red band says *which* kind of red it is (contradicted: false, or
+# misleading), and a missing source is yellow, never red (issue 14's band rule, issue 17).
+VERDICT_TEXT = {
+    "true": "The trusted sources support this claim.",
+    "false": "The trusted sources contradict this claim.",
+    "misleading": "Misleading: the sources support part of this claim, but not what it concludes or advises.",
+    "unverifiable": "Unverifiable: the trusted sources found do not settle this claim (no evidence for or against).",
+}
 SENTENCE_STYLE = {"supported": ("green", "✔ supported"), "contradicted": ("red", "✖ contradicted"),
                   "conflicting": ("orange", "⚠ conflicting evidence"),
                   "not_enough_info": ("gray", "? not enough information")}
@@ -61,7 +69,7 @@ def render_band(result: dict[str, Any]) -> None:
     """Colour plus icon plus words: the band reads the same without colour."""
     kind, _ = BAND_STYLE[result["band"]]
     text = (f"**{result['verdict'].upper()}** · trust {result['trust']:.2f} · "
-            f"{result['band']} band: {result['band_label']}")
+            f"{result['band']} band: {result['band_label']}  \n{VERDICT_TEXT[result['verdict']]}")
     getattr(st, kind)(text, icon=result["band_icon"])
     cols = st.columns(3)
     cols[0].metric("Verdict", result["verdict"])
@@ -76,13 +84,28 @@ def render_band(result: dict[str, Any]) -> None:
 
 
 def render_sentences(result: dict[str, Any]) -> None:
-    st.subheader("Sentence by sentence")
+    st.subheader("Part by part")
     parts = []
     for s in result["sentences"]:
         colour, label = SENTENCE_STYLE[s["label"]]
+        role = "conclusion" if s.get("role") == "conclusion" else "claim"
         safe = s["text"].replace("[", "(").replace("]", ")")
-        parts.append(f":{colour}-background[{safe}] **({label}, trust {s['trust']:.2f})**")
+        parts.append(f":{colour}-background[{safe}] **({role}: {label}, trust {s['trust']:.2f})**")
     st.markdown("  \n".join(parts) or "_no checkable sentence_")
+    render_misleading_parts(result)
+
+
+def render_misleading_parts(result: dict[str, Any]) -> None:
+    """A misleading claim shows both what the sources support and what they do not."""
+    if result["verdict"] != "misleading":
+        return
+    sentences = result["sentences"]
+    supported = [sentences[i]["text"] for i in result.get("supported_parts", [])]
+    unsupported = [sentences[i]["text"] for i in result.get("unsupported_parts", [])]
+    if supported:
+        st.markdown("**✔ Supported by the sources:** " + " · ".join(supported))
+    if unsupported:
+        st.markdown("**✖ Not supported by the sources:** " + " · ".join(unsupported))
 
 
 def render_evidence(result: dict[str, Any], limit: int = 8) -> None:
@@ -104,6 +127,7 @@ def render_result(result: dict[str, Any]) -> None:
     render_sentences(result)
     render_evidence(result)
     st.caption(f"Verifier: {result['verifier']} · calibration: {result['calibration']} · {result['latency_ms']:.0f} ms")
+    st.caption(f"Bands: {result.get('band_rule', '')}")
 
 
 def render_batch(rows: list[dict[str, Any]]) -> None:
@@ -131,7 +155,7 @@ st.title("Misinformation checker")
 st.caption("Checks a health claim against the trusted knowledge base (MedQuAD, FDA labels, PubMed) with a trained "
            "verifier. The trust score is calibrated: a trust of 0.8 means such claims were supported about 80% of "
            "the time on labelled data. Not medical advice.")
-k = st.slider("Evidence passages per sentence", 1, 10, 4, key="checker_k")
+k = st.slider("Documents searched per claim part", 1, 10, 6, key="checker_k")
 mode = st.radio("Input", ["Paste a claim", "Upload a CSV of claims"], horizontal=True, key="checker_mode")
 if mode == "Paste a claim":
     example = st.selectbox("Or start from an example", ["—", *EXAMPLES], key="checker_example")

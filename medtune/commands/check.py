@@ -21,7 +21,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("claim", nargs="?", help="the claim to check")
     parser.add_argument("--input", type=Path, help='JSONL of {"id", "claim"} per line (or a CSV with a claim column)')
     parser.add_argument("--output", type=Path, help="JSONL file for --input results (default: stdout)")
-    parser.add_argument("--k", type=int, default=4, help="evidence passages per sentence (default 4)")
+    parser.add_argument("--k", type=int, default=6, help="knowledge-base documents searched per claim part (default 6)")
     parser.add_argument("--source", action="append", metavar="NAME", help="only these knowledge-base sources")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
     parser.set_defaults(func=cmd_check)
@@ -69,8 +69,12 @@ def render(result: Any) -> str:
     lines += [f"  because: {reason}" for reason in result.reasons]
     if result.note:
         lines.append(f"  note: {result.note}")
-    lines.append("sentences:")
-    lines += [f"  [{s.label}] {s.text} (trust {s.trust:.2f})" for s in result.sentences]
+    lines.append("parts:")
+    lines += [f"  [{s.role}: {s.label}] {s.text} (trust {s.trust:.2f})" for s in result.sentences]
+    if result.verdict == "misleading":
+        for title, ids in (("supported", result.supported_parts), ("not supported", result.unsupported_parts)):
+            if ids:
+                lines.append(f"  {title} by the sources: " + " · ".join(result.sentences[i].text for i in ids))
     shown = sorted(result.evidence, key=lambda e: -max(e.support, e.contradiction))[:5]
     if shown:
         lines.append("evidence:")

@@ -10,6 +10,8 @@ The stable functions other areas call (docs/CONTRACTS.md, "Verify"):
 - `faithfulness_scores(answers, evidence) -> list[float]` and `HALLUCINATION_THRESHOLD` — the evaluation
   area's faithfulness and hallucination-rate metrics (medtune.eval.faithfulness).
 - `load_thresholds() -> {"green", "yellow", "path"}` — the calibrated band thresholds.
+- `band_for(verdict, trust) -> "green" | "yellow" | "red"` — the one band rule (`BAND_RULE`), for the checker and
+  the chat alike; `verdict_for_label(sentence_label)` reads a sentence label as a verdict first.
 
 Importing this package is cheap: torch, the verifier and the knowledge base load on first use.
 """
@@ -19,15 +21,15 @@ from __future__ import annotations
 from typing import Any
 
 from medtune.verify.sentences import split_sentences
-from medtune.verify.trust import SentenceVerdict
+from medtune.verify.trust import BAND_RULE, SentenceVerdict, band_for, verdict_for_label
 
 #: An answer whose trust (calibrated P(supported)) is below this counts as hallucinated: trust is a
 #: probability, so 0.5 is the decision point that minimises expected errors.
 HALLUCINATION_THRESHOLD = 0.5
 MAX_PASSAGES = 4
 
-__all__ = ["HALLUCINATION_THRESHOLD", "SentenceVerdict", "check_claim", "faithfulness_scores", "load_thresholds",
-           "score_answer", "score_sentences", "split_sentences", "verify_sentences"]
+__all__ = ["BAND_RULE", "HALLUCINATION_THRESHOLD", "SentenceVerdict", "band_for", "check_claim", "faithfulness_scores",
+           "load_thresholds", "score_answer", "score_sentences", "split_sentences", "verdict_for_label", "verify_sentences"]
 
 
 def evidence_passages(sentence: str, evidence_texts: list[str], limit: int = MAX_PASSAGES) -> list[str]:

@@ -68,11 +68,27 @@ def package(run_dir: Path, calibration: Path) -> None:
         shutil.rmtree(target)
     shutil.copytree(run_dir / "adapter", target, ignore=shutil.ignore_patterns("README.md"))
     _portable(target)
-    for name in ("config.yaml", "stack.json"):
+    for name in ("config.yaml", "stack.json", "stance.json"):
         if (run_dir / name).is_file():
             shutil.copy2(run_dir / name, PACKAGED_VERIFIER / name)
     shutil.copy2(calibration, PACKAGED_CALIBRATION)
     print(f"packaged {run_dir} → {PACKAGED_VERIFIER} and {calibration} → {PACKAGED_CALIBRATION}")
+
+
+def package_claim_model(path: Path | None) -> None:
+    """Put a fitted claim-level trust model (and its band thresholds) into the packaged calibration.json."""
+    from medtune.errors import DataError
+    from medtune.io import atomic_write_json, read_json
+    from medtune.verify.trust import PACKAGED_CALIBRATION
+
+    fitted = read_json(path) if path and path.is_file() else None
+    if not isinstance(fitted, dict) or not fitted.get("coef"):
+        raise DataError(f"{path}: not a claim model", hint="benchmarks/checker_quality.py --split dev --fit-claims F")
+    data = read_json(PACKAGED_CALIBRATION)
+    data["claim"] = fitted
+    atomic_write_json(PACKAGED_CALIBRATION, data)
+    print(f"claim model ({fitted.get('items')} claims, green {fitted['green']}, red {fitted['red']}) → "
+          f"{PACKAGED_CALIBRATION.name}")
 
 
 def _portable(adapter: Path) -> None:
@@ -93,12 +109,15 @@ def main(argv: list[str] | None = None) -> int:
 
     home = get_settings().home / "verify"
     parser = argparse.ArgumentParser(prog="python -m medtune.verify", description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=("pairs", "train", "calibrate", "package"))
+    parser.add_argument("step", choices=("pairs", "train", "stance", "calibrate", "package", "claims"))
     parser.add_argument("--pairs", type=Path, default=home / "pairs")
     parser.add_argument("--out", type=Path, default=home / "verifier", help="the verifier run directory")
     parser.add_argument("--examples", type=int, default=2400, help="training pairs sampled (train)")
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--max-length", type=int, default=128)
+    parser.add_argument("--out-stance", type=Path, default=home / "stance", help="where stance.json goes (stance)")
+    parser.add_argument("--claims", type=Path, help="claim model JSON from benchmarks/checker_quality.py --fit-claims "
+                        "(claims: written into the packaged calibration.json)")
     parser.add_argument("--no-stack", action="store_true", help="calibrate the cross-encoder alone (calibrate)")
     args = parser.parse_args(argv)
     if args.step == "pairs":
@@ -111,10 +130,20 @@ def main(argv: list[str] | None = None) -> int:
 
         out, result = train_verifier(args.out, args.pairs, **train_overrides(args.examples, args.epochs, args.max_length))
         print(json.dumps({"run": str(out), "eval": result["eval"]}, indent=2))
+    elif args.step == "stance":
+        from medtune.verify.model import PACKAGED_VERIFIER, TrainedVerifier
+        from medtune.verify.stance_train import fit_stance_head
+
+        run = args.out if (args.out / "adapter").is_dir() else PACKAGED_VERIFIER
+        model = fit_stance_head(args.pairs, args.out_stance, TrainedVerifier(run))
+        print(json.dumps({k: v for k, v in model.items() if k not in ("coef", "intercept", "mean", "scale")},
+                         indent=2))
     elif args.step == "calibrate":
         cal = calibrate_verifier(args.pairs, args.out, stack=not args.no_stack)
         print(json.dumps({"path": cal.source, "platt": [cal.a, cal.b], "green": cal.green, "yellow": cal.yellow,
                           "report": {k: v for k, v in cal.report.items() if k != "data"}}, indent=2, default=str))
+    elif args.step == "claims":
+        package_claim_model(args.claims)
     else:
         from medtune.verify.trust import calibration_path
 

@@ -10,6 +10,7 @@ the probabilities into verdicts. Personal identifiers in a claim are redacted be
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -18,10 +19,13 @@ from typing import Any
 
 from medtune.errors import DataError
 from medtune.verify import trust as T
-from medtune.verify.pairs import focus_evidence
-from medtune.verify.sentences import sentence_spans
+from medtune.verify.decompose import ClaimPart, decompose
+from medtune.verify.evidence import expand_query, rank_windows
 
-DEFAULT_K = 4
+DEFAULT_K = 6  # chunks retrieved per core (distinct documents)
+PASSAGES = 3  # best windows over them that the verifier reads, per core
+CONCLUSION_PASSAGES = 2
+STANCES = {"supported": "supports", "contradicted": "refutes", "conflicting": "refutes"}
 MAX_CLAIM_CHARS = 5000
 
 
@@ -57,6 +61,8 @@ class CheckResult:
     calibration: str = ""
     redacted: list[str] = field(default_factory=list)  # kinds of personal identifiers removed from the claim
     note: str = ""
+    supported_parts: list[int] = field(default_factory=list)  # indices into `sentences`
+    unsupported_parts: list[int] = field(default_factory=list)  # the stretch of a misleading claim
 
     @property
     def band_label(self) -> str:
@@ -71,56 +77,79 @@ class CheckResult:
                 "band_label": self.band_label, "band_icon": self.band_icon,
                 "evidence": [e.to_dict() for e in self.evidence], "sentences": [s.to_dict() for s in self.sentences],
                 "reasons": self.reasons, "latency_ms": self.latency_ms, "verifier": self.verifier,
-                "calibration": self.calibration, "redacted": self.redacted, "note": self.note}
+                "calibration": self.calibration, "redacted": self.redacted, "note": self.note,
+                "supported_parts": self.supported_parts, "unsupported_parts": self.unsupported_parts,
+                "band_rule": T.BAND_RULE}
 
 
 class Checker:
     """Holds the knowledge base, the verifier and the calibration; `check(text)` is safe to call repeatedly."""
 
     def __init__(self, kb: Any = None, verifier: Any = None, calibration: T.Calibration | None = None,
-                 k: int = DEFAULT_K, sources: list[str] | None = None):
+                 k: int = DEFAULT_K, sources: list[str] | None = None, passages: int = PASSAGES):
         from medtune.verify.model import load_verifier
 
         self.kb = kb if kb is not None else _open_kb()
         self.verifier = verifier if verifier is not None else load_verifier()
         self.cal = calibration or T.calibration_for(self.verifier)
-        self.k, self.sources = k, sources
+        self.k, self.sources, self.passages = k, sources, passages
 
     def check(self, claim: str, claim_id: Any = None) -> CheckResult:
         started = time.perf_counter()
         text, redacted = _clean_claim(claim)
-        spans = sentence_spans(text)
-        hits = [self._retrieve(s.text) for s in spans]
-        pairs, owners, evidence = [], [], []
-        for i, (span, found) in enumerate(zip(spans, hits)):
-            for hit in found:
-                passage = focus_evidence(span.text, hit.text)
-                evidence.append(EvidenceItem(text=hit.text, source=hit.source, url=hit.url, score=hit.score,
-                                             title=hit.title, passage=passage, sentence=i))
-                pairs.append((span.text, passage))
-                owners.append(i)
+        parts = decompose(text)
+        evidence, pairs, owners = self._gather(parts)
         probs = self.verifier.predict(pairs) if pairs else []
         for item, p in zip(evidence, probs):
             item.support, item.contradiction = round(float(p[0]), 4), round(float(p[1]), 4)
-            item.stance = T.sentence_label(item.support, item.contradiction, self.cal.tau)
-            item.stance = {"supported": "supports", "contradicted": "refutes", "conflicting": "refutes"}.get(
-                item.stance, "neutral")
+            label = T.sentence_label(item.support, item.contradiction, self.cal.tau, self.cal.margin)
+            item.stance = STANCES.get(label, "neutral")
         verdicts = []
-        for i, span in enumerate(spans):
+        for i, part in enumerate(parts):
             ids = [j for j, owner in enumerate(owners) if owner == i]
-            verdicts.append(T.judge_sentence(span.text, [probs[j] for j in ids], self.cal, span.start, span.end, ids))
+            verdicts.append(T.judge_sentence(part.text, [probs[j] for j in ids], self.cal, part.start, part.end, ids,
+                                             role=part.role, cues=part.cues))
         judged = T.judge_claim(verdicts, self.cal, text)
-        note = "" if evidence or not spans else "no evidence found: is the knowledge base built? (`medtune kb build`)"
+        note = "" if evidence or not parts else "no evidence found: is the knowledge base built? (`medtune kb build`)"
         return CheckResult(id=claim_id, claim=text, verdict=judged.verdict, trust=judged.trust, band=judged.band,
                            evidence=evidence, sentences=verdicts, reasons=judged.reasons,
                            latency_ms=round((time.perf_counter() - started) * 1000, 2),
-                           verifier=getattr(self.verifier, "name", type(self.verifier).__name__),
-                           calibration=self.cal.source, redacted=redacted, note=note)
+                           verifier=public_name(getattr(self.verifier, "name", type(self.verifier).__name__)),
+                           calibration=public_name(self.cal.source), redacted=redacted, note=note,
+                           supported_parts=judged.supported, unsupported_parts=judged.unsupported)
 
-    def _retrieve(self, sentence: str) -> list[Any]:
+    def _gather(self, parts: list[ClaimPart]) -> tuple[list[EvidenceItem], list[tuple[str, str]], list[int]]:
+        """Evidence for each part, and the (part, passage) pairs the verifier reads. A core gets its own search
+        (expanded query) and its best windows; a conclusion is read against its core's passages, since it is
+        an inference the sources would have to state themselves to support."""
+        evidence: list[EvidenceItem] = []
+        pairs: list[tuple[str, str]] = []
+        owners: list[int] = []
+        last_core: list[tuple[Any, str]] = []
+        for i, part in enumerate(parts):
+            if part.role == "core" or not last_core:
+                hits = self._retrieve(expand_query(part.text))
+                windows = rank_windows(part.text, [h.text for h in hits], limit=self.passages)
+                found = [(hits[w.chunk], w.text) for w in windows]
+                last_core = found
+            else:
+                found = last_core[:CONCLUSION_PASSAGES]
+            for hit, passage in found:
+                evidence.append(EvidenceItem(text=hit.text, source=hit.source, url=hit.url, score=hit.score,
+                                             title=hit.title, passage=passage, sentence=i))
+                pairs.append((part.text, passage))
+                owners.append(i)
+        return evidence, pairs, owners
+
+    def _retrieve(self, query: str) -> list[Any]:
         if self.kb is None:
             return []
-        return self.kb.search(sentence, k=self.k, sources=self.sources, per_doc=1)
+        return self.kb.search(query, k=self.k, sources=self.sources, per_doc=1)
+
+def public_name(text: str) -> str:
+    """`text` with every absolute file path shortened to its last part: results reach pages and API clients,
+    which have no business seeing the server's directories (issue 17)."""
+    return re.sub(r"(?<![\w.])/(?:[^\s/()+,]+/)*([^\s/()+,]+)", r"\1", text or "")
 
 
 def _clean_claim(claim: str) -> tuple[str, list[str]]:

@@ -234,8 +234,14 @@ def fit_stack(base: Verifier, pairs: Sequence[tuple[str, str]], labels: Sequence
 
 
 def _with_stack(verifier: Verifier, run_dir: Path) -> Verifier:
+    """The run's cross-encoder with its fitted head: the stance head (stance.json) when there is one, else the
+    older stack (stack.json), else the cross-encoder alone."""
     from medtune.io import read_json
+    from medtune.verify.stance import STANCE_FILE, StanceVerifier
 
+    stance = read_json(run_dir / STANCE_FILE) if (run_dir / STANCE_FILE).is_file() else None
+    if isinstance(stance, dict) and stance.get("coef") and os.environ.get("MEDTUNE_VERIFIER_HEAD") != "stack":
+        return StanceVerifier(verifier, stance)
     stack = read_json(run_dir / STACK_FILE) if (run_dir / STACK_FILE).is_file() else None
     if isinstance(stack, dict) and stack.get("coef"):
         return StackedVerifier(verifier, stack["coef"], stack["intercept"])

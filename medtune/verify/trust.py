@@ -1,30 +1,32 @@
 """From verifier probabilities to a sentence label, a claim verdict, a trust score in [0, 1] and a band.
 
-Per sentence, over its evidence passages: s = max P(supported), c = max P(refuted). Its label is
-supported (s ≥ τ > c), contradicted (c ≥ τ > s), conflicting (both ≥ τ: some sources agree, others refute)
-or not_enough_info. Its raw score r = s·(1 − c) is high only for support without contradiction: silent,
+Per sentence, from its decisive evidence passage (the one whose stance is strongest): s = P(supported),
+c = P(refuted). Its label is supported (s ≥ τ and s − c ≥ margin), contradicted (likewise for c),
+conflicting (both ≥ τ and closer than the margin) or not_enough_info. Its raw score r = s·(1 − c) is high only for support without contradiction: silent,
 refuting *and conflicting* evidence all give a low r — so conflicting evidence lowers the confidence, as it
 should (a score such as ½ + ½·(s − c) would put silent and conflicting evidence in the middle, where the
 share of supported claims is not monotone in the score and Platt scaling cannot fit it).
 The trust score is r recalibrated by Platt scaling (Platt 1999: P(y=1) = σ(a·logit r + b)) on labelled pairs,
 so that a trust of 0.8 means "supported about 80% of the time" (reported as ECE, Guo et al. 2017).
 
-A claim's verdict combines its sentences:
-- any contradicted and any supported sentence, or any conflicting one → **misleading** (partly supported,
-  partly contradicted);
-- contradicted, nothing supported → **false**;
-- supported (at least half of the sentences, the rest silent) → **true**, but **misleading** when the claim
-  overstates (absolutist cure language: "completely cures", "100% effective", "miracle");
+A claim is judged in parts (`medtune.verify.decompose`): its cores (the facts) and its conclusions (what it
+draws from them: "..., so you can stop your medication"). Its verdict:
+- a core contradicted (or conflicting), no core supported → **false**; some supported, some not → **misleading**;
+- cores supported (at least half, the rest silent) → **true**, unless a conclusion goes unsupported (it has an
+  overreach cue, or the sources do not support it) or a core stretches itself ("cures", "completely safe")
+  → **misleading**, with the supported and the unsupported parts both named;
+- nothing settles the core, but the claim advises dropping treatment → **false**: "no need for your doctor's
+  treatment" is one of the FDA's tip-offs of health fraud (FDA, "6 Tip-offs to Rip-offs", 2013/2021);
 - otherwise → **unverifiable**.
-Advice to drop proven treatment ("you don't need medications", "stop taking your insulin") that the evidence
-does not support makes the claim **false**: "quick fix", "miracle cure" and "no need for your doctor's
-treatment" are the FDA's tip-offs of health fraud (FDA, "6 Tip-offs to Rip-offs: Don't Fall for Health Fraud
-Scams", 2013/2021). The claim's trust is its weakest sentence's trust; rule verdicts cap it below their
-band (a misleading claim is never green, a false one always red).
+The claim's trust is a calibrated P(the claim is true): a logistic model on the parts' support and refutation
+and the verdict, fitted on labelled everyday claims (the calibration file's "claim" section); without one,
+the weakest core's trust, capped by the verdict.
 
-Bands: green when trust ≥ thresholds.green, yellow when ≥ thresholds.yellow, else red. `calibrate` picks
-both thresholds on labelled data so that each outer band reaches a target precision (green: share truly
-supported; red: share not supported) and writes a report with ECE and each band's precision.
+The band answers "can I trust this claim?" (`band_for`, one rule for the checker and the chat): green = the
+sources support it (verdict true, trust ≥ green); red = the sources contradict it (false or misleading, trust
+< red); yellow = not enough or conflicting evidence, or a verdict too uncertain for its colour. A missing
+source is never red. `calibrate` picks the thresholds on labelled data so that each outer band reaches a
+target precision and writes a report with ECE and each band's precision.
 """
 
 from __future__ import annotations
@@ -42,13 +44,17 @@ from medtune.settings import get_settings
 PACKAGED_CALIBRATION = Path(__file__).resolve().parent / "calibration.json"
 TAU = 0.5
 TARGET_PRECISION = 0.8
+CONFLICT = 0.85  # another passage's opposite reading at least this confident makes the evidence conflicting
 VERDICTS = ("true", "false", "misleading", "unverifiable")
 SENTENCE_LABELS = ("supported", "contradicted", "conflicting", "not_enough_info")
 BANDS = {
     "green": {"label": "Supported by trusted sources", "icon": "✔"},
-    "yellow": {"label": "Mixed or limited evidence: check with a clinician", "icon": "⚠"},
-    "red": {"label": "Not supported or contradicted by trusted sources", "icon": "✖"},
+    "yellow": {"label": "Not enough or conflicting evidence: check with a clinician", "icon": "⚠"},
+    "red": {"label": "Contradicted by trusted sources (false or misleading)", "icon": "✖"},
 }
+#: What a band means, in words: shown on the page and returned with every check result (issue 14).
+BAND_RULE = ("green = the trusted sources support the claim; red = they contradict it (false or misleading); "
+             "yellow = not enough or conflicting evidence. A claim the sources do not cover is yellow, never red.")
 # Uncalibrated defaults (used only when no calibration file exists): the natural cut points of r.
 DEFAULT_CALIBRATION = {"platt": {"a": 1.0, "b": 0.0}, "thresholds": {"green": 0.7, "yellow": 0.4}, "tau": TAU,
                        "source": "default (uncalibrated)"}
@@ -78,6 +84,8 @@ class SentenceVerdict:
     end: int = 0
     evidence: list[int] = field(default_factory=list)  # indices of the evidence that decided it, best first
     flags: list[str] = field(default_factory=list)  # overstated | drops_treatment
+    role: str = "core"  # core | conclusion (medtune.verify.decompose)
+    cues: list[str] = field(default_factory=list)  # overreach kinds (decompose.overreach_cues)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -90,16 +98,24 @@ class Calibration:
     green: float
     yellow: float
     tau: float = TAU
+    margin: float = 0.0  # how much the stronger side must beat the other (sentence_label)
     source: str = "default"
     report: dict[str, Any] = field(default_factory=dict)
+    claim: dict[str, Any] = field(default_factory=dict)  # the claim-level trust model, when fitted
+
+    @property
+    def red(self) -> float:
+        """A false or misleading verdict is red when its trust (P(true)) is below this."""
+        return self.yellow
 
     def trust(self, raw: float) -> float:
         r = min(max(raw, 1e-4), 1 - 1e-4)
         return 1.0 / (1.0 + math.exp(-(self.a * math.log(r / (1 - r)) + self.b)))
 
     def band(self, trust: float | None) -> str:
+        """The band of a bare score with no verdict (kept for callers that have none; prefer `band_for`)."""
         if trust is None:
-            return "red"
+            return "yellow"
         return "green" if trust >= self.green else "yellow" if trust >= self.yellow else "red"
 
     def thresholds(self) -> dict[str, Any]:
@@ -111,18 +127,23 @@ def raw_score(support: float, contradiction: float) -> float:
     return support * (1.0 - contradiction)
 
 
-def sentence_label(support: float, contradiction: float, tau: float = TAU) -> str:
+def sentence_label(support: float, contradiction: float, tau: float = TAU, margin: float = 0.0) -> str:
+    """supported / contradicted when that side reaches τ and beats the other by at least `margin`; both at τ
+    and closer than that → conflicting; else not_enough_info. (With several passages, a refutation read from a
+    passage about another fact is weaker than the support of the one about this fact: the margin lets the
+    clearly stronger side decide.)"""
+    if support >= tau and support - contradiction >= margin and (margin > 0 or contradiction < tau):
+        return "supported"
+    if contradiction >= tau and contradiction - support >= margin and (margin > 0 or support < tau):
+        return "contradicted"
     if support >= tau and contradiction >= tau:
         return "conflicting"
-    if support >= tau:
-        return "supported"
-    if contradiction >= tau:
-        return "contradicted"
     return "not_enough_info"
 
 
 def judge_sentence(text: str, probs: Any, cal: Calibration, start: int = 0, end: int = 0,
-                   evidence_ids: list[int] | None = None) -> SentenceVerdict:
+                   evidence_ids: list[int] | None = None, role: str = "core",
+                   cues: list[str] | None = None) -> SentenceVerdict:
     """A sentence's verdict from its evidence's (k, 3) probabilities [supported, refuted, not_enough_info]."""
     import numpy as np
 
@@ -132,11 +153,29 @@ def judge_sentence(text: str, probs: Any, cal: Calibration, start: int = 0, end:
         s = c = 0.0
         decisive: list[int] = []
     else:
-        s, c = float(probs[:, 0].max()), float(probs[:, 1].max())
-        decisive = [ids[i] for i in np.argsort(-np.maximum(probs[:, 0], probs[:, 1]), kind="stable")]
-    label = sentence_label(s, c, cal.tau)
+        # The decisive passage (the one whose stance is strongest) gives both s and c: taking the maximum of
+        # each over all passages mixes a support read from this fact's passage with a refutation read from a
+        # passage about another fact, and calls the sentence "conflicting" when no source conflicts.
+        strength = np.maximum(probs[:, 0], probs[:, 1])
+        best = int(np.argmax(strength))
+        s, c = float(probs[best, 0]), float(probs[best, 1])
+        # ... but a confident opposite reading from another source is a real conflict, and is kept.
+        others = np.delete(probs, best, axis=0)
+        if len(others) and s >= c and others[:, 1].max() >= CONFLICT:
+            c = float(others[:, 1].max())
+        elif len(others) and c > s and others[:, 0].max() >= CONFLICT:
+            s = float(others[:, 0].max())
+        decisive = [ids[i] for i in np.argsort(-strength, kind="stable")]
+    label = sentence_label(s, c, cal.tau, cal.margin)
     return SentenceVerdict(text=text, label=label, trust=round(cal.trust(raw_score(s, c)), 4), support=round(s, 4),
-                           contradiction=round(c, 4), start=start, end=end, evidence=decisive, flags=flags_of(text))
+                           contradiction=round(c, 4), start=start, end=end, evidence=decisive, flags=flags_of(text),
+                           role=role, cues=list(overreach_cues(text) if cues is None else cues))
+
+
+def overreach_cues(text: str) -> list[str]:
+    from medtune.verify.decompose import overreach_cues as cues
+
+    return cues(text)
 
 
 def flags_of(text: str) -> list[str]:
@@ -155,50 +194,117 @@ class ClaimJudgement:
     trust: float
     band: str
     reasons: list[str]
+    supported: list[int] = field(default_factory=list)  # indices of the parts the sources support
+    unsupported: list[int] = field(default_factory=list)  # parts they do not (the stretch of a misleading claim)
+
+
+STRETCH_CUES = ("cure_claim", "absolute_safety")  # a core that says more than any source would
 
 
 def judge_claim(sentences: list[SentenceVerdict], cal: Calibration, claim_text: str = "") -> ClaimJudgement:
-    """The claim's verdict, trust and band from its sentences (rules in the module docstring)."""
+    """The claim's verdict, trust and band from its judged parts (rules in the module docstring).
+
+    Parts with role "core" carry the facts; "conclusion" parts are what the claim draws from them. A claim whose
+    core the sources support but whose conclusion (or a stretch inside the core) they do not is misleading."""
     if not sentences:
-        return ClaimJudgement("unverifiable", 0.0, "red", ["the claim has no checkable sentence"])
-    labels = [s.label for s in sentences]
-    flags = {f for s in sentences for f in s.flags} | set(flags_of(claim_text))
-    trust = min(s.trust for s in sentences)
-    n_sup, n_con = labels.count("supported"), labels.count("contradicted")
-    reasons: list[str] = []
-    if "conflicting" in labels or (n_sup and n_con):
-        verdict = "misleading"
-        reasons.append("partly supported and partly contradicted by the evidence")
-    elif n_con:
-        verdict = "false"
-        reasons.append("contradicted by the evidence")
-    elif n_sup and n_sup * 2 >= len(labels):
-        verdict = "true"
-        reasons.append("supported by the evidence")
+        return ClaimJudgement("unverifiable", 0.0, band_for("unverifiable", 0.0, cal, level="claim"),
+                              ["the claim has no checkable sentence"])
+    cores = [i for i, s in enumerate(sentences) if s.role == "core"] or list(range(len(sentences)))
+    conclusions = [i for i in range(len(sentences)) if i not in cores]
+    labels = {i: sentences[i].label for i in cores}
+    refuted = [i for i in cores if labels[i] in ("contradicted", "conflicting")]
+    supported = [i for i in cores if labels[i] == "supported"]
+    stretched = [i for i in cores if set(sentences[i].cues) & set(STRETCH_CUES)]
+    # A conclusion stands when the sources support it, or when it only advises seeking care.
+    unsupported = [i for i in conclusions if sentences[i].cues
+                   or (sentences[i].label != "supported" and not _cautious(sentences[i]))]
+    # Advice to drop treatment: the narrow FDA-tip-off pattern anywhere, the broader cue in a conclusion.
+    advice = [i for i, s in enumerate(sentences) if "drops_treatment" in s.flags
+              or (s.role == "conclusion" and "drops_treatment" in s.cues)]
+    if refuted and not supported:
+        verdict, reasons = "false", ["contradicted by the trusted sources"]
+    elif refuted:
+        verdict, reasons = "misleading", ["partly supported and partly contradicted by the trusted sources"]
+        unsupported = sorted(set(unsupported) | set(refuted))
+    elif supported and len(supported) * 2 >= len(cores):
+        if unsupported or stretched:
+            verdict = "misleading"
+            unsupported = sorted(set(unsupported) | set(stretched))
+            reasons = ["the sources support its core but not what it concludes from it"]
+        else:
+            verdict, reasons = "true", ["supported by the trusted sources"]
+    elif advice:
+        verdict, reasons = "false", ["advises against proven treatment without support (an FDA health-fraud tip-off)"]
+        unsupported = sorted(set(unsupported) | set(advice))
     else:
-        verdict = "unverifiable"
-        reasons.append("the trusted sources found do not settle it")
-    unsupported_advice = any("drops_treatment" in s.flags and s.label != "supported" for s in sentences) or (
-        "drops_treatment" in flags and verdict != "true")
-    if unsupported_advice:
-        verdict = "false"
-        reasons = ["advises against proven treatment without support (an FDA health-fraud tip-off)",
-                   f"the evidence check alone: {reasons[0]}"]
-    elif "overstated" in flags and verdict in ("true", "unverifiable"):
-        verdict = "misleading" if verdict == "true" else "unverifiable"
-        reasons.append("overstates: absolute or cure language that the evidence does not bear out")
-        trust *= 0.5
-    trust = _cap(trust, verdict, cal)
-    return ClaimJudgement(verdict, round(trust, 4), cal.band(trust), reasons)
+        verdict, reasons = "unverifiable", ["the trusted sources found do not settle it"]
+    trust = claim_trust(sentences, cores, unsupported, verdict, cal)
+    return ClaimJudgement(verdict, round(trust, 4), band_for(verdict, trust, cal, level="claim"), reasons,
+                          supported=supported, unsupported=unsupported)
 
 
-def _cap(trust: float, verdict: str, cal: Calibration) -> float:
-    """Rule verdicts keep their band: misleading is never green, false always red."""
-    if verdict == "false":
-        return min(trust, max(0.0, cal.yellow - 0.01))
-    if verdict == "misleading":
+def _cautious(sentence: SentenceVerdict) -> bool:
+    from medtune.verify.decompose import is_cautious
+
+    return is_cautious(sentence.text)
+
+
+def claim_features(sentences: list[SentenceVerdict], cores: list[int], unsupported: list[int],
+                   verdict: str) -> list[float]:
+    """What the claim-level trust is fitted on: the weakest core's support and the strongest refutation (as
+    logits), whether a part goes unsupported, and the verdict (one-hot, true / false / misleading)."""
+    s = min(sentences[i].support for i in cores)
+    c = max(sentences[i].contradiction for i in cores)
+    return [_logit(s), _logit(c), float(bool(unsupported)),
+            float(verdict == "true"), float(verdict == "false"), float(verdict == "misleading")]
+
+
+def claim_trust(sentences: list[SentenceVerdict], cores: list[int], unsupported: list[int], verdict: str,
+                cal: Calibration) -> float:
+    """Calibrated P(the claim is true): the claim model of the calibration file when fitted (a logistic
+    regression on `claim_features`), else the weakest core's sentence trust capped by the verdict."""
+    if cal.claim and cal.claim.get("coef"):
+        x = claim_features(sentences, cores, unsupported, verdict)
+        z = sum(w * v for w, v in zip(cal.claim["coef"], x)) + float(cal.claim["intercept"])
+        return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
+    trust = min(sentences[i].trust for i in cores)
+    if verdict in ("false", "misleading"):  # not true: below the red cut, as the band rule reads it
+        return min(trust, max(0.0, cal.red - 0.01))
+    if verdict == "unverifiable":
         return min(trust, max(0.0, cal.green - 0.01))
     return trust
+
+
+def _logit(p: float) -> float:
+    p = min(max(float(p), 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+# --- the band rule --------------------------------------------------------------------------------------------
+def verdict_for_label(label: str) -> str:
+    """A sentence label read as a verdict, so one sentence (the chat's) gets its band by the same rule."""
+    return {"supported": "true", "contradicted": "false", "conflicting": "misleading"}.get(label, "unverifiable")
+
+
+def band_for(verdict: str, trust: float | None, cal: Calibration | None = None, level: str = "sentence") -> str:
+    """The band answers "can I trust this claim?", the same way for the checker and the chat:
+
+    - **green**: the sources support it — verdict true, with trust (calibrated P(true)) ≥ the green threshold;
+    - **red**: the sources contradict it — verdict false or misleading, with trust < the red threshold;
+    - **yellow**: everything else: not enough evidence (unverifiable, never red: a missing source is not a
+      refutation), conflicting evidence, or a verdict the trust score does not back with enough confidence.
+    """
+    cal = cal or load_calibration()
+    green, red = cal.green, cal.red
+    if level == "claim" and cal.claim.get("coef"):  # a whole claim's trust has its own fitted thresholds
+        green, red = float(cal.claim.get("green", green)), float(cal.claim.get("red", red))
+    if trust is None or verdict not in VERDICTS:
+        return "yellow"
+    if verdict == "true" and trust >= green:
+        return "green"
+    if verdict in ("false", "misleading") and trust < red:
+        return "red"
+    return "yellow"
 
 
 # --- calibration --------------------------------------------------------------------------------------------
@@ -226,7 +332,9 @@ def calibration_for(verifier: Any) -> Calibration:
 def _from_dict(data: dict[str, Any], source: str) -> Calibration:
     return Calibration(a=float(data["platt"]["a"]), b=float(data["platt"]["b"]),
                        green=float(data["thresholds"]["green"]), yellow=float(data["thresholds"]["yellow"]),
-                       tau=float(data.get("tau", TAU)), source=source, report=data.get("report") or {})
+                       tau=float(data.get("tau", TAU)), margin=float(data.get("margin", 0.0)), source=source,
+                       report=data.get("report") or {},
+                       claim=data.get("claim") or {})
 
 
 def fit_platt(raw: list[float], y: list[int]) -> tuple[float, float]:

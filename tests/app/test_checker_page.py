@@ -56,6 +56,26 @@ def test_true_claim_is_green(page: AppTest) -> None:
     assert "green band" in page.success[0].value
 
 
+def test_unverifiable_and_misleading_say_which_they_are(page: AppTest) -> None:
+    """Red and yellow say what they mean: a claim the sources do not cover is yellow (never red) and says it is
+    unverifiable; a misleading claim is red and names its supported and its unsupported part (issues 14, 17)."""
+    page.text_area(key="checker_claim_—").set_value("Turmeric supplements sharpen memory in older adults.").run()
+    page.button(key="checker_run").click().run()
+    assert not page.exception, page.exception
+    assert not page.error and page.warning[0].icon == "⚠" and "UNVERIFIABLE" in page.warning[0].value
+    assert "do not settle this claim" in page.warning[0].value
+    page.text_area(key="checker_claim_—").set_value(
+        "High blood pressure usually has no symptoms, so you can stop taking your medicines.").run()
+    page.button(key="checker_run").click().run()
+    assert not page.exception, page.exception
+    assert "MISLEADING" in page.error[0].value and "support part of this claim" in page.error[0].value
+    text = "\n".join(m.value for m in page.markdown)
+    assert "**✔ Supported by the sources:** High blood pressure usually has no symptoms" in text
+    assert "**✖ Not supported by the sources:** You can stop taking your medicines" in text
+    captions = "\n".join(c.value for c in page.caption)
+    assert "Verifier: lexical" in captions and "/" not in captions.split("Verifier:")[1].split("·")[0]
+
+
 def test_csv_of_claims(page: AppTest, tmp_path: Path) -> None:
     from medtune.verify.checker import Checker, claims_from_csv
 

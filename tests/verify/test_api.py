@@ -42,8 +42,10 @@ def test_faithfulness_metrics_use_the_verifier() -> None:
 def test_score_answer_and_thresholds() -> None:
     import medtune.verify as verify
 
+    # A true fact stretched into advice to stop treatment is misleading (issue 14), and misleading is red.
     answer = verify.score_answer("High blood pressure usually has no symptoms. Stop taking your medicines.", EVIDENCE)
-    assert answer["verdict"] == "false" and answer["band"] == "red"
+    assert answer["verdict"] == "misleading" and answer["band"] == "red"
+    assert [s["label"] for s in answer["sentences"]] == ["supported", "contradicted"]
     thresholds = verify.load_thresholds()
     assert 0.0 <= thresholds["yellow"] <= thresholds["green"] <= 1.0 and "lexical" in thresholds["path"]
     assert verify.faithfulness_scores([""], [EVIDENCE])[0] != verify.faithfulness_scores([""], [EVIDENCE])[0]  # NaN

@@ -109,3 +109,20 @@ def test_read_claims_keeps_a_claim_with_a_unicode_line_separator_whole(tmp_path:
     path.write_text('{"id": "a", "claim": "Masks help.\u2028Really."}\n\n{"id": "b", "text": "Zinc cures colds."}\n',
                     encoding="utf-8")
     assert read_claims(path) == [("a", "Masks help.\u2028Really."), ("b", "Zinc cures colds.")]
+
+
+def test_a_claim_the_sources_do_not_cover_is_yellow_never_red(checker) -> None:
+    result = checker.check("Turmeric supplements sharpen memory in older adults.")
+    assert result.verdict == "unverifiable" and result.band == "yellow"
+
+
+def test_a_misleading_claim_shows_its_supported_and_unsupported_parts(checker) -> None:
+    result = checker.check("High blood pressure usually has no symptoms, so you can stop taking your medicines.")
+    assert result.verdict == "misleading" and result.band == "red"
+    parts = [(s.role, s.text) for s in result.sentences]
+    assert parts == [("core", "High blood pressure usually has no symptoms"),
+                     ("conclusion", "You can stop taking your medicines")]
+    assert result.supported_parts == [0] and result.unsupported_parts == [1]
+    row = result.to_dict()
+    assert row["supported_parts"] == [0] and row["unsupported_parts"] == [1]
+    assert "/" not in row["verifier"] and "/" not in row["calibration"]  # names, not server paths

@@ -25,12 +25,13 @@ def test_lexical_fallback_is_named_and_reads_mismatches() -> None:
 
 
 def test_packaged_verifier_predicts_probabilities() -> None:
-    from medtune.verify.model import PACKAGED_VERIFIER, StackedVerifier, load_verifier
+    from medtune.verify.model import PACKAGED_VERIFIER, load_verifier
+    from medtune.verify.stance import StanceVerifier
 
     if not (PACKAGED_VERIFIER / "adapter").is_dir():
         pytest.skip("no packaged verifier in this checkout")
     verifier = load_verifier(str(PACKAGED_VERIFIER))
-    assert isinstance(verifier, StackedVerifier) and "trained" in verifier.name
+    assert isinstance(verifier, StanceVerifier) and "trained" in verifier.name  # the packaged head is the stance one
     probs = verifier.predict(PAIRS)
     assert probs.shape == (3, 3) and abs(float(probs.sum(axis=1).min()) - 1.0) < 1e-4
     assert probs[0, 0] > probs[1, 0] and probs[1, 1] > probs[0, 1]  # the copy supports, the negation refutes

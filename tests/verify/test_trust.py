@@ -99,3 +99,38 @@ def test_calibration_lookup_prefers_home_then_packaged(medtune_home: Path) -> No
     T.calibrate([0.1, 0.9] * 50, [0, 1] * 50)
     assert T.load_calibration().source == str(T.calibration_path())
     assert "lexical" in T.calibration_for("lexical").source
+
+
+def test_the_band_rule_reads_the_verdict_first() -> None:
+    """green = supported, red = contradicted (false or misleading), yellow = not enough evidence; a claim with
+    no evidence is never red, whatever its score."""
+    assert T.band_for("true", 0.9, CAL) == "green"
+    assert T.band_for("true", 0.5, CAL) == "yellow"  # supported, but not confidently enough for green
+    assert T.band_for("false", 0.1, CAL) == "red" and T.band_for("misleading", 0.1, CAL) == "red"
+    assert T.band_for("false", 0.5, CAL) == "yellow"
+    for trust in (0.0, 0.1, 0.5, 0.99, None):
+        assert T.band_for("unverifiable", trust, CAL) == "yellow"
+    assert T.verdict_for_label("supported") == "true" and T.verdict_for_label("not_enough_info") == "unverifiable"
+    silent = T.judge_claim([sentence("Turmeric helps memory.")], CAL)  # no evidence at all
+    assert silent.verdict == "unverifiable" and silent.band == "yellow"
+
+
+def test_a_supported_core_with_an_unsupported_conclusion_is_misleading() -> None:
+    core = T.judge_sentence("Garlic lowers blood pressure", [SUP], CAL, role="core")
+    advice = T.judge_sentence("You can stop your medication", [NEI], CAL, role="conclusion")
+    judged = T.judge_claim([core, advice], CAL)
+    assert judged.verdict == "misleading" and judged.band == "red"
+    assert judged.supported == [0] and judged.unsupported == [1]
+    backed = T.judge_sentence("Keep taking your medication", [SUP], CAL, role="conclusion")
+    assert T.judge_claim([core, backed], CAL).verdict == "true"
+    refuted_core = T.judge_sentence("Garlic raises blood pressure", [REF], CAL, role="core")
+    assert T.judge_claim([refuted_core, advice], CAL).verdict == "false"
+
+
+def test_a_fitted_claim_model_gives_the_trust_and_its_own_thresholds() -> None:
+    cal = T.Calibration(a=1.0, b=0.0, green=0.7, yellow=0.4,
+                        claim={"coef": [2.0, -2.0, -2.0, -1.0, -1.0, -1.0], "intercept": -1.0, "green": 0.8, "red": 0.3})
+    strong = T.judge_claim([T.judge_sentence("A is B.", [[0.99, 0.01, 0.0]], cal)], cal)
+    assert strong.verdict == "true" and strong.trust > 0.95 and strong.band == "green"
+    weak = T.judge_claim([T.judge_sentence("A is B.", [[0.6, 0.3, 0.1]], cal)], cal)
+    assert weak.verdict == "true" and weak.trust < 0.8 and weak.band == "yellow"

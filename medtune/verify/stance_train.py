@@ -1,0 +1,188 @@
+"""Training data and fitting for the stance head (`medtune.verify.stance`).
+
+    python -m medtune.verify stance          # after `pairs`; writes MEDTUNE_HOME/verify/verifier_stance/stance.json
+
+Training pairs, none from the everyday-claims benchmark (data/eval/claims: its MedQuAD pages and topics are
+left out) nor from the verifier's held-out test splits:
+- **MedQuAD distortions** (issue 14): a sentence of a MedQuAD answer, reworded the lay way (synonyms,
+  contractions, a shortened clause) against the window of its own page = supported; the same sentence
+  distorted = refuted — negation, opposite effect, changed number, a hedge made absolute ("may" → "always",
+  "most" → "all"), "there is no cure" → "can be cured"; against a window of another page or another part of
+  its own page = not enough info. Pages in pairs.py's MedQuAD test part are skipped, so test_perturb stays
+  held out.
+- **HealthVer** (train part of its dev split, real claims and evidence) and **PubMedQA / MedHallu** train pairs
+  from `pairs/train.jsonl`, subsampled.
+The regularisation C is chosen on `pairs/validation.jsonl` plus a held-out fifth of the MedQuAD distortions.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+from typing import Any
+
+from medtune.verify.evidence import SYNONYM_GROUPS, windows_of
+from medtune.verify.pairs import LABELS, MEDQUAD_SHARES, bucket
+from medtune.verify.perturb import change_number, negate, reverse_effect
+
+CLAIMS_FILE = Path(__file__).resolve().parents[2] / "data" / "eval" / "claims" / "claims.jsonl"
+_HEDGE_TO_ABSOLUTE = [(r"\bmay\b", "will always"), (r"\bcan\b", "always"), (r"\bmost\b", "all"),
+                      (r"\bsome\b", "all"), (r"\busually\b", "always"), (r"\boften\b", "always"),
+                      (r"\bmany\b", "all"), (r"\brarely\b", "never")]
+_CONTRACT = [(r"\bdoes not\b", "doesn't"), (r"\bdo not\b", "don't"), (r"\bcannot\b", "can't"),
+             (r"\bis not\b", "isn't"), (r"\bare not\b", "aren't"), (r"\bchildren\b", "kids"),
+             (r"\binfants?\b", "babies"), (r"\bhealth care provider\b", "doctor"), (r"\bphysician\b", "doctor")]
+
+
+def lay_rewording(sentence: str, rng: random.Random) -> str:
+    """A lay rewording that keeps the meaning: contractions, lay synonyms, at most the first long clause."""
+    text = re.sub(r"^(?:Summary\s*:\s*|[-*•]\s*)", "", sentence).strip()
+    for pattern, repl in _CONTRACT:
+        if rng.random() < 0.7:
+            text = re.sub(pattern, repl, text, flags=re.I)
+    for group in SYNONYM_GROUPS:
+        for term in group[1:]:
+            plural_kept = term.endswith("s") == group[0].endswith("s")
+            if plural_kept and rng.random() < 0.5 and re.search(rf"\b{re.escape(term)}\b", text, re.I):
+                text = re.sub(rf"\b{re.escape(term)}\b", group[0], text, count=1, flags=re.I)
+    clauses = text.split(", ")
+    if len(clauses) > 1 and len(clauses[0].split()) >= 6 and rng.random() < 0.3:
+        text = clauses[0] + "."
+    return text
+
+
+def absolutize(sentence: str, rng: random.Random | None = None) -> str | None:
+    for pattern, repl in _HEDGE_TO_ABSOLUTE:
+        if re.search(pattern, sentence, re.I):
+            return re.sub(pattern, repl, sentence, count=1, flags=re.I)
+    if re.search(r"\bno cure\b", sentence, re.I):
+        return re.sub(r"there is no cure for ([^,.]+)", r"\1 can be cured", sentence, count=1, flags=re.I)
+    return None
+
+
+DISTORTIONS = {"negation": negate, "reversed_effect": reverse_effect, "changed_number": change_number,
+               "absolute": absolutize}
+
+
+def benchmark_exclusions() -> tuple[set[str], set[str]]:
+    """MedQuAD ids and topics (focus) of the everyday-claims benchmark: never used for training."""
+    ids, topics = set(), set()
+    if CLAIMS_FILE.is_file():
+        for line in CLAIMS_FILE.read_text(encoding="utf-8").splitlines():
+            ev = json.loads(line)["evidence"]
+            ids.add(ev["medquad_id"])
+            topics.add(ev["focus"].lower())
+    return ids, topics
+
+
+def medquad_distortions(n: int, seed: int) -> list[dict[str, Any]]:
+    """~n sentences → supported / refuted / not_enough_info pairs against windows of MedQuAD pages."""
+    from medtune.settings import get_settings
+    from medtune.verify.sentences import split_sentences
+
+    rng = random.Random(seed)
+    ids, topics = benchmark_exclusions()
+    docs = []
+    with open(Path(get_settings().data_dir) / "medquad" / "medquad.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            if (row.get("answer") and row["id"] not in ids and row["focus"].lower() not in topics
+                    and bucket(str(row.get("doc_id") or row["id"]), MEDQUAD_SHARES, 13) != "test"):
+                docs.append(row)
+    rng.shuffle(docs)
+    out: list[dict[str, Any]] = []
+    for doc in docs:
+        if len(out) >= 3 * n:
+            break
+        windows = windows_of(doc["answer"])
+        sents = [s for s in split_sentences(doc["answer"], split_conjunctions=False) if 40 <= len(s) <= 220]
+        if len(windows) < 2 or not sents:
+            continue
+        sentence = rng.choice(sents)
+        own = next((w for w in windows if sentence in w), None)
+        if own is None:
+            continue
+        group = doc["id"]
+        out.append({"claim": lay_rewording(sentence, rng), "evidence": own, "label": "supported", "group": group,
+                    "kind": "medquad:reworded"})
+        for kind in rng.sample(list(DISTORTIONS), len(DISTORTIONS)):
+            changed = DISTORTIONS[kind](sentence, rng)
+            if changed and changed != sentence:
+                out.append({"claim": lay_rewording(changed, rng), "evidence": own, "label": "refuted",
+                            "group": group, "kind": f"medquad:{kind}"})
+                break
+        others = [w for w in windows if sentence not in w]
+        other = rng.choice(others) if others and rng.random() < 0.5 else windows_of(rng.choice(docs)["answer"])[0]
+        out.append({"claim": lay_rewording(sentence, rng), "evidence": other, "label": "not_enough_info",
+                    "group": group, "kind": "medquad:other_passage"})
+    return out
+
+
+def released_pairs(path: Path, per_source: dict[str, int], seed: int) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    rows = _jsonl(path)
+    out = []
+    for source, count in per_source.items():
+        mine = [r for r in rows if r.get("source") == source]
+        rng.shuffle(mine)
+        out.extend(mine[:count])
+    return out
+
+
+RELEASED = {"healthver": 700, "pubmedqa": 100, "medhallu": 60}
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    # split on "\n" only: the claims hold U+2028 and other characters that str.splitlines() breaks on
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
+
+
+def fit_stance_head(pairs_dir: Path, out_dir: Path, base: Any, seed: int = 13, medquad_n: int = 450,
+                    released: dict[str, int] | None = None, val_limit: int | None = 200) -> dict[str, Any]:
+    """Build the training pairs, featurise them with `base`, choose C on validation, fit, write stance.json."""
+    import numpy as np
+
+    from medtune.io import atomic_write_json
+    from medtune.verify.stance import STANCE_FILE, fit_stance, minilm_embed, pair_features
+
+    synthetic = medquad_distortions(medquad_n, seed)
+    held = {r["group"] for r in synthetic if bucket(r["group"], {"fit": 0.8, "val": 0.2}, seed) == "val"}
+    train = [r for r in synthetic if r["group"] not in held]
+    train += released_pairs(pairs_dir / "train.jsonl", released or RELEASED, seed)
+    val = [r for r in synthetic if r["group"] in held]
+    val += _jsonl(pairs_dir / "validation.jsonl")[:val_limit]
+
+    def featurise(rows: list[dict[str, Any]]) -> Any:
+        pairs = [(r["claim"], r["evidence"]) for r in rows]
+        return pair_features(pairs, base.predict(pairs), minilm_embed)
+
+    x_train, x_val = featurise(train), featurise(val)
+    y_train, y_val = [r["label"] for r in train], [r["label"] for r in val]
+    scores = {}
+    for c in (0.03, 0.1, 0.3, 1.0, 3.0):
+        model = fit_stance(x_train, y_train, c=c)
+        scores[c] = _macro_f1(model, x_val, y_val)
+    best = max(scores, key=scores.get)
+    model = fit_stance(np.vstack([x_train, x_val]), y_train + y_val, c=best)
+    model.update({"validation_macro_f1_by_C": scores, "train_pairs": len(train), "validation_pairs": len(val),
+                  "kinds": _counts(train + val)})
+    out_dir.mkdir(parents=True, exist_ok=True)
+    atomic_write_json(out_dir / STANCE_FILE, model)
+    return model
+
+
+def _macro_f1(model: dict[str, Any], x: Any, y: list[str]) -> float:
+    import numpy as np
+    from sklearn.metrics import f1_score
+
+    z = ((np.asarray(x) - np.asarray(model["mean"])) / np.asarray(model["scale"])) @ np.asarray(model["coef"]).T
+    pred = [LABELS[i] for i in (z + np.asarray(model["intercept"])).argmax(axis=1)]
+    return round(float(f1_score(y, pred, labels=list(LABELS), average="macro")), 4)
+
+
+def _counts(rows: list[dict[str, Any]]) -> dict[str, int]:
+    from collections import Counter
+
+    return dict(Counter(r.get("kind") or r.get("source", "") for r in rows))
