@@ -270,7 +270,8 @@ class KnowledgeBase:
                 raise
             raise NotAvailableError(f"cannot read the knowledge base at {self.location}: "
                                     f"{str(exc).splitlines()[0][:200]}",
-                                    hint="If it persists, rebuild the store (the Knowledge base page's Build tab, or `medtune kb build`).") from exc
+                                    hint="If it persists, rebuild the store (the Knowledge base page's Build "
+                                         "tab, or `medtune kb build`).") from exc
 
     # --- writing -------------------------------------------------------------------------------------------
 
