@@ -162,7 +162,14 @@ def _close_quietly(client: Any) -> None:
 
 
 def _is_store_error(exc: Exception) -> bool:
-    return type(exc).__module__.startswith("chromadb") or "hnsw" in str(exc).lower()
+    """A chromadb error, or any exception raised inside chromadb's code (a closed client raises
+    AttributeError there)."""
+    if type(exc).__module__.startswith("chromadb"):
+        return True
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and f"{os.sep}chromadb{os.sep}" in tb.tb_frame.f_code.co_filename
 
 
 class KnowledgeBase:
@@ -245,7 +252,26 @@ class KnowledgeBase:
         self._forget_cached_reads()
 
     def count(self) -> int:
-        return self.collection.count()
+        return self._read(lambda: self.collection.count())
+
+    def _read(self, read: Callable[[], Any]) -> Any:
+        """`read()`, retried once on a freshly opened client after a Chroma error (a stale client, or one that
+        another thread closed while reopening it), then reported as one line instead of a traceback."""
+        try:
+            return read()
+        except Exception as exc:
+            if not _is_store_error(exc):
+                raise
+        self.reopen()
+        try:
+            return read()
+        except Exception as exc:
+            if not _is_store_error(exc):
+                raise
+            raise NotAvailableError(f"cannot read the knowledge base at {self.location}: "
+                                    f"{str(exc).splitlines()[0][:200]}",
+                                    hint="If it persists, rebuild the store (the Knowledge base page's Build "
+                                         "tab, or `medtune kb build`).") from exc
 
     # --- writing -------------------------------------------------------------------------------------------
 
@@ -310,7 +336,7 @@ class KnowledgeBase:
         remembered per chunk count: the store is append-only, so an unchanged count means unchanged stats."""
         key = (self.location, self.collection_name, self.count())
         if key not in _STATS:
-            _STATS[key] = self._compute_stats()
+            _STATS[key] = self._read(self._compute_stats)
         return _STATS[key]
 
     def _compute_stats(self) -> dict[str, Any]:
@@ -369,21 +395,7 @@ class KnowledgeBase:
         return cache[key]
 
     def search(self, query: str, k: int = 5, sources: list[str] | None = None, **options: Any) -> list[Any]:
-        """Hybrid search (medtune.kb.retrieve). A Chroma read error — a stale or concurrently closed client —
-        is retried once on a freshly opened client, then reported as one line instead of a traceback."""
+        """Hybrid search (medtune.kb.retrieve), retried once on a fresh client after a Chroma error."""
         from medtune.kb.retrieve import hybrid_search
 
-        try:
-            return hybrid_search(self, query, k=k, sources=sources, **options)
-        except Exception as exc:
-            if not _is_store_error(exc):
-                raise
-        self.reopen()
-        try:
-            return hybrid_search(self, query, k=k, sources=sources, **options)
-        except Exception as exc:
-            if not _is_store_error(exc):
-                raise
-            raise NotAvailableError(f"cannot read the knowledge base at {self.location}: "
-                                    f"{str(exc).splitlines()[0][:200]}",
-                                    hint="Rebuild it (`medtune kb build`) if the problem stays.") from exc
+        return self._read(lambda: hybrid_search(self, query, k=k, sources=sources, **options))

@@ -138,3 +138,18 @@ def test_search_sees_a_build_made_by_another_process_while_the_page_was_open(sha
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     assert any(c.value.startswith("5 results in") for c in at.caption)
+
+
+@pytest.mark.needs_shared_data
+def test_build_tab_does_not_offer_a_source_a_running_job_is_building(shared_data):
+    from medtune.jobs.api import cancel, get_job, submit
+
+    job_id = submit({"kind": "kb_build", "name": "kb-build-pubmed", "sources": ["pubmed"]})
+    try:
+        at = open_page()
+        assert get_job(job_id).active, get_job(job_id).status
+        assert build_tab_table(at)["PubMed abstracts"]["status"] == f"building (job {job_id})"
+        picker = next(m for m in at.multiselect if m.label == "Sources to build")
+        assert picker.value == ["medquad", "dailymed"]
+    finally:
+        cancel(job_id)

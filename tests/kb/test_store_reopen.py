@@ -106,3 +106,24 @@ def test_running_api_sees_documents_added_with_kb_add(kb, shared_data, tmp_path)
     assert after.status_code == 200, after.text
     evidence = after.json()["evidence"]
     assert evidence[0]["source"] == "user" and "Yellow fever" in evidence[0]["text"], evidence
+
+
+def test_reads_recover_from_a_client_closed_underneath(kb, shared_data):
+    """Streamlit serves sessions in threads: a session that sees a write reopens the shared client, closing
+    it under a search another session is running (chromadb then raises AttributeError from its own code).
+    The worst moment, deterministically: the client is closed while this KnowledgeBase still holds it."""
+    from medtune.kb import store
+
+    in_another_process(BUILD_FDA.format(limit=2))
+    count = kb.count()
+
+    def close_shared_client() -> None:
+        store._CLIENTS[store._client_key(kb.path, None)].client.close()
+
+    close_shared_client()
+    assert kb.count() == count
+    close_shared_client()
+    assert len(kb.search("acetaminophen liver", k=2)) == 2
+    close_shared_client()
+    store._STATS.clear()
+    assert kb.stats()["chunks"] == count
