@@ -230,7 +230,7 @@ def cue_score(text: str, negative: re.Pattern[str] | None, positive: re.Pattern[
 class AspectConfig:
     """Cut-offs of the detector, chosen by `quality.tune_detector` (grid search) on data/eval/reviews/dev.jsonl
     after the lexicons grew (detection F1 0.814 there; 0.809 on dev + the odd half of
-    tests/sentiment/aspect_gold.jsonl, which picked the same values). Earlier values 0.46 / 0.20 / 0.90 were
+    data/eval/reviews/aspect_gold.jsonl, which picked the same values). Earlier values 0.46 / 0.20 / 0.90 were
     chosen on that odd half alone. A higher cut-off with a larger lexicon bonus: naming the aspect counts for
     more than resembling its prototypes."""
 

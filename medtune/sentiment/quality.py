@@ -1,11 +1,11 @@
 """Quality figures for docs/SENTIMENT.md: `medtune sentiment evaluate`.
 
-- aspect detection F1 and aspect polarity accuracy on our own labelled set (tests/sentiment/aspect_gold.jsonl),
+- aspect detection F1 and aspect polarity accuracy on our own labelled set (data/eval/reviews/aspect_gold.jsonl),
   on the half used to choose the detector's cut-offs ("tune": odd ids) and on the other half ("held out");
 - agreement with Druglib's effectiveness and side-effect ratings (real aspect-level labels) on its dev split;
 - 3-class and 5-level validation F1 with per-class false positive / negative rates, on the validation splits
   `fit.validation_sets()` holds out from training;
-- sarcasm: the share of sarcastic complaints (tests/sentiment/sarcasm.jsonl) read as negative — measured,
+- sarcasm: the share of sarcastic complaints (data/eval/reviews/sarcasm.jsonl) read as negative — measured,
   not claimed.
 """
 
@@ -18,11 +18,11 @@ from typing import Any
 
 from medtune.settings import PROJECT_ROOT
 
-GOLD = PROJECT_ROOT / "tests" / "sentiment" / "aspect_gold.jsonl"
+GOLD = PROJECT_ROOT / "data" / "eval" / "reviews" / "aspect_gold.jsonl"  # issue 18: library code never reads tests/
 #: Our labelled patient reviews (data/eval/reviews/README.md): dev.jsonl to tune on, test.jsonl held out.
 REVIEWS_DIR = PROJECT_ROOT / "data" / "eval" / "reviews"
 OVERALL_LABELS = ("negative", "neutral", "positive")
-SARCASM = PROJECT_ROOT / "tests" / "sentiment" / "sarcasm.jsonl"
+SARCASM = PROJECT_ROOT / "data" / "eval" / "reviews" / "sarcasm.jsonl"
 
 
 def read_gold(path: Path = GOLD) -> list[dict[str, Any]]:
@@ -212,7 +212,7 @@ def quality_report(model: str | None = None, limit: int | None = None) -> dict[s
 
 
 def report_text(report: dict[str, Any]) -> str:
-    lines = [f"model: {report['model']}", "aspect gold set (tests/sentiment/aspect_gold.jsonl):"]
+    lines = [f"model: {report['model']}", "aspect gold set (data/eval/reviews/aspect_gold.jsonl):"]
     for part, m in report["gold_aspects"].items():
         lines.append(f"  {part:<9} n={m['n']:<3} detection P {m['precision']:.3f} R {m['recall']:.3f} "
                      f"F1 {m['f1']:.3f}  polarity acc {m['polarity_accuracy']}  overall acc {m['overall_accuracy']}")
