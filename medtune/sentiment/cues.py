@@ -26,7 +26,7 @@ _STRONG = re.compile(
     r"\b(?:great|brilliant|fantastic|wonderful|perfect),\s+just\s+(?:great|brilliant|fantastic|wonderful|perfect)\b|"
     r"\bjust what (?:i|we) (?:needed|wanted)\b|\bthanks for nothing\b|\bthanks a lot\b|\bwhat a (?:joke|surprise)\b|"
     r"\byeah,? right\b|\breally made me feel\b|\bvery reassuring\b|\blove the (?:privacy|wait|service)\b|"
-    r"\bmy foot\b|\bnothing says\b|\breally appreciate it\b",
+    r"\bmy foot\b",
     re.IGNORECASE)
 # ... and praise that is sarcastic only when the review also complains: a one-word sentence ("Brilliant.") or
 # a praise word followed by a complaint in the same sentence ("Fantastic service, only took them six weeks").
