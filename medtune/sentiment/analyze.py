@@ -19,9 +19,19 @@ from pathlib import Path
 from typing import Any
 
 from medtune.errors import CancelledError
+from medtune.sentiment.aspects import (
+    AspectConfig,
+    AspectDetector,
+    Taxonomy,
+    load_taxonomy,
+)
+from medtune.sentiment.cues import (
+    ReviewCues,
+    apply_sarcasm,
+    has_opinion_words,
+    sarcasm_markers,
+)
 from medtune.sentiment.detectors import review_flags
-from medtune.sentiment.aspects import AspectConfig, AspectDetector, Taxonomy, load_taxonomy
-from medtune.sentiment.cues import ReviewCues, apply_sarcasm, has_opinion_words, sarcasm_markers
 from medtune.sentiment.polarity import PolarityModel, load_polarity, score
 from medtune.sentiment.text import Clause, clauses
 

@@ -204,7 +204,7 @@ def prepare_fold(name: str, task: str, out: Path) -> FoldData:
     from medtune.train.config import _training_prepare_options
 
     prepare_dataset(name, task, out, _training_prepare_options())
-    read = lambda split: [Example.model_validate(r) for r in read_jsonl(out / f"{split}.jsonl")]  # noqa: E731
+    read = lambda split: [Example.model_validate(r) for r in read_jsonl(out / f"{split}.jsonl")]
     return FoldData(read("train"), read("validation"), read("test"))
 
 
@@ -376,8 +376,9 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
 
 
 def report_text(report: dict[str, Any]) -> str:
-    lines = [f"{report['k']}-fold CV (seed {report['seed']}) of {report['dataset']} / {report['task']}: "
-             f"{report['pool']['rows']} rows {report['pool']['labels']}; metric {report['metric']}"]
+    header = (f"{report['k']}-fold CV (seed {report['seed']}) of {report['dataset']} / {report['task']}: "
+              f"{report['pool']['rows']} rows {report['pool']['labels']}; metric {report['metric']}")
+    lines = [header]
     for name, s in report["candidates"].items():
         folds = " ".join("  -   " if v is None else f"{v:.3f}" for v in s["folds"])
         majority = " ".join("  -   " if v is None else f"{v:.3f}" for v in s["majority"])

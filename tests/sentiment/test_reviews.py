@@ -41,7 +41,7 @@ def test_scorer_computes_its_figures_from_files(analyzer: Any, tmp_path: Path) -
         {"id": "c", "text": "I picked up my prescription on Tuesday.", "overall": "neutral", "aspects": {},
          "setting": "pharmacy"},
     ]
-    write = lambda name, items: (tmp_path / f"{name}.jsonl").write_text(  # noqa: E731
+    write = lambda name, items: (tmp_path / f"{name}.jsonl").write_text(
         "\n".join(json.dumps(r) for r in items) + "\n", encoding="utf-8")
     write("dev", rows)
     write("test", rows[:2])
