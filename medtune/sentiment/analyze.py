@@ -19,8 +19,19 @@ from pathlib import Path
 from typing import Any
 
 from medtune.errors import CancelledError
+from medtune.sentiment.aspects import (
+    AspectConfig,
+    AspectDetector,
+    Taxonomy,
+    load_taxonomy,
+)
+from medtune.sentiment.cues import (
+    ReviewCues,
+    apply_sarcasm,
+    has_opinion_words,
+    sarcasm_markers,
+)
 from medtune.sentiment.detectors import review_flags
-from medtune.sentiment.aspects import AspectConfig, AspectDetector, Taxonomy, load_taxonomy
 from medtune.sentiment.polarity import PolarityModel, load_polarity, score
 from medtune.sentiment.text import Clause, clauses
 
@@ -42,6 +53,11 @@ class ReaderWeights:
     neutral_band: float = 0.10
     aspect_band: float = 0.15  # |aspect score| below this is neutral
     cue_weight: float = 0.7  # share of an aspect-specific cue ("six hours" of waiting) in the clause score
+    # A clause with no opinion word (VADER) and no cue keeps this share of the model's score: the heads lean
+    # positive on factual lines ("I switched to the liquid form"); chosen on data/eval/reviews/dev.jsonl.
+    fact_scale: float = 0.4
+    # ...and a lukewarm verdict ("nothing special", issue 17) this share: the heads read "Fine." as +0.7.
+    lukewarm_scale: float = 0.1
 
 
 @dataclass
@@ -109,6 +125,8 @@ class Analyzer:
         self.polarity = polarity or load_polarity(model)
         self.detector = AspectDetector(self.taxonomy, self.encoder, aspect_config)
         self.weights = weights or ReaderWeights()
+        self.cues = ReviewCues(self.taxonomy)
+        self._vader = getattr(self.polarity, "lexicon", None)
 
     @property
     def model_name(self) -> str:
@@ -145,6 +163,7 @@ class Analyzer:
         probs = self.polarity.clause_proba(flat, emb) if flat else np.zeros((0, 3))
         det_scores = self.detector.scores(emb, flat) if flat else np.zeros((0, len(self.taxonomy.aspects)))
         detected = self.detector.detect(det_scores)
+        vader = self._vader_scores(flat)
         review_emb, offsets = [], 0
         for p in parts:
             n = len(p)
@@ -156,19 +175,53 @@ class Analyzer:
         for i, (text, p) in enumerate(zip(texts, parts)):
             n = len(p)
             sl = slice(offsets, offsets + n)
-            out.append(self._review(ids[i], text, p, probs[sl], det_scores[sl], detected[sl], intensity[i]))
+            out.append(self._review(ids[i], text, p, probs[sl], det_scores[sl], detected[sl], intensity[i],
+                                    vader[sl]))
             offsets += n
         return out
 
-    def _review(self, rid: str, text: str, parts: list[Clause], probs: Any, det: Any,
-                detected: list[list[int]], intensity_probs: Any) -> ReviewResult:
+    def _vader_scores(self, texts: list[str]) -> list[tuple[float, float, float]]:
+        if not texts:
+            return []
+        if self._vader is None:  # a polarity model without VADER: every clause counts as opinionated
+            return [(0.0, 1.0, 0.0)] * len(texts)
+        return [tuple(map(float, row)) for row in self._vader.scores(texts)]
+
+    def _clause_scores(self, parts: list[Clause], probs: Any, detected: list[list[int]],
+                       vader: list[tuple[float, float, float]]) -> tuple[list[float], list[bool]]:
+        """The model's clause scores corrected by review-level cues, factual shrinkage and sarcasm (cues.py);
+        also which clauses were read as sarcastic."""
         w = self.weights
-        # values[i][k]: clause i's polarity towards aspect k, the model's score blended with the aspect's cues.
-        values = [{k: self._blend(float(probs_score), parts[i].text, k) for k in detected[i]}
-                  for i, probs_score in enumerate(score(probs) if len(parts) else [])]
+        texts = [c.text for c in parts]
+        base = [float(v) for v in score(probs)] if len(parts) else []
+        general = [self.cues.score(t) for t in texts]
+        aspect_cues = [[self.detector.compiled[k].cue_score(t) for k in detected[i]] for i, t in enumerate(texts)]
+        model = []
+        for i, value in enumerate(base):
+            if general[i]:
+                value = (1 - w.cue_weight) * value + w.cue_weight * general[i]
+            elif self.cues.is_lukewarm(texts[i]):
+                value *= w.lukewarm_scale
+            elif not any(aspect_cues[i]) and not has_opinion_words(vader[i]):
+                value *= w.fact_scale
+            model.append(value)
+        markers = sarcasm_markers(texts)
+        complaint = [general[i] < 0 or model[i] < -w.aspect_band or any(c < 0 for c in aspect_cues[i])
+                     for i in range(len(texts))]
+        read = apply_sarcasm(model, markers, complaint)
+        return read, [r != m for r, m in zip(read, model)]
+
+    def _review(self, rid: str, text: str, parts: list[Clause], probs: Any, det: Any,
+                detected: list[list[int]], intensity_probs: Any,
+                vader: list[tuple[float, float, float]]) -> ReviewResult:
+        w = self.weights
+        model, sarcastic = self._clause_scores(parts, probs, detected, vader)
+        # values[i][k]: clause i's polarity towards aspect k, the clause score blended with the aspect's cues
+        # (a sarcastic clause's praise words are not cues: "Oh wonderful, another rude nurse").
+        values = [{k: self._blend(model[i], parts[i].text, k, sarcastic[i]) for k in detected[i]}
+                  for i in range(len(parts))]
         # A clause's own score follows its main aspect's cues: "I waited six hours" is negative in context.
-        s = [values[i][detected[i][0]] if detected[i] else float(score(probs[i:i + 1])[0])
-             for i in range(len(parts))]
+        s = [values[i][detected[i][0]] if detected[i] else model[i] for i in range(len(parts))]
         structural = clause_weights(parts, w)
         eff = [structural[i] * (w.opinion_floor + abs(s[i])) for i in range(len(parts))]
         total = sum(eff)
@@ -187,9 +240,9 @@ class Analyzer:
             flags=review_flags(aspects, overall, clause_rows),
         )
 
-    def _blend(self, model_score: float, text: str, k: int) -> float:
+    def _blend(self, model_score: float, text: str, k: int, sarcastic: bool = False) -> float:
         cue = self.detector.compiled[k].cue_score(text)
-        if cue == 0.0:
+        if cue == 0.0 or (sarcastic and cue > 0):
             return model_score
         return (1 - self.weights.cue_weight) * model_score + self.weights.cue_weight * cue
 

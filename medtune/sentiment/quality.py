@@ -1,11 +1,11 @@
 """Quality figures for docs/SENTIMENT.md: `medtune sentiment evaluate`.
 
-- aspect detection F1 and aspect polarity accuracy on our own labelled set (tests/sentiment/aspect_gold.jsonl),
+- aspect detection F1 and aspect polarity accuracy on our own labelled set (data/eval/reviews/aspect_gold.jsonl),
   on the half used to choose the detector's cut-offs ("tune": odd ids) and on the other half ("held out");
 - agreement with Druglib's effectiveness and side-effect ratings (real aspect-level labels) on its dev split;
 - 3-class and 5-level validation F1 with per-class false positive / negative rates, on the validation splits
   `fit.validation_sets()` holds out from training;
-- sarcasm: the share of sarcastic complaints (tests/sentiment/sarcasm.jsonl) read as negative — measured,
+- sarcasm: the share of sarcastic complaints (data/eval/reviews/sarcasm.jsonl) read as negative — measured,
   not claimed.
 """
 
@@ -18,8 +18,11 @@ from typing import Any
 
 from medtune.settings import PROJECT_ROOT
 
-GOLD = PROJECT_ROOT / "tests" / "sentiment" / "aspect_gold.jsonl"
-SARCASM = PROJECT_ROOT / "tests" / "sentiment" / "sarcasm.jsonl"
+GOLD = PROJECT_ROOT / "data" / "eval" / "reviews" / "aspect_gold.jsonl"  # issue 18: library code never reads tests/
+#: Our labelled patient reviews (data/eval/reviews/README.md): dev.jsonl to tune on, test.jsonl held out.
+REVIEWS_DIR = PROJECT_ROOT / "data" / "eval" / "reviews"
+OVERALL_LABELS = ("negative", "neutral", "positive")
+SARCASM = PROJECT_ROOT / "data" / "eval" / "reviews" / "sarcasm.jsonl"
 
 
 def read_gold(path: Path = GOLD) -> list[dict[str, Any]]:
@@ -73,6 +76,60 @@ def gold_report(analyzer: Any, path: Path = GOLD) -> dict[str, Any]:
         out[part]["overall_accuracy"] = round(
             sum(results[i].overall == gold[i]["overall"] for i in idx) / len(idx), 3)
     return out
+
+
+def reviews_scores(gold: list[dict[str, Any]], results: list[Any]) -> dict[str, Any]:
+    """Overall accuracy and macro-F1, aspect detection P/R/F1 and aspect polarity accuracy (on the aspects
+    found), per setting and per tag, for analysed reviews against their labels."""
+    from medtune.eval.classification import accuracy, macro_f1, make_data
+
+    data = make_data([g["overall"] for g in gold], [r.overall for r in results], OVERALL_LABELS)
+    out = {"overall_accuracy": round(accuracy(data), 3), "overall_macro_f1": round(macro_f1(data), 3),
+           "aspects": aspect_scores(gold, [r.aspects for r in results]),
+           "confusion": dict(Counter(f"{g['overall']}->{r.overall}" for g, r in zip(gold, results)
+                                     if g["overall"] != r.overall))}
+    out["n"] = out["aspects"].pop("n")
+    for key in ("setting", "tags"):
+        groups: dict[str, list[int]] = {}
+        for i, g in enumerate(gold):
+            for value in (g.get(key) or []) if key == "tags" else [g.get(key) or "?"]:
+                groups.setdefault(value, []).append(i)
+        out[f"by_{key}"] = {v: {"n": len(idx), "overall_accuracy":
+                                round(sum(results[i].overall == gold[i]["overall"] for i in idx) / len(idx), 3)}
+                            for v, idx in sorted(groups.items())}
+    return out
+
+
+def reviews_report(analyzer: Any, directory: Path = REVIEWS_DIR, parts: tuple[str, ...] = ("dev", "test"),
+                   ) -> dict[str, Any]:
+    """`reviews_scores` for each labelled file (`<part>.jsonl`) in `directory`, read from disk."""
+    report: dict[str, Any] = {"directory": str(directory)}
+    for part in parts:
+        gold = read_gold(Path(directory) / f"{part}.jsonl")
+        results = analyzer.analyze_many([g["text"] for g in gold], [g["id"] for g in gold])
+        report[part] = reviews_scores(gold, results)
+        report[part]["errors"] = [{"id": g["id"], "text": g["text"], "overall": g["overall"], "pred": r.overall,
+                                   "aspects": g["aspects"], "pred_aspects": r.aspects}
+                                  for g, r in zip(gold, results)
+                                  if g["overall"] != r.overall or g["aspects"] != r.aspects]
+    return report
+
+
+def reviews_text(report: dict[str, Any]) -> str:
+    lines = [f"labelled patient reviews ({report['directory']}):"]
+    for part in ("dev", "test"):
+        if part not in report:
+            continue
+        m, a = report[part], report[part]["aspects"]
+        lines.append(f"  {part:<4} n={m['n']:<3} overall accuracy {m['overall_accuracy']:.3f} "
+                     f"(macro-F1 {m['overall_macro_f1']:.3f})  aspect detection P {a['precision']:.3f} "
+                     f"R {a['recall']:.3f} F1 {a['f1']:.3f}  aspect polarity {a['polarity_accuracy']} "
+                     f"(n={a['polarity_n']})")
+        lines.append("       per setting: " + ", ".join(f"{k} {v['overall_accuracy']:.2f} (n={v['n']})"
+                                                      for k, v in m["by_setting"].items()))
+        lines.append("       per aspect F1: " + ", ".join(f"{k} {v:.2f}" for k, v in a["per_aspect_f1"].items()))
+        lines.append(f"       overall errors: {m['confusion']}")
+    return "\n".join(lines)
 
 
 def sarcasm_report(analyzer: Any, path: Path = SARCASM) -> dict[str, Any]:
@@ -155,7 +212,7 @@ def quality_report(model: str | None = None, limit: int | None = None) -> dict[s
 
 
 def report_text(report: dict[str, Any]) -> str:
-    lines = [f"model: {report['model']}", "aspect gold set (tests/sentiment/aspect_gold.jsonl):"]
+    lines = [f"model: {report['model']}", "aspect gold set (data/eval/reviews/aspect_gold.jsonl):"]
     for part, m in report["gold_aspects"].items():
         lines.append(f"  {part:<9} n={m['n']:<3} detection P {m['precision']:.3f} R {m['recall']:.3f} "
                      f"F1 {m['f1']:.3f}  polarity acc {m['polarity_accuracy']}  overall acc {m['overall_accuracy']}")
@@ -177,8 +234,9 @@ def report_text(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def tune_detector(analyzer: Any, path: Path = GOLD) -> dict[str, Any]:
-    """Grid-search the detector's cut-offs on the tune half of the gold set (detection F1).
+def tune_detector(analyzer: Any, path: Path = GOLD, gold: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Grid-search the detector's cut-offs on the tune half of the gold set (detection F1), or on `gold`
+    (e.g. data/eval/reviews/dev.jsonl).
 
     The chosen values are written into `AspectConfig`'s defaults by hand, with the F1 they gave; the held-out
     half then measures them honestly.
@@ -188,7 +246,7 @@ def tune_detector(analyzer: Any, path: Path = GOLD) -> dict[str, Any]:
     from medtune.sentiment.aspects import AspectConfig
     from medtune.sentiment.text import clauses
 
-    gold = [g for g in read_gold(path) if is_tune_half(g["id"])]
+    gold = gold if gold is not None else [g for g in read_gold(path) if is_tune_half(g["id"])]
     parts = [[c.text for c in clauses(g["text"])] for g in gold]
     flat = [c for p in parts for c in p]
     emb = analyzer.encoder.encode(flat)
@@ -196,8 +254,8 @@ def tune_detector(analyzer: Any, path: Path = GOLD) -> dict[str, Any]:
     detector = analyzer.detector
     original = detector.config
     try:
-        for sim, bonus, rel in itertools.product((0.30, 0.34, 0.38, 0.42, 0.46, 0.50),
-                                                 (0.05, 0.08, 0.12, 0.16, 0.20), (0.7, 0.8, 0.9)):
+        for sim, bonus, rel in itertools.product((0.38, 0.42, 0.46, 0.50, 0.54, 0.58, 0.62, 0.66),
+                                                 (0.12, 0.16, 0.20, 0.25, 0.30, 0.35, 0.40, 0.45), (0.6, 0.7, 0.8, 0.9)):
             detector.config = AspectConfig(sim_threshold=sim, lexicon_bonus=bonus, relative=rel)
             found = detector.detect(detector.scores(emb, flat))
             preds, pos = [], 0

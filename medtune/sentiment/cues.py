@@ -1,0 +1,82 @@
+"""Review-level signals the clause model misses on patient reviews (issue 15, item 4).
+
+- **Implicit verdicts**: "I'll be finding a new dentist", "never again", "can't fault them" carry the whole
+  review without an opinion word VADER knows. They are data: `review_cues` in taxonomy.yaml.
+- **Sarcasm**: "Oh great, another four hours in A&E. Just what I needed." reads as praise word by word. A
+  clause with a sarcasm marker in a review that also complains is read as the complaint it is (Riloff et al.
+  2013, "Sarcasm as contrast between a positive sentiment and negative situation").
+- **Lukewarm verdicts**: "Average visit, nothing special" is neutral, not a weak positive or negative
+  (issue 17); such a clause is pulled towards 0.
+- **Factual clauses**: "I switched to the liquid form last month" has no opinion, but a head fitted on drug
+  reviews (mostly positive) gives it a positive lean; a clause with no opinion word and no cue is shrunk
+  towards neutral.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from medtune.sentiment.aspects import Taxonomy, cue_score, term_pattern
+
+# Markers that are sarcastic wherever they occur ("oh great", "just what I needed") ...
+_STRONG = re.compile(
+    r"\boh,?\s+(?:great|wonderful|brilliant|fantastic|lovely|perfect|joy|sure|good)\b|"
+    r"\b(?:great|brilliant|fantastic|wonderful|perfect),\s+just\s+(?:great|brilliant|fantastic|wonderful|perfect)\b|"
+    r"\bjust what (?:i|we) (?:needed|wanted)\b|\bthanks for nothing\b|\bthanks a lot\b|\bwhat a (?:joke|surprise)\b|"
+    r"\byeah,? right\b|\breally made me feel\b|\bvery reassuring\b|\blove the (?:privacy|wait|service)\b|"
+    r"\bmy foot\b",
+    re.IGNORECASE)
+# ... and praise that is sarcastic only when the review also complains: a one-word sentence ("Brilliant.") or
+# a praise word followed by a complaint in the same sentence ("Fantastic service, only took them six weeks").
+_WEAK = re.compile(r"^\s*(?:great|brilliant|fantastic|wonderful|perfect|lovely|superb|marvellous|amazing)\b"
+                   r"(?:\s+\w+)?\s*[.!,]", re.IGNORECASE)
+
+
+@dataclass
+class ReviewCues:
+    taxonomy: Taxonomy
+
+    @cached_property
+    def positive(self) -> re.Pattern[str] | None:
+        return term_pattern(self.taxonomy.review_cues.positive)
+
+    @cached_property
+    def negative(self) -> re.Pattern[str] | None:
+        return term_pattern(self.taxonomy.review_cues.negative)
+
+    @cached_property
+    def neutral(self) -> re.Pattern[str] | None:
+        return term_pattern(self.taxonomy.review_cues.neutral)
+
+    def is_lukewarm(self, text: str) -> bool:
+        """The clause gives a lukewarm verdict ("average visit, nothing special")."""
+        return self.neutral is not None and self.neutral.search(text) is not None
+
+    def score(self, text: str) -> float:
+        """+1 / −1 per implicit praise / complaint phrase (negation-aware), in [−1, 1]; 0 when none."""
+        return cue_score(text, self.negative, self.positive)
+
+
+def sarcasm_markers(texts: list[str]) -> list[str]:
+    """Per clause: "strong" (sarcastic wherever it is), "weak" (sarcastic if the review complains) or ""."""
+    return ["strong" if _STRONG.search(t) else "weak" if _WEAK.search(t) else "" for t in texts]
+
+
+def apply_sarcasm(scores: list[float], markers: list[str], complaint: list[bool], floor: float = 0.6) -> list[float]:
+    """Marked clauses of a sarcastic review read as negative (at least `floor` strong). A review is sarcastic
+    when it has a strong marker, or a weak one and a complaint (a negative cue or clause) elsewhere."""
+    strong = any(m == "strong" for m in markers)
+    weak = any(m == "weak" for m in markers)
+    complains = any(c for c, m in zip(complaint, markers) if not m) or any(
+        c for c, m in zip(complaint, markers) if m == "weak" and len(markers) == 1)
+    if not (strong or (weak and complains)):
+        return scores
+    return [-max(abs(s), floor) if m else s for s, m in zip(scores, markers)]
+
+
+def has_opinion_words(vader_row: tuple[float, float, float]) -> bool:
+    """VADER found a sentiment word (its pos or neg share is above zero)."""
+    _, pos, neg = vader_row
+    return pos > 0 or neg > 0
