@@ -136,23 +136,24 @@ def answer_stream(question: str, *, generator: str | None = None, style: str | N
     question = validate_question(question)
     name, style = generator or cfg.default_generator, style or cfg.style
     clean_q, findings = redact(question)
+    ask_q = without_identity_sentences(clean_q)  # what is retrieved with, judged and sent to a model
     check = triage(question)
     if check.emergency:
         result = _emergency_result(check.message, findings, start)
         yield check.message
     else:
         gen = build_generator(name, cfg)  # fails fast, before retrieval, when not configured
-        early = relevance.question_rules(clean_q, relevance.kb_vocabulary())
+        early = relevance.question_rules(ask_q, relevance.kb_vocabulary())
         if early is not None:  # a personal prognosis or an unknown product: say so, quote nothing
-            result = abstention(early, clean_q, findings, start)
+            result = abstention(early, ask_q, findings, start)
             result.generator = name
             yield result.answer
             SESSIONS.add(session_id, clean_q, result.answer)
             audit(clean_q, result, session_id)
             yield result
             return
-        evidence = retrieve(clean_q, k=cfg.k)
-        request = GenerationRequest(clean_q, evidence, style, SESSIONS.history(session_id))
+        evidence = retrieve(ask_q, k=cfg.k)
+        request = GenerationRequest(ask_q, evidence, style, SESSIONS.history(session_id))
         pieces: list[str] = []
         ttft = None
         for piece in gen.stream(request):
@@ -160,11 +161,27 @@ def answer_stream(question: str, *, generator: str | None = None, style: str | N
                 ttft = round((time.perf_counter() - start) * 1000, 1)
             pieces.append(piece)
             yield piece
-        result = finish("".join(pieces), clean_q, evidence, findings, start, generative=gen.generative)
+        result = finish("".join(pieces), ask_q, evidence, findings, start, generative=gen.generative)
         result.ttft_ms, result.generator = ttft, name
     SESSIONS.add(session_id, clean_q, result.answer)
     audit(clean_q, result, session_id)
     yield result
+
+
+_PLACEHOLDER = re.compile(r"\[[A-Z_]+\]")
+# Words of a sentence that only introduces the person ("My email is [EMAIL].", "Hi, I'm [NAME]").
+_IDENTITY_WORDS = frozenset(
+    "hi hello hey dear i im am my me is are this it name names called e mail email address phone number mobile "
+    "cell contact dob date of birth born mrn patient id insurance member plan and the at on you can reach".split())
+
+
+def without_identity_sentences(question: str) -> str:
+    """The redacted question without sentences that only introduce the asker ("My email is [EMAIL]."): they say
+    nothing about health, and left in they pull retrieval and the relevance score off the real question."""
+    kept = [s for s in split_sentences(question)
+            if not (_PLACEHOLDER.search(s)
+                    and set(re.findall(r"[a-z]+", _PLACEHOLDER.sub(" ", s).lower())) <= _IDENTITY_WORDS)]
+    return " ".join(kept) if kept else question
 
 
 def _emergency_result(message: str, findings: list[dict[str, Any]], start: float) -> ChatResult:

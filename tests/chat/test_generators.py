@@ -59,8 +59,10 @@ def test_tiny_local_model_streams_and_an_unsupported_answer_is_red(kb_env: Path,
     pieces, result = collect(SEED, "local")
     assert len(pieces) >= 2 and result.ttft_ms is not None and result.ttft_ms <= result.latency_ms
     assert result.generator == "local"
-    # A random model writes nothing useful: the answer must say it is not sure rather than pass it off.
-    assert result.band == "red" and result.answer.startswith(g.NOT_SURE)
+    # A random model writes nothing useful: the answer must say it is not sure (or, since its text does not
+    # address the question, abstain) rather than pass it off.
+    assert result.band == "red"
+    assert result.answer.startswith(g.NOT_SURE) or (result.abstained and result.relevance["message"] in result.answer)
     assert g.DISCLAIMER in result.answer
 
 
@@ -110,6 +112,7 @@ def test_openai_compatible_server_streams_and_guardrails_clean_its_answer(kb_env
     pieces, result = collect(SEED + " My email is jo@example.com", "openai")
     assert len(pieces) > 5 and result.ttft_ms is not None
     text = result.answer
+    assert not result.abstained, result.relevance
     assert "ibuprofen may decrease this benefit of aspirin" in text.lower()
     assert "without any concerns" not in text and "stop taking your aspirin" not in text.lower()
     assert g.DOSE_RULE in text and {"no_dose_change", "no_false_reassurance"} <= set(result.rules)
@@ -119,7 +122,8 @@ def test_openai_compatible_server_streams_and_guardrails_clean_its_answer(kb_env
     system, user = sent["messages"][0]["content"], sent["messages"][-1]["content"]
     assert system.startswith("You are a careful health information assistant") and "Never tell the user" in system
     assert "<<<SOURCES" in user and "\n> " in user  # sources travel as quoted data
-    assert "jo@example.com" not in user and "[EMAIL]" in user  # identifiers never reach a model
+    # identifiers never reach a model (a sentence that only gives the e-mail is not sent at all)
+    assert "jo@example.com" not in user and "email" not in user.lower()
 
 
 def test_a_model_that_obeys_an_injection_leaks_nothing(kb_env: Path, openai_server: list) -> None:

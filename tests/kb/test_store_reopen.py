@@ -90,7 +90,7 @@ def test_running_api_sees_documents_added_with_kb_add(kb, shared_data, tmp_path)
     from medtune.api import create_app
 
     in_another_process(BUILD_FDA.format(limit=3))
-    client = TestClient(create_app())
+    client = TestClient(create_app(), base_url="http://127.0.0.1")  # a host the server answers to (issue 20.6)
     claim = {"claim": "Yellow fever vaccination must be given ten days before travel."}
     before = client.post("/api/check", json=claim)
     assert before.status_code == 200, before.text
