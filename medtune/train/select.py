@@ -181,6 +181,12 @@ def fold_dataset(pool: Pool, folds: list[int], fold: int, k: int, seed: int, roo
     for split, keep in (("train", lambda f: f != fold), ("test", lambda f: f == fold)):
         lines = [json.dumps(row, ensure_ascii=False, default=str) for row, f in zip(pool.rows, folds) if keep(f)]
         (folder / f"{split}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # A fold is a copy of licensed rows: its licence note travels with it.
+    source_files = [p for p in registry.available_splits(pool.spec).values() if p]
+    notes = [p.parent / "PROVENANCE.md" for p in source_files if (p.parent / "PROVENANCE.md").is_file()]
+    licence = notes[0].read_text(encoding="utf-8") if notes else f"Licence: {pool.spec.licence}\n"
+    (folder / "PROVENANCE.md").write_text(f"# {name}\n\nCross-validation fold of {pool.spec.name}.\n\n{licence}",
+                                          encoding="utf-8")
     spec = replace(pool.spec, name=name, folder=str(folder.resolve()), files={"train": "train.jsonl", "test": "test.jsonl"},
                    official_splits={"test": f"cross-validation fold {fold} of {k} (seed {seed})"},
                    unlabeled_splits=(), hub_id=None, hub_splits={}, reader=None,
