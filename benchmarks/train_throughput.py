@@ -24,7 +24,6 @@ weight-gradient 2N is skipped) and 6·N for full fine-tuning, against --peak-tfl
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import random
 import sys

@@ -56,7 +56,7 @@ def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
 def _decoded_lines(fh, path: Path) -> Iterator[str]:
     lineno = 0
     try:
-        for lineno, line in enumerate(fh, start=1):
+        for lineno, line in enumerate(fh, start=1):  # noqa: B007 (read by the error below)
             yield line
     except UnicodeDecodeError as exc:
         raise DataError(f"{path.name} line {lineno + 1}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc

@@ -19,7 +19,7 @@ import os
 import re
 import tempfile
 from collections import Counter, defaultdict
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any
 
@@ -432,7 +432,7 @@ def _check_rows(rows: Table, fields: dict[str, str], required: list[str], task: 
             column = fields[field]
             if column and _is_blank(row.get(column)):
                 report.add(f"empty {field}", column=column, expected=f"a non-empty {field}", **where)
-        for field, column in fields.items():
+        for column in fields.values():
             value = row.get(column) if column else None
             if isinstance(value, str) and len(value) > max_chars:
                 report.add(f"text is {len(value):,} characters long", column=column,
@@ -565,7 +565,7 @@ def register_upload(path: str | Path, task: str, mapping: str | list[str] | dict
     atomic_write_json(_sidecar(path), {
         "task": task, "fields": fields, "label_map": report.label_map, "rows": report.rows,
         "labels": report.labels, "phi_warning": report.phi.get("warning"),
-        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         **({"skipped": skipped} if skipped else {}),
     })
     return PREFIX + path.name

@@ -11,7 +11,7 @@ prediction, metrics).
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any, Literal
 
@@ -208,7 +208,7 @@ def run_config(cfg: EvalConfig, out_dir: Path, *, progress: Progress | None = No
     metrics = score(rows, examples, labels, generation, cfg) if labelled else {}
     lap("metrics_s")
     evaluation = {
-        "schema": records.SCHEMA, "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "schema": records.SCHEMA, "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
         "duration_s": round(time.time() - started, 3), "timings": timings, "task": task, "labels": list(labels),
         "model_ref": cfg.model or cfg.run, "model_name": run_display_name(cfg.run), "model": predictor.describe(), "baseline_kind": predictor.kind,
         "stage": "after" if predictor.kind == "trained" else "before",

@@ -130,7 +130,7 @@ def highlight_html(result: ReviewResult) -> str:
     marks = sorted(((span[0], span[1], name, result.aspects[name]) for name, span in result.spans.items()),
                    key=lambda m: m[0])
     out, pos = [], 0
-    for start, end, name, label in marks:
+    for start, end, _name, label in marks:
         if start < pos:
             continue  # two aspects share a clause: mark it once, name both in the title
         names = [n for n, s in result.spans.items() if s[0] == start]

@@ -210,7 +210,10 @@ def prepare_fold(name: str, task: str, out: Path) -> FoldData:
     from medtune.train.config import _training_prepare_options
 
     prepare_dataset(name, task, out, _training_prepare_options())
-    read = lambda split: [Example.model_validate(r) for r in read_jsonl(out / f"{split}.jsonl")]
+
+    def read(split: str) -> list[Example]:
+        return [Example.model_validate(r) for r in read_jsonl(out / f"{split}.jsonl")]
+
     return FoldData(read("train"), read("validation"), read("test"))
 
 

@@ -9,7 +9,7 @@ training, and "One evaluation" / "Compare" can open it — no second pass over t
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,7 @@ def write_validation_evaluation(cfg: Any, job_dir: Path, examples: list[Example]
                                       n_boot=N_BOOT, seed=0)
     name = cfg.name or Path(job_dir).name
     evaluation = {
-        "schema": records.SCHEMA, "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "schema": records.SCHEMA, "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
         "task": cfg.task, "labels": list(labels), "model_ref": str(Path(job_dir).resolve()), "model_name": name,
         "model": {"run": str(Path(job_dir).resolve()), "name": name, "base_model": cfg.model, "method": cfg.method,
                   "note": "scored during training on the run's own validation split"},

@@ -65,7 +65,6 @@ def _cut(p: Any, y: Any, verdicts: list[str], kinds: tuple[str, ...], above: boo
 
 
 def _ece(p: Any, y: Any, bins: int = 10) -> float:
-    import numpy as np
 
     total = 0.0
     for b in range(bins):

@@ -244,13 +244,14 @@ def test_report_accounts_for_every_row_and_is_reproducible(monkeypatch, tmp_path
     name = _dataset(monkeypatch, tmp_path, "crafted_fates", {"all": rows})
     one = prepare_dataset(name, None, tmp_path / "a", PrepareOptions(seed=5))
     two = prepare_dataset(name, None, tmp_path / "b", PrepareOptions(seed=5))
-    other = prepare_dataset(name, None, tmp_path / "c", PrepareOptions(seed=6))
+    prepare_dataset(name, None, tmp_path / "c", PrepareOptions(seed=6))
     assert set(one["rows"]) == {r["id"] for r in rows}
     assert one["rows"]["nolabel"] == "dropped: no label"
     assert one["rows"]["unknown"] == "dropped: label not in task label set"
     assert one["label_mapping"]["unmapped"] == [{"id": "unknown", "split": "all", "raw_label": "satire"}]
     assert one["label_mapping"]["counts"] == {"real -> true": 50, "fake -> false": 30, "mixture -> misleading": 10}
     assert sum(one["fates"].values()) == len(rows) and "loaded" not in one["fates"]
+    assert two["rows"] == one["rows"] and two["fates"] == one["fates"]  # the same seed gives the same report
     for split in ("train", "validation", "test"):
         assert (tmp_path / "a" / f"{split}.jsonl").read_text() == (tmp_path / "b" / f"{split}.jsonl").read_text()
         assert one["splits"][split]["rows"] == len(_rows(tmp_path / "a", split))

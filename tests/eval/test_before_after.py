@@ -33,7 +33,7 @@ def train_small_run(run_dir: Path, steps: int = 30, max_length: int = 48) -> Pat
     tok = AutoTokenizer.from_pretrained(base)
     torch.manual_seed(0)
     model = AutoModelForSequenceClassification.from_pretrained(
-        base, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)), label2id={l: i for i, l in enumerate(LABELS)})
+        base, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)), label2id={lab: i for i, lab in enumerate(LABELS)})
     model = get_peft_model(model, LoraConfig(task_type=TaskType.SEQ_CLS, r=8, lora_alpha=16,
                                              target_modules=["query", "value"]))
     optim = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=2e-3)

@@ -178,5 +178,5 @@ def test_vectorised_calibration_bootstrap_equals_the_loop() -> None:
     assert ece_from_indices(data, full)[0] == pytest.approx(ece(data)) and aurc_from_indices(data, full)[0] == aurc(data)
     for name, fn in (("ece", ece), ("aurc", aurc)):
         entry = compute_metric(name, data, n_boot=200, seed=4)
-        assert entry["ci"] == pytest.approx(list(stats.bootstrap_statistic(lambda i: fn(data.take(i)), data.n, 200, 4)),
+        assert entry["ci"] == pytest.approx(list(stats.bootstrap_statistic(lambda i, fn=fn: fn(data.take(i)), data.n, 200, 4)),
                                             abs=1e-12)

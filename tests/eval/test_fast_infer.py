@@ -46,7 +46,7 @@ def tiny_bert(num_labels: int = 2, seed: int = 0):
     torch.manual_seed(seed)
     config = BertConfig(vocab_size=30522, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
                         num_attention_heads=4, max_position_embeddings=512, num_labels=num_labels,
-                        id2label=dict(enumerate(LABELS[:num_labels])), label2id={l: i for i, l in enumerate(LABELS)})
+                        id2label=dict(enumerate(LABELS[:num_labels])), label2id={lab: i for i, lab in enumerate(LABELS)})
     return BertForSequenceClassification(config).eval()
 
 

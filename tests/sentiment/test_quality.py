@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 
 from medtune.sentiment.aspects import CompiledAspect
 from medtune.sentiment.quality import GOLD, aspect_scores, gold_report, read_gold, sarcasm_report

@@ -41,8 +41,9 @@ def test_scorer_computes_its_figures_from_files(analyzer: Any, tmp_path: Path) -
         {"id": "c", "text": "I picked up my prescription on Tuesday.", "overall": "neutral", "aspects": {},
          "setting": "pharmacy"},
     ]
-    write = lambda name, items: (tmp_path / f"{name}.jsonl").write_text(
-        "\n".join(json.dumps(r) for r in items) + "\n", encoding="utf-8")
+    def write(name: str, items: list[dict]) -> None:
+        (tmp_path / f"{name}.jsonl").write_text("\n".join(json.dumps(r) for r in items) + "\n", encoding="utf-8")
+
     write("dev", rows)
     write("test", rows[:2])
     report = reviews_report(analyzer, tmp_path)
