@@ -112,7 +112,8 @@ def test_review_export_neutralises_formulas_and_round_trips(tmp_path: Path) -> N
 
 
 def test_every_csv_writer_in_medtune_and_the_app_neutralises_cells() -> None:
-    """A source check: a new `.to_csv(` or csv writer must go through csv_safe / csv_safe_frame."""
+    """A source check: a new `.to_csv(` or csv writer must go through csv_safe / csv_safe_frame, or say with a
+    `csv-exempt:` comment why its cells must stay as they are (a stored data copy, not an export)."""
     writers = re.compile(r"\.to_csv\(|csv\.writer\(|csv\.DictWriter\(")
     unguarded = []
     for folder in ("medtune", "app", "pages"):
@@ -121,7 +122,7 @@ def test_every_csv_writer_in_medtune_and_the_app_neutralises_cells() -> None:
             for n, line in enumerate(lines):
                 if writers.search(line):
                     window = "\n".join(lines[max(0, n - 3):n + 6])
-                    if "csv_safe" not in window:
+                    if "csv_safe" not in window and "csv-exempt:" not in window:
                         unguarded.append(f"{path.relative_to(REPO)}:{n + 1}: {line.strip()}")
     assert not unguarded, unguarded
 

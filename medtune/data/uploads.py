@@ -728,6 +728,8 @@ def valid_rows_bytes(path: Path, bad_rows: set[int]) -> bytes:
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv"):
         out = io.StringIO(newline="")
+        # csv-exempt: the stored copy is data medtune reads back for training, not a spreadsheet export; its
+        # cells must stay exactly as uploaded (validation already warned about formula-like cells).
         writer = csv.writer(out, delimiter="\t" if suffix == ".tsv" else ",", lineterminator="\n")
         writer.writerow(columns)
         writer.writerows([[row.get(c, "") for c in columns] for _, row in kept])
