@@ -42,11 +42,11 @@ def pick_basics() -> tuple[str | None, str | None, str | None, str]:
     from medtune.models.registry import list_models
 
     cols = st.columns(4)
-    tasks = [t for t in TASKS if t != "mcq"]
+    tasks = [t for t, spec in TASKS.items() if spec.offered_for_training]
     task = cols[0].selectbox("Task", tasks, format_func=lambda t: f"{t} — {TASKS[t].description}", key="train_task")
     datasets = [d.name for d in list_datasets() if task in d.tasks and not d.bring_your_own]
     dataset = cols[1].selectbox("Dataset", datasets, key="train_dataset", help="Datasets that serve this task.")
-    kinds = ("causal", "seq2seq") if task == "sft" else ("encoder", "causal", "seq2seq")
+    kinds = ("causal", "seq2seq") if TASKS[task].is_generation else ("encoder", "causal", "seq2seq")
     models = [m.name for m in list_models() if m.tunable and m.kind in kinds] + ["other (hub id or folder)"]
     model = cols[2].selectbox("Model", models, key="train_model")
     if model.startswith("other"):

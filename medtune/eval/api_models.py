@@ -16,6 +16,7 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from medtune.data.schemas import Example
+from medtune.data.tasks import get_task
 from medtune.errors import ConfigError, NotAvailableError
 from medtune.eval.predictors import Cancel, Prediction, Progress, check_cancel
 from medtune.eval.prompts import get_template, item_labels, parse_label, render
@@ -158,9 +159,10 @@ class ApiPredictor:
     def __init__(self, chat: OpenAIChat | GeminiChat, task: str, labels: tuple[str, ...], *,
                  template: str | None = None, max_workers: int | None = None, max_tokens: int | None = None):
         self.chat, self.task, self.labels = chat, task, labels
-        self.template = get_template(template or ("chat-generate-v1" if task == "sft" else "chat-label-v1"))
+        self.generates = get_task(task).is_generation
+        self.template = get_template(template or ("chat-generate-v1" if self.generates else "chat-label-v1"))
         self.max_workers = max_workers or ApiSettings().max_workers
-        self.max_tokens = max_tokens or (512 if task == "sft" else 16)
+        self.max_tokens = max_tokens or (512 if self.generates else 16)
 
     def describe(self) -> dict[str, Any]:
         return {"kind": self.kind, "name": self.chat.model, **self.chat.describe(), "prompt": self.template.to_dict(),
@@ -170,7 +172,7 @@ class ApiPredictor:
         check_cancel(cancel)
         reply = self.chat.complete(self.template.system, render(self.template, example, self.task, self.labels),
                                    self.max_tokens)
-        if self.task == "sft":
+        if self.generates:
             return Prediction(text=reply.strip())
         return Prediction(parse_label(reply, item_labels(example, self.labels, self.task)), text=reply)
 
