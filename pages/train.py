@@ -70,27 +70,8 @@ def recipe_form(recipe, key: str) -> dict:
             grid = st.columns(3)
             for i, field in enumerate(fields):
                 with grid[i % 3]:
-                    values[field.name] = widget(field, f"train.{key}.{field.name}")
+                    values[field.name] = ui.field_widget(field, f"train.{key}.{field.name}")
     return values
-
-
-def widget(field, key: str):
-    if field.kind == "bool":
-        return st.checkbox(field.label, value=bool(field.default), help=field.help, key=key)
-    if field.kind == "choice":
-        return st.selectbox(field.label, field.choices, index=field.choices.index(field.default), help=field.help,
-                            key=key)
-    if field.kind == "list":
-        text = st.text_input(field.label, ", ".join(field.default or []), help=f"{field.help} (comma separated)",
-                             key=key)
-        return [p.strip() for p in text.split(",") if p.strip()] or None
-    if field.kind == "text" or field.optional:  # optional numbers: empty means "not set"
-        text = st.text_input(field.label, "" if field.default is None else str(field.default), help=field.help,
-                             key=key)
-        return text.strip() or None
-    number = int if field.kind == "int" else float
-    return st.number_input(field.label, value=number(field.default), help=field.help, key=key,
-                           step=1 if number is int else None, format=None if number is int else "%g")
 
 
 def memory_estimate(cfg) -> None:
