@@ -121,7 +121,7 @@ def pick_base_model() -> str | None:
 
 
 def pick_api_model() -> str | None:
-    from medtune.eval.api_models import GEMINI_HINT, OPENAI_HINT, ApiSettings
+    from medtune.models.api_clients import GEMINI_HINT, OPENAI_HINT, ApiSettings
 
     settings = ApiSettings()
     choices = []

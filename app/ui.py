@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import json
 import threading
-import types
-import typing
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -312,112 +309,50 @@ def _cell_text(value: Any, counts: bool) -> str:
 
 def model_form(model_cls: type, *, key: str, exclude: Sequence[str] = (), fixed: Mapping[str, Any] | None = None,
                columns: int = 1) -> dict[str, Any]:
-    """Widgets for the fields of a pydantic model: type, default, bounds and help come from the model.
+    """Widgets for the fields of a pydantic model (`medtune.forms`): type, default, bounds and help from the model.
 
     Returns the values as a dict; the caller builds the model (inside `errors_shown`) so the model's own
     validation is the only one. Fields in `exclude` or `fixed` get no widget (`fixed` values are passed on).
     `columns` lays the widgets out in a grid, in field order.
     """
+    from medtune.forms import form_fields
+
     values: dict[str, Any] = dict(fixed or {})
-    names = [n for n in model_cls.model_fields if n not in exclude and n not in values]  # type: ignore[attr-defined]
+    fields = [f for f in form_fields(model_cls, skip={*exclude, *values}) if "." not in f.name]
     grid = st.columns(columns) if columns > 1 else [st.container()]
-    for i, name in enumerate(names):
+    for i, field in enumerate(fields):
         with grid[i % len(grid)]:
-            value = field_widget(name, model_cls.model_fields[name], key=f"{key}.{name}")  # type: ignore[attr-defined]
-        if value is not _SKIP:
-            values[name] = value
+            values[field.name] = field_widget(field, key=f"{key}.{field.name}")
     return values
 
 
-_SKIP = object()
-
-
-def field_widget(name: str, field: Any, *, key: str) -> Any:
-    """One widget for one pydantic field; unsupported types are left at their default (returns _SKIP)."""
-    from pydantic_core import PydanticUndefined
-
-    label = name.replace("_", " ").capitalize()
-    help_text = field.description
-    default = None if field.default is PydanticUndefined else field.default
-    annotation, optional = _unwrap_optional(field.annotation)
-    bounds = _bounds(field.metadata)
-    choices = _choices(annotation)
-    if choices is not None:
-        options = ([None] if optional else []) + choices
-        index = options.index(_enum_value(default)) if _enum_value(default) in options else 0
-        return st.selectbox(label, options, index=index, help=help_text, key=key,
+def field_widget(field: Any, key: str) -> Any:
+    """One widget for one `medtune.forms.FormField`; an optional field's empty widget means "not set"."""
+    if field.kind == "bool":
+        return st.checkbox(field.label, value=bool(field.default), help=field.help, key=key)
+    if field.kind == "choice":
+        options = ([None] if field.optional else []) + list(field.choices)
+        index = options.index(field.default) if field.default in options else 0
+        return st.selectbox(field.label, options, index=index, help=field.help, key=key,
                             format_func=lambda v: "—" if v is None else str(v))
-    if annotation is bool:
-        return st.checkbox(label, value=bool(default), help=help_text, key=key)
-    if annotation in (int, float):
-        return _number(label, annotation, default, bounds, optional, help_text, key)
-    if annotation is str:
-        text = st.text_input(label, value=default or "", help=help_text, key=key)
-        return None if optional and not text.strip() else text
-    inner = _list_item(annotation)
-    if inner is not None and _choices(inner) is not None:
-        return st.multiselect(label, _choices(inner), default=[_enum_value(v) for v in default or []],
-                              help=help_text, key=key)
-    if inner is str:
-        text = st.text_input(label, value=", ".join(default or []), help=f"{help_text or ''} (comma separated)",
+    if field.kind == "list" and field.choices:
+        return st.multiselect(field.label, list(field.choices),
+                              default=[v for v in field.default or [] if v in field.choices], help=field.help, key=key)
+    if field.kind == "list":
+        text = st.text_input(field.label, ", ".join(field.default or []), help=f"{field.help} (comma separated)",
                              key=key)
-        return [part.strip() for part in text.split(",") if part.strip()]
-    return _SKIP
-
-
-def _number(label: str, kind: type, default: Any, bounds: dict[str, float], optional: bool, help_text: str | None,
-            key: str) -> Any:
-    lo = bounds.get("ge", bounds.get("gt"))
-    hi = bounds.get("le", bounds.get("lt"))
-    if kind is int:
-        step: float = 1
-        lo = None if lo is None else int(lo + (1 if "gt" in bounds else 0))
-        hi = None if hi is None else int(hi - (1 if "lt" in bounds else 0))
-    else:
-        step = 0.01 if hi is not None and hi <= 1 else 0.1
-        lo = None if lo is None else float(lo)
-        hi = None if hi is None else float(hi)
-        default = None if default is None else float(default)
-    value = st.number_input(label, min_value=lo, max_value=hi, value=default, step=step, help=help_text,
-                            key=key, placeholder="none" if optional else None)
-    return value
-
-
-def _unwrap_optional(annotation: Any) -> tuple[Any, bool]:
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if len(args) == 1:
-            return args[0], True
-    return annotation, False
-
-
-def _choices(annotation: Any) -> list[Any] | None:
-    if typing.get_origin(annotation) is typing.Literal:
-        return list(typing.get_args(annotation))
-    if isinstance(annotation, type) and issubclass(annotation, Enum):
-        return [m.value for m in annotation]
-    return None
-
-
-def _list_item(annotation: Any) -> Any:
-    if typing.get_origin(annotation) in (list, tuple, set, Sequence):
-        args = typing.get_args(annotation)
-        return args[0] if args else None
-    return None
-
-
-def _enum_value(value: Any) -> Any:
-    return value.value if isinstance(value, Enum) else value
-
-
-def _bounds(metadata: Sequence[Any]) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for item in metadata:
-        for attr in ("ge", "gt", "le", "lt"):
-            if getattr(item, attr, None) is not None:
-                out[attr] = getattr(item, attr)
-    return out
+        items = [p.strip() for p in text.split(",") if p.strip()]
+        return items or (None if field.optional else [])
+    if field.kind == "text":
+        text = st.text_input(field.label, "" if field.default is None else str(field.default), help=field.help,
+                             key=key)
+        return (text.strip() or None) if field.optional else text
+    number = int if field.kind == "int" else float
+    low, high = (None if v is None else number(v) for v in (field.minimum, field.maximum))
+    return st.number_input(field.label, min_value=low, max_value=high,
+                           value=None if field.default is None else number(field.default), help=field.help, key=key,
+                           step=1 if number is int else None, format=None if number is int else "%g",
+                           placeholder="not set" if field.optional else None)
 
 
 # ---------------------------------------------------------------------------------------------- cached data

@@ -124,9 +124,9 @@ def agreement(args: argparse.Namespace) -> None:
 
 def _recipe_max_length() -> int:
     try:
-        from medtune.train.config import ENCODER_RECIPES
+        from medtune.data.tasks import get_task
 
-        return int(ENCODER_RECIPES["qa_decision"]["max_length"])
+        return int(get_task("qa_decision").recipe["max_length"])
     except (ImportError, KeyError):
         return 320
 

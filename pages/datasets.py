@@ -293,7 +293,7 @@ def render_upload() -> None:
         return
     with ui.errors_shown():
         columns = validated(file, task, {}, {}).columns
-        mapping = mapping_selectors(task, columns, uploads.task_fields(task), uploads.OPTION_KEYS)
+        mapping = mapping_selectors(task, columns, uploads.task_fields(task), uploads.option_keys(task))
         label_map = uploads.parse_pairs(st.text_input(
             "Label map (optional)", key="upload_labels", placeholder="e.g. 1=negative, 5=positive",
             help="raw label=task label, comma separated, for labels medtune does not recognise"), "label map")
@@ -383,7 +383,7 @@ def mapping_selectors(task: str, columns: list[str], fields: tuple[tuple[str, ..
                       option_keys: tuple[str, ...]) -> dict[str, str]:
     """One column picker per task field; a column named like the field is preselected."""
     required, optional = fields
-    wanted = [*required, *optional] + ([*option_keys] if task == "mcq" else [])
+    wanted = [*required, *optional, *option_keys]
     none = "— none —"
     mapping: dict[str, str] = {}
     cols = st.columns(min(4, len(wanted)))

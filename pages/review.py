@@ -20,10 +20,15 @@ import streamlit as st  # noqa: E402
 
 from app import ui  # noqa: E402
 from medtune.errors import MedtuneError  # noqa: E402
+from medtune.data.tasks import TASKS  # noqa: E402
 from medtune.eval.review import ReviewStore  # noqa: E402
 
 VIEWS = ("Rate", "Agreement", "Ratings & CSV", "Add items")
-REVIEW_TASKS = ("sft", "hallucination")  # evaluations whose predictions are answers a person can judge
+
+
+def reviewable(task: str | None) -> bool:
+    """Evaluations whose predictions are answers a person can judge (the task's registry entry says)."""
+    return task in TASKS and TASKS[task].review is not None
 
 
 def main() -> None:
@@ -261,7 +266,7 @@ def add_view(store: ReviewStore) -> None:
     from medtune.io import read_json
 
     evals = {str(d): read_json(d / "eval.json", {}) for d in find_evaluations()}
-    evals = {d: e for d, e in evals.items() if e.get("task") in REVIEW_TASKS}
+    evals = {d: e for d, e in evals.items() if reviewable(e.get("task"))}
     if evals:
         directory = st.selectbox("Evaluation", list(evals), key="add_eval",
                                  format_func=lambda d: eval_label(evals[d], d))

@@ -42,11 +42,11 @@ def pick_basics() -> tuple[str | None, str | None, str | None, str]:
     from medtune.models.registry import list_models
 
     cols = st.columns(4)
-    tasks = [t for t in TASKS if t != "mcq"]
+    tasks = [t for t, spec in TASKS.items() if spec.offered_for_training]
     task = cols[0].selectbox("Task", tasks, format_func=lambda t: f"{t} — {TASKS[t].description}", key="train_task")
     datasets = [d.name for d in list_datasets() if task in d.tasks and not d.bring_your_own]
     dataset = cols[1].selectbox("Dataset", datasets, key="train_dataset", help="Datasets that serve this task.")
-    kinds = ("causal", "seq2seq") if task == "sft" else ("encoder", "causal", "seq2seq")
+    kinds = ("causal", "seq2seq") if TASKS[task].is_generation else ("encoder", "causal", "seq2seq")
     models = [m.name for m in list_models() if m.tunable and m.kind in kinds] + ["other (hub id or folder)"]
     model = cols[2].selectbox("Model", models, key="train_model")
     if model.startswith("other"):
@@ -70,27 +70,8 @@ def recipe_form(recipe, key: str) -> dict:
             grid = st.columns(3)
             for i, field in enumerate(fields):
                 with grid[i % 3]:
-                    values[field.name] = widget(field, f"train.{key}.{field.name}")
+                    values[field.name] = ui.field_widget(field, f"train.{key}.{field.name}")
     return values
-
-
-def widget(field, key: str):
-    if field.kind == "bool":
-        return st.checkbox(field.label, value=bool(field.default), help=field.help, key=key)
-    if field.kind == "choice":
-        return st.selectbox(field.label, field.choices, index=field.choices.index(field.default), help=field.help,
-                            key=key)
-    if field.kind == "list":
-        text = st.text_input(field.label, ", ".join(field.default or []), help=f"{field.help} (comma separated)",
-                             key=key)
-        return [p.strip() for p in text.split(",") if p.strip()] or None
-    if field.kind == "text" or field.optional:  # optional numbers: empty means "not set"
-        text = st.text_input(field.label, "" if field.default is None else str(field.default), help=field.help,
-                             key=key)
-        return text.strip() or None
-    number = int if field.kind == "int" else float
-    return st.number_input(field.label, value=number(field.default), help=field.help, key=key,
-                           step=1 if number is int else None, format=None if number is int else "%g")
 
 
 def memory_estimate(cfg) -> None:

@@ -22,7 +22,7 @@ class ChatSettings(BaseSettings):
     k: int = Field(6, ge=1, le=20, description="Passages retrieved from the knowledge base per question.")
     local_model: str = Field("", description="Hub id or local directory of a causal LM for the 'local' generator.")
     local_adapter: str = Field("", description="LoRA adapter directory or training job id applied to local_model.")
-    # Endpoints and keys of API models are medtune.eval.api_models' settings (OPENAI_API_KEY,
+    # Endpoints and keys of API models are medtune.models.api_clients' settings (OPENAI_API_KEY,
     # MEDTUNE_OPENAI_BASE_URL, GEMINI_API_KEY): one place for credentials.
     openai_model: str = Field("gpt-3.5-turbo", description="Model name for the 'openai' generator.")
     gemini_model: str = Field("gemini-1.5-flash", description="Model name for the 'gemini' generator.")

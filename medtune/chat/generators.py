@@ -11,7 +11,7 @@ their output is checked by the pipeline like any other. All of them stream, so t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -135,14 +135,14 @@ def _messages_split(request: GenerationRequest) -> tuple[str, list[dict[str, str
 
 
 class OpenAICompatibleGenerator:
-    """Chat completions with stream=true through medtune.eval.api_models' OpenAI client (its settings: OPENAI_API_KEY,
+    """Chat completions with stream=true through medtune.models.api_clients' OpenAI client (its settings: OPENAI_API_KEY,
     MEDTUNE_OPENAI_BASE_URL for vLLM, Ollama or a llama.cpp server)."""
 
     name = "openai"
     generative = True
 
     def __init__(self, model: str, max_tokens: int = 256):
-        from medtune.eval.api_models import OpenAIChat
+        from medtune.models.api_clients import OpenAIChat
 
         self.chat = OpenAIChat(model)
         self.model, self.max_tokens = model, max_tokens
@@ -166,13 +166,13 @@ class OpenAICompatibleGenerator:
 
 
 class GeminiGenerator:
-    """Gemini's streaming generate_content through medtune.eval.api_models' Gemini client (GEMINI_API_KEY)."""
+    """Gemini's streaming generate_content through medtune.models.api_clients' Gemini client (GEMINI_API_KEY)."""
 
     name = "gemini"
     generative = True
 
     def __init__(self, model: str, max_tokens: int = 256):
-        from medtune.eval.api_models import GeminiChat
+        from medtune.models.api_clients import GeminiChat
 
         self.chat = GeminiChat(model)
         self.model, self.max_tokens = model, max_tokens
@@ -194,42 +194,50 @@ class GeminiGenerator:
                                     hint="check GEMINI_API_KEY and the model name") from exc
 
 
-GENERATOR_HELP = {
-    "embedded": "Offline: best sentences from the knowledge base, in plain words, with citations (no model).",
-    "local": "A local or hub causal LM (MEDTUNE_CHAT_LOCAL_MODEL), with the LoRA adapter if one is set.",
-    "local-base": "The same local model without its adapter (the arena's baseline).",
-    "openai": "OpenAI (OPENAI_API_KEY) or a compatible server (MEDTUNE_OPENAI_BASE_URL): vLLM, Ollama, llama.cpp.",
-    "gemini": "Google Gemini (GEMINI_API_KEY).",
+@dataclass(frozen=True)
+class GeneratorEntry:
+    """One answer generator: what the selector says about it, how to build it, and whether it can run here."""
+
+    help: str
+    build: Callable[[ChatSettings], Generator]
+    configured: Callable[[ChatSettings, Any], bool]  # (chat settings, API settings) -> usable as set up
+
+
+#: The chat's generators, one entry each (like the dataset and model registries); the UI lists them in order.
+GENERATORS: dict[str, GeneratorEntry] = {
+    "embedded": GeneratorEntry(
+        "Offline: best sentences from the knowledge base, in plain words, with citations (no model).",
+        lambda cfg: EmbeddedGenerator(), lambda cfg, api: True),
+    "local": GeneratorEntry(
+        "A local or hub causal LM (MEDTUNE_CHAT_LOCAL_MODEL), with the LoRA adapter if one is set.",
+        lambda cfg: LocalGenerator(cfg.local_model, cfg.local_adapter, cfg.max_new_tokens),
+        lambda cfg, api: bool(cfg.local_model)),
+    "local-base": GeneratorEntry(
+        "The same local model without its adapter (the arena's baseline).",
+        lambda cfg: LocalGenerator(cfg.local_model, "", cfg.max_new_tokens, name="local-base"),
+        lambda cfg, api: bool(cfg.local_model and cfg.local_adapter)),
+    "openai": GeneratorEntry(
+        "OpenAI (OPENAI_API_KEY) or a compatible server (MEDTUNE_OPENAI_BASE_URL): vLLM, Ollama, llama.cpp.",
+        lambda cfg: OpenAICompatibleGenerator(cfg.openai_model, cfg.max_new_tokens),
+        lambda cfg, api: bool(api.openai_base_url or api.openai_api_key)),
+    "gemini": GeneratorEntry(
+        "Google Gemini (GEMINI_API_KEY).",
+        lambda cfg: GeminiGenerator(cfg.gemini_model, cfg.max_new_tokens),
+        lambda cfg, api: bool(api.gemini_api_key)),
 }
 
 
 def build_generator(name: str, cfg: ChatSettings | None = None) -> Generator:
     """The generator called `name`; an unknown name lists the known ones, an unconfigured one says what to set."""
-    cfg = cfg or get_chat_settings()
-    if name == "embedded":
-        return EmbeddedGenerator()
-    if name == "local":
-        return LocalGenerator(cfg.local_model, cfg.local_adapter, cfg.max_new_tokens)
-    if name == "local-base":
-        return LocalGenerator(cfg.local_model, "", cfg.max_new_tokens, name="local-base")
-    if name == "openai":
-        return OpenAICompatibleGenerator(cfg.openai_model, cfg.max_new_tokens)
-    if name == "gemini":
-        return GeminiGenerator(cfg.gemini_model, cfg.max_new_tokens)
-    raise ConfigError(f"generator: unknown name {name!r}; known: {', '.join(GENERATOR_HELP)}")
+    entry = GENERATORS.get(name)
+    if entry is None:
+        raise ConfigError(f"generator: unknown name {name!r}; known: {', '.join(GENERATORS)}")
+    return entry.build(cfg or get_chat_settings())
 
 
 def list_generators(cfg: ChatSettings | None = None) -> list[dict[str, Any]]:
     """Every generator with whether it is configured here (what the UI selector and /api/health show)."""
-    from medtune.eval.api_models import ApiSettings
+    from medtune.models.api_clients import ApiSettings
 
-    cfg = cfg or get_chat_settings()
-    api = ApiSettings()
-    configured = {
-        "embedded": True,
-        "local": bool(cfg.local_model),
-        "local-base": bool(cfg.local_model and cfg.local_adapter),
-        "openai": bool(api.openai_base_url or api.openai_api_key),
-        "gemini": bool(api.gemini_api_key),
-    }
-    return [{"name": n, "configured": configured[n], "help": h} for n, h in GENERATOR_HELP.items()]
+    cfg, api = cfg or get_chat_settings(), ApiSettings()
+    return [{"name": n, "configured": e.configured(cfg, api), "help": e.help} for n, e in GENERATORS.items()]

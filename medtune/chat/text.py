@@ -13,7 +13,6 @@ _ABBREV = r"(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|St|No|approx|Fig|al)"
 _SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?:[-*•]\s+)?(?=[\"'(\[]?[A-Z0-9])")
 _ABBREV_END = re.compile(rf"\b{_ABBREV}\.$")
 _SPL_XREF = re.compile(r"\s*\(\s*\d+(?:\.\d+)*(?:\s*,\s*\d+(?:\.\d+)*)*\s*\)|\s*\[\s*see [^\]]{0,80}\]", re.I)
-_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -39,25 +38,12 @@ def clean_source_text(text: str) -> str:
     return re.sub(r"\s+", " ", _SPL_XREF.sub("", text or "")).strip()
 
 
-def count_syllables(word: str) -> int:
-    """A vowel-group count with the usual silent-e correction; good enough for a reading grade."""
-    word = word.lower().strip("'")
-    if len(word) <= 3:
-        return 1
-    word = re.sub(r"(?:[^laeiouy]es|[^laeiouy]ed|[^laeiouy]e)$", "", word)
-    word = re.sub(r"^y", "", word)
-    return max(1, len(re.findall(r"[aeiouy]{1,2}", word)))
-
-
 def flesch_kincaid_grade(text: str) -> float | None:
-    """Flesch-Kincaid grade level (Kincaid et al. 1975): 0.39·words/sentence + 11.8·syllables/word − 15.59."""
-    words = _WORD.findall(text or "")
-    if not words:
-        return None
-    sentences = max(1, len(split_sentences(text)))
-    syllables = sum(count_syllables(w) for w in words)
-    grade = 0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59
-    return round(grade, 1)
+    """The shared reading grade (`medtune.text`), rounded to one decimal for display."""
+    from medtune.text import flesch_kincaid_grade as grade
+
+    value = grade(text)
+    return None if value is None else round(value, 1)
 
 
 # clinical term -> plain words; words that are part of disease names ("acute", "chronic", "oral") are left out.

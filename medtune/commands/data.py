@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import typing
 from pathlib import Path
 from typing import Any
 
@@ -65,22 +64,22 @@ def _file_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _option_arguments(p: argparse.ArgumentParser) -> None:
-    """One flag per PrepareOptions field; flags left out keep the model's defaults."""
+    """One flag per PrepareOptions field (`medtune.forms`, like the Datasets page); flags left out keep the defaults."""
     from medtune.data.prepare import PrepareOptions
+    from medtune.forms import form_fields
 
     group = p.add_argument_group("preparation options")
-    for name, field in PrepareOptions.model_fields.items():
-        flag = "--" + name.replace("_", "-")
-        help_text = f"{field.description} (default: {field.default})"
-        annotation = field.annotation
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if annotation is bool:
-            group.add_argument(flag, dest=name, action=argparse.BooleanOptionalAction, default=None, help=help_text)
-        elif typing.get_origin(annotation) is typing.Literal:
-            group.add_argument(flag, dest=name, choices=list(args), default=None, help=help_text)
+    for field in form_fields(PrepareOptions):
+        flag = "--" + field.name.replace("_", "-")
+        help_text = f"{field.help} (default: {field.default})"
+        if field.kind == "bool":
+            group.add_argument(flag, dest=field.name, action=argparse.BooleanOptionalAction, default=None,
+                               help=help_text)
+        elif field.kind == "choice":
+            group.add_argument(flag, dest=field.name, choices=list(field.choices), default=None, help=help_text)
         else:
-            kind = annotation if annotation in (int, float, str) else (args[0] if args else str)
-            group.add_argument(flag, dest=name, type=kind, default=None, metavar=kind.__name__.upper(),
+            kind = field.python_type or str
+            group.add_argument(flag, dest=field.name, type=kind, default=None, metavar=kind.__name__.upper(),
                                help=help_text)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from medtune.data.prep_dedup import Row, set_keys
 from medtune.data.schemas import Turn
+from medtune.data.tasks import get_task
 
 
 def class_weights(rows: list[Row]) -> dict[str, float]:
@@ -147,13 +148,17 @@ def _variant(row: Row, n: int, how: str, meta_extra: dict[str, Any] | None = Non
                order=row.order, raw_label=row.raw_label, tags={"augmented_from": row.uid})
 
 
+#: Augmentation methods by the name a task's registry entry gives (`TaskSpec.augmentation`).
+AUGMENTERS = {"option_shuffle": shuffle_options, "question_rephrase": rephrase_question}
+
+
 def augment(rows: list[Row], task: str, copies: int, seed: int) -> tuple[list[Row], dict[str, Any]]:
     """Variants of training rows: option shuffling for `mcq`, template rephrasing of the question for `sft`."""
-    makers = {"mcq": ("option_shuffle", shuffle_options), "sft": ("question_rephrase", rephrase_question)}
-    if task not in makers or copies < 1:
+    method = get_task(task).augmentation
+    if method is None or copies < 1:
         return rows, {"method": None, "added": 0,
-                      "note": f"augmentation applies to mcq and sft tasks, not {task!r}" if task not in makers else None}
-    method, make = makers[task]
+                      "note": f"no augmentation is defined for task {task!r}" if method is None else None}
+    make = AUGMENTERS[method]
     rng = random.Random(seed)
     added, seen = [], {r.key for r in rows}
     for row in rows:

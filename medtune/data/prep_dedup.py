@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from medtune.data.schemas import Example
+from medtune.data.tasks import get_task
 
 # A split's rank when the same row appears twice: the copy in an evaluation split is kept and the training
 # copy dropped, the usual decontamination direction (train is cleaned against test, never the reverse).
@@ -75,7 +76,7 @@ def set_keys(row: Row, task: str) -> None:
     row.key = f"{text}\x1f{extra}" if extra else text
     # MedHallu pairs a faithful and a hallucinated answer to one question: the question (with its evidence)
     # is what must stay in one split, not the answer being judged.
-    row.group = normalize(ex.text_pair) if task == "hallucination" and ex.text_pair else text
+    row.group = normalize(ex.text_pair) if get_task(task).group_by_context and ex.text_pair else text
 
 
 def drop_conflicts(rows: list[Row]) -> tuple[list[Row], list[dict[str, Any]]]:

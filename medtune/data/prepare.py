@@ -220,7 +220,7 @@ def _train_only_steps(splits: dict[str, list[Row]], task: TaskSpec, opts: Prepar
                                                                        opts.augment_copies, opts.seed)
     else:
         report["augmentation"] = {"method": None, "added": 0}
-    if opts.balance == "none" or (task.is_classification and task.name != "mcq"):
+    if opts.balance == "none" or (task.is_classification and not task.per_item_choices):
         splits["train"], info = prep_balance.balance(splits["train"], opts.balance, opts.balance_max_factor, opts.seed)
     else:
         info = {"method": "none", "note": f"balancing does not apply to task {task.name!r}"}

@@ -26,8 +26,8 @@ from typing import Any
 from pydantic import BaseModel, Field, PrivateAttr, computed_field
 
 from medtune.data.registry import DatasetSpec
-from medtune.data.schemas import AnswerRecord, ClaimRecord, MCQRecord, QARecord, Record, SentimentRecord
-from medtune.data.tasks import INTENSITY_LABELS, get_task
+from medtune.data.schemas import Record
+from medtune.data.tasks import TASKS, get_task, level_label
 from medtune.errors import ConfigError, DataError
 from medtune.io import atomic_write_json, formula_warning, read_json
 from medtune.settings import get_settings
@@ -39,26 +39,8 @@ PHI_SCAN_ROWS = 50_000
 MAX_NAME_CHARS = 120
 OPTION_KEYS = ("A", "B", "C", "D", "E")
 
-# task -> (required fields, optional fields). Field names follow each task's input; "text" is accepted as an
-# alias of the first field, so `text=review` works for every task.
-TASK_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "misinformation": (("claim", "label"), ("id", "evidence")),
-    "claim_verification": (("claim", "evidence", "label"), ("id",)),
-    "qa_decision": (("question", "context", "label"), ("id", "long_answer")),
-    "hallucination": (("question", "answer", "label"), ("id", "context")),
-    "mcq": (("question", "options", "label"), ("id",)),
-    "sentiment": (("text", "label"), ("id", "date")),
-    "intensity": (("text", "label"), ("id", "date")),
-    "sft": (("question", "answer"), ("id",)),
-}
-# Common spellings of task labels, so files from the original releases validate without a label map.
-LABEL_SYNONYMS: dict[str, dict[str, str]] = {
-    "misinformation": {"real": "true", "fake": "false", "mixture": "misleading", "unproven": "misleading"},
-    "claim_verification": {"supports": "supported", "support": "supported", "refutes": "refuted",
-                           "contradict": "refuted", "neutral": "not_enough_info", "nei": "not_enough_info"},
-    "hallucination": {"faithful": "faithful", "hallucinated": "hallucinated"},
-    "sentiment": {"neg": "negative", "neu": "neutral", "pos": "positive"},
-}
+# A task's upload fields and label spellings live in its registry entry (medtune.data.tasks): "text" is
+# accepted as an alias of the first field, so `text=review` works for every task.
 
 
 class RowError(BaseModel):
@@ -147,15 +129,19 @@ def parse_pairs(value: str | list[str] | dict[str, str] | None, what: str = "map
 
 
 def task_fields(task: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    get_task(task)
-    return TASK_FIELDS[task]
+    return get_task(task).upload_fields
+
+
+def option_keys(task: str) -> tuple[str, ...]:
+    """The option columns (A, B, ...) a task's uploads may carry: only tasks whose items bring their choices."""
+    return OPTION_KEYS if get_task(task).per_item_choices else ()
 
 
 def _canonical_mapping(task: str, mapping: dict[str, str], columns: list[str], report: ValidationReport
                        ) -> dict[str, str]:
     """field -> column for every field found; unmapped fields default to a column of the same name."""
     required, optional = task_fields(task)
-    known = (*required, *optional, *(OPTION_KEYS if task == "mcq" else ()))
+    known = (*required, *optional, *option_keys(task))
     resolved: dict[str, str] = {}
     for field, column in mapping.items():
         if field == "text" and "text" not in known:
@@ -169,7 +155,7 @@ def _canonical_mapping(task: str, mapping: dict[str, str], columns: list[str], r
             resolved[field] = field
     if required[0] not in resolved and "text" in columns:
         resolved[required[0]] = "text"
-    if task == "mcq" and "options" not in resolved and sum(k in resolved for k in OPTION_KEYS) >= 2:
+    if option_keys(task) and "options" not in resolved and sum(k in resolved for k in OPTION_KEYS) >= 2:
         resolved["options"] = ""  # built from the option columns A, B, ...
     return resolved
 
@@ -183,19 +169,16 @@ def normalize_label(value: Any, task: str, label_map: dict[str, str] | None = No
     raw = str(value).strip()
     if label_map and raw in label_map:
         return label_map[raw]
-    if task == "mcq":
+    spec = get_task(task)
+    if spec.per_item_choices:
         key = raw.upper()
         return key if key in (options or {}) else None
     canon = re.sub(r"[\s\-]+", "_", raw.lower())
-    labels = get_task(task).labels
-    if canon in labels:
+    if canon in spec.labels:
         return canon
-    if task == "intensity" and re.fullmatch(r"[1-5](?:\.0)?", canon):
-        return INTENSITY_LABELS[int(float(canon)) - 1]
-    synonym = LABEL_SYNONYMS.get(task, {}).get(canon) or LABEL_SYNONYMS.get(task, {}).get(canon.replace("_", " "))
-    if canon in ("not_enough_info", "not_enough_information") and task == "claim_verification":
-        return "not_enough_info"
-    return synonym
+    if spec.numbered_levels and re.fullmatch(r"\d+(?:\.0)?", canon):
+        return level_label(spec, int(float(canon)))
+    return spec.label_synonyms.get(canon) or spec.label_synonyms.get(canon.replace("_", " "))
 
 
 # --- reading, tolerant: collect every problem instead of stopping at the first ---------------------------
@@ -443,7 +426,7 @@ def _check_rows(rows: Table, fields: dict[str, str], required: list[str], task: 
                 report.add(f"duplicate id {key!r} (first on row {ids[key]})", column=fields["id"],
                            expected="a unique id per row", **where)
             ids.setdefault(key, n)
-        options = _options(row, fields) if task == "mcq" else None
+        options = _options(row, fields) if get_task(task).per_item_choices else None
         if isinstance(options, str):
             report.add(options, column=fields.get("options") or "options", expected='e.g. {"A": "...", "B": "..."}',
                        **where)
@@ -454,7 +437,7 @@ def _check_rows(rows: Table, fields: dict[str, str], required: list[str], task: 
         label = normalize_label(raw, task, user_labels, options)
         if label is None:
             unknown[str(raw)].append(n)
-            expected = (f"one of the options {', '.join(options or {})}" if task == "mcq" else
+            expected = (f"one of the options {', '.join(options or {})}" if get_task(task).per_item_choices else
                         f"one of {', '.join(get_task(task).labels)} (or add {raw}={get_task(task).labels[0]} "
                         "to the label map)")
             report.add(f"unknown label {raw!r}", column=fields["label"], expected=expected, **where)
@@ -540,11 +523,6 @@ def _claim(tmp: str, target: Path, data: bytes) -> None:
 
 
 # --- uploads as datasets ----------------------------------------------------------------------------------
-RECORD_KIND = {"misinformation": "claim", "claim_verification": "claim", "qa_decision": "qa",
-               "hallucination": "answer", "mcq": "mcq", "sentiment": "sentiment", "intensity": "sentiment",
-               "sft": "qa"}
-
-
 def _sidecar(path: Path) -> Path:
     return path.with_name(path.name + ".mapping.json")
 
@@ -574,7 +552,7 @@ def register_upload(path: str | Path, task: str, mapping: str | list[str] | dict
 def _spec_for(path: Path, meta: dict[str, Any]) -> DatasetSpec:
     task = meta["task"]
     return DatasetSpec(
-        name=PREFIX + path.name, title=f"Upload {path.name}", record_kind=RECORD_KIND[task], tasks=(task,),
+        name=PREFIX + path.name, title=f"Upload {path.name}", record_kind=get_task(task).record_kind, tasks=(task,),
         default_task=task, converter="medtune.data.uploads:convert_row", licence="user upload",
         citation="", files={"all": path.name},
         folder=str(path.parent),  # absolute: Path(data_dir) / "/abs" is "/abs", so the upload dir is used
@@ -606,7 +584,7 @@ def resolve_upload(name: str) -> DatasetSpec | None:
         return None
     path = _uploads_dir() / filename
     meta = read_json(_sidecar(path)) if path.is_file() else None
-    return _spec_for(path, meta) if isinstance(meta, dict) and meta.get("task") in TASK_FIELDS else None
+    return _spec_for(path, meta) if isinstance(meta, dict) and meta.get("task") in TASKS else None
 
 
 def list_upload_specs() -> list[DatasetSpec]:
@@ -633,7 +611,7 @@ def read_upload_rows(path: Path):
     fields: dict[str, str] = meta.get("fields") or {}
     for n, row in enumerate(read_rows(path), start=1):
         out: dict[str, Any] = {f: row.get(c) for f, c in fields.items() if c}
-        if meta.get("task") == "mcq":
+        if meta.get("task") in TASKS and get_task(meta["task"]).per_item_choices:
             opts = _options(row, fields)
             out["options"] = opts if isinstance(opts, dict) else {}
         out["id"] = str(out.get("id") or f"{Path(path).name}-{n}")
@@ -642,23 +620,10 @@ def read_upload_rows(path: Path):
 
 
 def convert_row(row: dict[str, Any]) -> Record:
-    task = row["_task"]
+    """An upload row (from `read_upload_rows`) as the record its task's registry entry builds."""
     label = None if _is_blank(row.get("label")) else str(row["label"]).strip()
     text = {k: (None if _is_blank(v) else str(v)) for k, v in row.items() if k not in ("options", "_task")}
-    if task in ("misinformation", "claim_verification"):
-        return ClaimRecord(id=row["id"], claim=text["claim"], evidence=text.get("evidence"), label=label)
-    if task == "qa_decision":
-        return QARecord(id=row["id"], question=text["question"], context=text.get("context"), label=label,
-                        long_answer=text.get("long_answer"))
-    if task == "hallucination":
-        return AnswerRecord(id=row["id"], question=text["question"], context=text.get("context"),
-                            answer=text["answer"], label=label)
-    if task == "mcq":
-        return MCQRecord(id=row["id"], question=text["question"], options=row["options"],
-                         label=label.upper() if label else None)
-    if task == "sft":
-        return QARecord(id=row["id"], question=text["question"], answer=text["answer"])
-    return SentimentRecord(id=row["id"], text=text["text"], label=label, date=text.get("date"))
+    return get_task(row["_task"]).row_to_record(row["id"], text, label, row.get("options") or {})
 
 
 def upload_file(source: str | Path, task: str, mapping: str | list[str] | dict[str, str] | None = None, *,

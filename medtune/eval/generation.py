@@ -8,13 +8,13 @@ therefore comparable between medtune runs, not with papers that used roberta-lar
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
 from medtune.errors import DataError
+from medtune.text import flesch_kincaid_grade, words
 
 
 @dataclass(frozen=True)
@@ -88,42 +88,11 @@ def bertscore_f1(data: GenData) -> np.ndarray:
     return f1.numpy().astype(float)
 
 
-_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
-_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
-
-
-def words(text: str) -> list[str]:
-    return _WORD.findall(text)
 
 
 def answer_length(data: GenData) -> np.ndarray:
     """Words per answer."""
     return np.array([len(words(p)) for p in data.preds], dtype=float)
-
-
-def count_syllables(word: str) -> int:
-    """Vowel groups, minus a silent final 'e' (not '-le'), at least one — the usual heuristic."""
-    w = word.lower()
-    if w.isdigit():
-        return max(1, len(w))  # numbers are read out; one syllable per digit keeps this simple and monotone
-    groups = re.findall(r"[aeiouy]+", w)
-    n = len(groups)
-    if w.endswith("e") and not w.endswith(("le", "ee")) and n > 1:
-        n -= 1
-    return max(1, n)
-
-
-def count_sentences(text: str) -> int:
-    return max(1, len(_SENTENCE_END.findall(text.strip()))) if text.strip() else 0
-
-
-def flesch_kincaid_grade(text: str) -> float | None:
-    """0.39·(words/sentences) + 11.8·(syllables/words) − 15.59 (Kincaid et al. 1975); None for no words."""
-    ws = words(text)
-    if not ws:
-        return None
-    syllables = sum(count_syllables(w) for w in ws)
-    return 0.39 * len(ws) / count_sentences(text) + 11.8 * syllables / len(ws) - 15.59
 
 
 def readability_grade(data: GenData) -> np.ndarray:

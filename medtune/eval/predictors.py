@@ -198,7 +198,8 @@ def resolve_predictor(model_ref: str | None, *, run_dir: str | Path | None, data
         raise ConfigError(f"quantize applies to encoder classifiers (a trained run or an encoder), not {model_ref!r}")
     if model_ref == "majority":
         return MajorityPredictor(dataset, task, labels, split, eval_gold)
-    from medtune.eval.api_models import api_predictor, is_api_ref
+    from medtune.eval.api_models import api_predictor
+    from medtune.models.api_clients import is_api_ref
 
     if is_api_ref(model_ref):
         return api_predictor(model_ref, task, labels, **_pick(options, "template", "max_workers", "base_url"))
@@ -219,7 +220,7 @@ def resolve_predictor(model_ref: str | None, *, run_dir: str | Path | None, data
 
 def _is_encoder(model_ref: str) -> bool:
     from medtune.errors import MedtuneError
-    from medtune.eval.api_models import is_api_ref
+    from medtune.models.api_clients import is_api_ref
     from medtune.models.registry import get_model
 
     if model_ref == "majority" or is_api_ref(model_ref):

@@ -1,5 +1,7 @@
 """Versioned prompt templates for zero-shot and API evaluation; the template used is stored in eval.json.
 
+Each task's field names and instruction come from its registry entry (`medtune.data.tasks`).
+
 A template is rendered from an `Example` (text, text_pair, meta["options"] for multiple choice). Changing a
 template's wording means a new version, so two evaluations with different prompts never look comparable.
 Label words are what a model reads and writes ("not enough information"), mapped back to task labels.
@@ -11,6 +13,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from medtune.data.tasks import get_task
 from medtune.errors import ConfigError
 
 LABEL_WORDS: dict[str, str] = {
@@ -18,29 +21,6 @@ LABEL_WORDS: dict[str, str] = {
     "very_negative": "very negative",
     "very_positive": "very positive",
 }
-
-FIELDS: dict[str, tuple[str, str | None]] = {  # task -> (label of text, label of text_pair)
-    "misinformation": ("Claim", "Evidence"),
-    "claim_verification": ("Claim", "Evidence"),
-    "qa_decision": ("Question", "Context"),
-    "hallucination": ("Answer", "Context"),
-    "mcq": ("Question", "Options"),
-    "sentiment": ("Text", None),
-    "intensity": ("Text", None),
-    "sft": ("Question", None),
-}
-
-INSTRUCTIONS: dict[str, str] = {
-    "misinformation": "Is this health claim true, false or misleading?",
-    "claim_verification": "Does the evidence support or refute the claim, or is there not enough information?",
-    "qa_decision": "Answer the research question from the context with yes, no or maybe.",
-    "hallucination": "Is the answer faithful to the context, or hallucinated?",
-    "mcq": "Choose the correct option.",
-    "sentiment": "What is the sentiment of this text: negative, neutral or positive?",
-    "intensity": "How negative or positive is this text: very negative, negative, neutral, positive or very positive?",
-    "sft": "Answer the patient's question accurately, in plain language, in a few sentences.",
-}
-
 
 @dataclass(frozen=True)
 class PromptTemplate:
@@ -84,7 +64,7 @@ def label_word(label: str) -> str:
 
 def item_labels(example: Any, labels: tuple[str, ...], task: str) -> tuple[str, ...]:
     """The choices for one item: its own option keys for multiple choice, else the task's labels."""
-    if task == "mcq":
+    if get_task(task).per_item_choices:
         options = (example.meta or {}).get("options") or {}
         return tuple(k for k in labels if k in options) or labels
     return labels
@@ -92,10 +72,11 @@ def item_labels(example: Any, labels: tuple[str, ...], task: str) -> tuple[str, 
 
 def render(template: PromptTemplate, example: Any, task: str, labels: tuple[str, ...]) -> str:
     """The user message (chat) or the prompt before the answer (log-likelihood scoring)."""
-    text_label, pair_label = FIELDS.get(task, ("Text", "Context"))
+    spec = get_task(task)
+    text_label, pair_label = spec.prompt_fields
     pair_block = f"{pair_label}: {example.text_pair}\n" if pair_label and example.text_pair else ""
     choices = ", ".join(label_word(lbl) for lbl in item_labels(example, labels, task))
-    body = template.user.format(instruction=INSTRUCTIONS.get(task, ""), text_label=text_label, text=example.text,
+    body = template.user.format(instruction=spec.instruction, text_label=text_label, text=example.text,
                                 pair_block=pair_block, choices=choices)
     return f"{body.rstrip()}\n{template.answer_prefix}" if template.answer_prefix else body.rstrip()
 

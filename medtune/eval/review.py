@@ -26,6 +26,7 @@ from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any
 
+from medtune.data.tasks import TASKS, get_task
 from medtune.errors import DataError, NotAvailableError
 from medtune.io import csv_safe, csv_unquote
 from medtune.settings import get_settings
@@ -131,7 +132,7 @@ class ReviewStore:
 
         ev = load_evaluation(eval_dir)
         task, split = ev["eval"].get("task"), ev["eval"].get("split") or {}
-        if task not in ("sft", "hallucination"):
+        if task not in TASKS or TASKS[task].review is None:
             raise DataError(f"evaluation {eval_dir} is of task {task!r}: only generated answers (sft) or judged "
                             "answers (hallucination) can be reviewed")
         examples = _examples_by_id(split.get("dataset"), split.get("split"), task)
@@ -369,7 +370,7 @@ def _examples_by_id(dataset: str | None, split: str | None, task: str) -> dict[s
 
 
 def _eval_item(row: dict[str, Any], example: Any, task: str, source_ref: str) -> dict[str, Any] | None:
-    if task == "hallucination":
+    if get_task(task).review == "judged":
         if example is None:
             return None
         probs = row.get("probs") or {}

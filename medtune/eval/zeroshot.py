@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from medtune.data.schemas import Example
+from medtune.data.tasks import get_task
 from medtune.eval.predictors import Cancel, Prediction, Progress, check_cancel
 from medtune.eval.prompts import get_template, item_labels, label_word, render
 
@@ -69,7 +70,8 @@ class ZeroShotPredictor:
         from medtune.models.loading import load_pretrained, load_tokenizer
 
         self.spec, self.task, self.labels = spec, task, labels
-        self.template = get_template(template or ("chat-generate-v1" if task == "sft" else DEFAULT_TEMPLATE))
+        self.generates = get_task(task).is_generation
+        self.template = get_template(template or ("chat-generate-v1" if self.generates else DEFAULT_TEMPLATE))
         self.tokenizer = load_tokenizer(spec)
         self.model = load_pretrained(AutoModelForCausalLM, spec)
         self.scorer = LogLikelihoodScorer(self.model, self.tokenizer, max_length=max_length, batch_size=batch_size)
@@ -77,12 +79,12 @@ class ZeroShotPredictor:
 
     def describe(self) -> dict[str, Any]:
         return {"kind": self.kind, "name": self.spec.name, "source": self.spec.source,
-                "method": "generation (greedy)" if self.task == "sft" else "option log-likelihood (sum)",
+                "method": "generation (greedy)" if self.generates else "option log-likelihood (sum)",
                 "prompt": self.template.to_dict()}
 
     def predict(self, examples: list[Example], progress: Progress | None = None,
                 cancel: Cancel | None = None) -> list[Prediction]:
-        if self.task == "sft":
+        if self.generates:
             return self._generate(examples, progress, cancel)
         out: list[Prediction] = []
         step = max(1, self.scorer.batch_size)

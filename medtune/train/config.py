@@ -20,19 +20,6 @@ from medtune.errors import ConfigError
 
 Method = Literal["lora", "qlora", "full"]
 
-#: The validation metric each task is judged by (and the best checkpoint is chosen by).
-PRIMARY_METRIC = {
-    "misinformation": "weighted_f1",
-    "claim_verification": "macro_f1",
-    "qa_decision": "accuracy",
-    "hallucination": "f1_hallucinated",
-    "sentiment": "macro_f1",
-    "intensity": "macro_f1",
-    "mcq": "accuracy",
-    "sft": "eval_loss",
-}
-
-
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -155,7 +142,9 @@ class TrainConfig(_Strict):
 
     @property
     def primary_metric(self) -> str:
-        return PRIMARY_METRIC[self.task]
+        from medtune.data.tasks import get_task
+
+        return get_task(self.task).primary_metric
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -209,46 +198,25 @@ def dump_yaml(config: TrainConfig) -> str:
     return yaml.safe_dump(config.to_dict(), sort_keys=False, allow_unicode=True)
 
 
-# Per-task defaults for the embedded MiniLM, sized to train in under 15 minutes on 2 CPU cores (docs/QUALITY.md
-# has the measured figures and times). max_length covers most inputs (MiniLM tokens, p50 / p90: COVID fake-news
-# tweets 47 / 84, COVID sentiment tweets 59 / 81, HealthVer claim + evidence 70 / 124, drug reviews 112 / 179,
-# PubMedQA question + abstract 321 / 431, MedHallu answer + question + evidence 372 / 495); dynamic padding
-# keeps short inputs cheap. The small sets (a few hundred rows) get more epochs and smaller batches (more steps),
-# and (the pair tasks and intensity) a head started from a linear probe (`head_init: probe`); misinformation
-# (6k rows) skips the probe, whose extra pass over the training set would push it past 15 minutes; sentiment was
-# measured with a random head (docs/QUALITY.md has the probe's trial on it). qa_decision reads the question and
-# the first ~230 tokens of the abstract (256, not 512: half the training and evaluation time, and the 512-token
-# recipe did no better) and trains with plain cross-entropy (`balance: none`): accuracy is its metric, and the
-# class-weighted loss traded accuracy for recall on "maybe". Keeping the abstract's end instead
-# (`truncation_side: left`, where the results are) at 224 tokens did worse (0.51; docs/QUALITY.md). Keys: max_length, epochs, batch_size, learning_rate,
-# plus optional extras (`balance` goes to the preparation options). MiniLM's head is mean-pooled (`mean_pooled`).
-ENCODER_RECIPES: dict[str, dict[str, Any]] = {
-    "misinformation": {"max_length": 128, "epochs": 2, "batch_size": 32, "learning_rate": 1e-3},
-    "claim_verification": {"max_length": 192, "epochs": 4, "batch_size": 16, "learning_rate": 1e-3,
-                           "head_init": "probe"},
-    "qa_decision": {"max_length": 256, "epochs": 4, "batch_size": 8, "learning_rate": 1e-3, "head_init": "probe",
-                    "balance": "none"},
-    "hallucination": {"max_length": 256, "epochs": 2, "batch_size": 16, "learning_rate": 1e-3, "head_init": "probe"},
-    "sentiment": {"max_length": 256, "epochs": 6, "batch_size": 16, "learning_rate": 1e-3},
-    "intensity": {"max_length": 128, "epochs": 3, "batch_size": 32, "learning_rate": 1e-3, "head_init": "probe"},
-    "mcq": {"max_length": 256, "epochs": 3, "batch_size": 16, "learning_rate": 1e-3},
-}
+# Each task's encoder recipe lives in its registry entry (`medtune.data.tasks`, `TaskSpec.recipe`).
 ENCODER_LORA = {"r": 16, "alpha": 32, "dropout": 0.1, "target_modules": ["query", "key", "value", "dense"]}
 
 
 def default_recipe(task: str, dataset: str, model: str = "minilm", method: Method = "lora") -> TrainConfig:
     """The tested defaults for a task, dataset and model; CLI flags and page fields override them."""
+    from medtune.data.tasks import get_task
     from medtune.models.registry import get_model
 
     spec = get_model(model)
+    task_spec = get_task(task)
     base: dict[str, Any] = {"task": task, "dataset": dataset, "model": model, "method": method}
-    if task == "sft":
+    if task_spec.is_generation:
         base.update(max_length=512, epochs=1, batch_size=4, grad_accum=4, learning_rate=2e-4,
                     lora={"r": 16, "alpha": 32, "dropout": 0.05}, eval_batch_size=8)
         if spec.kind == "seq2seq":
             base.update(learning_rate=3e-4)
     elif spec.kind == "encoder":
-        recipe = dict(ENCODER_RECIPES.get(task, {}))
+        recipe = dict(task_spec.recipe)
         if "balance" in recipe:  # a preparation option: the rest of the training defaults stay
             base["prepare"] = {**_training_prepare_options().model_dump(), "balance": recipe.pop("balance")}
         base.update(recipe)

@@ -1,4 +1,4 @@
-"""A form description generated from `TrainConfig`: what the Train page renders, with no UI imports here.
+"""The Train page's form: `TrainConfig` through the shared form generator (`medtune.forms`), with plain labels.
 
 Each field becomes a `FormField` (dotted name, widget kind, default, bounds, choices, help) read from the
 pydantic model, so a new config field appears on the page without touching the page.
@@ -6,13 +6,10 @@ pydantic model, so a new config field appears on the page without touching the p
 
 from __future__ import annotations
 
-import types
-import typing
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel
-
+from medtune.forms import FormField
+from medtune.forms import form_fields as generic_form_fields
 from medtune.train.config import TrainConfig
 
 #: Plain labels for the form (issue 21.4: "max steps -1" and "head init" said nothing to an analyst); the config
@@ -43,88 +40,15 @@ LABELS = {
 }
 
 
-def label_for(dotted: str) -> str:
-    return LABELS.get(dotted, dotted.rsplit(".", 1)[-1].replace("_", " "))
-
-
-def help_for(dotted: str, description: str) -> str:
-    """The field's help with its config name, so the YAML / CLI spelling is one hover away."""
-    return f"{description} (config: `{dotted}`)".strip()
-
-
 #: Chosen above the form (task, dataset, model, method) or not user-facing.
-SKIP = {"kind", "task", "dataset", "model", "method", "stages", "prepare.tokenizer", "prepare.max_length"}
+SKIP = frozenset({"kind", "task", "dataset", "model", "method", "stages", "prepare.tokenizer", "prepare.max_length"})
 SECTIONS = {"lora": "LoRA adapters", "prepare": "Data preparation"}
 
 
-@dataclass(frozen=True)
-class FormField:
-    name: str  # dotted: "lora.r"
-    label: str
-    kind: Literal["int", "float", "bool", "choice", "text", "list"]
-    default: Any
-    help: str
-    section: str = "Training"
-    minimum: float | None = None
-    maximum: float | None = None
-    choices: tuple[Any, ...] = ()
-    optional: bool = False
-
-
-def _unwrap(annotation: Any) -> tuple[Any, bool]:
-    """(inner type, optional?) for `X | None`."""
-    args = typing.get_args(annotation)
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and type(None) in args:
-        inner = [a for a in args if a is not type(None)]
-        return inner[0], True
-    return annotation, False
-
-
-def _bounds(info: Any) -> tuple[float | None, float | None]:
-    low = high = None
-    for meta in info.metadata:
-        low = getattr(meta, "ge", getattr(meta, "gt", low)) if low is None else low
-        high = getattr(meta, "le", getattr(meta, "lt", high)) if high is None else high
-    return low, high
-
-
-def form_fields(config: BaseModel | None = None, model: type[BaseModel] = TrainConfig, prefix: str = "",
-                section: str = "Training") -> list[FormField]:
-    """Every editable field of `model`, with defaults taken from `config` (e.g. a recipe) when given."""
-    fields: list[FormField] = []
-    for name, info in model.model_fields.items():
-        dotted = f"{prefix}{name}"
-        if dotted in SKIP:
-            continue
-        annotation, optional = _unwrap(info.annotation)
-        value = getattr(config, name) if config is not None else info.get_default(call_default_factory=True)
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            fields += form_fields(value, annotation, f"{dotted}.", SECTIONS.get(name, name))
-            continue
-        low, high = _bounds(info)
-        kind, choices = _kind(annotation)
-        if kind is None:
-            continue  # free-form mappings (prepare.options) stay in YAML configs
-        fields.append(FormField(name=dotted, label=label_for(dotted), kind=kind, default=value,
-                                help=help_for(dotted, info.description or ""), section=section, minimum=low, maximum=high,
-                                choices=choices, optional=optional))
-    return fields
-
-
-def _kind(annotation: Any) -> tuple[str | None, tuple[Any, ...]]:
-    if typing.get_origin(annotation) is Literal:
-        return "choice", typing.get_args(annotation)
-    if annotation is bool:
-        return "bool", ()
-    if annotation is int:
-        return "int", ()
-    if annotation is float:
-        return "float", ()
-    if annotation is str:
-        return "text", ()
-    if typing.get_origin(annotation) is list:
-        return "list", ()
-    return None, ()
+def form_fields(config: TrainConfig | None = None) -> list[FormField]:
+    """Every editable TrainConfig field with plain labels, defaults from `config` (e.g. a recipe) when given."""
+    return generic_form_fields(TrainConfig, config, skip=SKIP, labels=LABELS, sections=SECTIONS, section="Training",
+                               help_names_field=True)
 
 
 def set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from medtune.data.tasks import get_task
 from medtune.errors import ConfigError, MedtuneError, Reason
 from medtune.io import atomic_write_text
 from medtune.train.config import TrainConfig, dump_yaml, parse_config
@@ -68,8 +69,8 @@ def check_combination(cfg: TrainConfig, spec: Any) -> None:
     """Fail fast, before loading anything, on combinations that cannot train."""
     if spec.kind == "api":
         raise ConfigError(f"model: {spec.name} is an API model; it can be evaluated but not fine-tuned")
-    if cfg.task == "sft" and spec.kind == "encoder":
-        raise ConfigError(f"model: {spec.name} is an encoder; task 'sft' needs a causal or seq2seq model")
+    if get_task(cfg.task).is_generation and spec.kind == "encoder":
+        raise ConfigError(f"model: {spec.name} is an encoder; task {cfg.task!r} needs a causal or seq2seq model")
     if cfg.method == "qlora":
         from medtune.train.modeling import load_kwargs
 

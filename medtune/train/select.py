@@ -291,11 +291,11 @@ def engine_recipe(candidate: Candidate, fold_name: str, task: str, test: list[Ex
 # --- the loop ---------------------------------------------------------------------------------------------------
 def fold_metric(task: str, labels: list[str], gold: list[str], pred: list[str]) -> float:
     from medtune.train.classify import classification_metrics
-    from medtune.train.config import PRIMARY_METRIC
+    from medtune.data.tasks import get_task
 
     index = {lbl: i for i, lbl in enumerate(labels)}
     return round(classification_metrics([index[g] for g in gold], [index.get(p, -1) for p in pred], labels)[
-        PRIMARY_METRIC[task]], 4)
+        get_task(task).primary_metric], 4)
 
 
 def cross_validate(dataset: str, task: str | None, candidates: list[Candidate], *, k: int = 5, seed: int = 13,
@@ -304,7 +304,7 @@ def cross_validate(dataset: str, task: str | None, candidates: list[Candidate], 
     """Run every candidate on every fold (or `only_folds`), reusing fold results already in `out_dir`;
     writes and returns the report (`out_dir/cv.json`)."""
     from medtune.train import data as tdata
-    from medtune.train.config import PRIMARY_METRIC
+    from medtune.data.tasks import get_task
 
     names = [c.name for c in candidates]
     if not candidates or len(set(names)) != len(names):
@@ -314,7 +314,7 @@ def cross_validate(dataset: str, task: str | None, candidates: list[Candidate], 
     task = pool.task
     folds = stratified_folds(pool.keys, pool.labels, k, seed)
     labels = tdata.label_set(task, [dataset])
-    header = {"dataset": dataset, "task": task, "metric": PRIMARY_METRIC[task], "k": k, "seed": seed,
+    header = {"dataset": dataset, "task": task, "metric": get_task(task).primary_metric, "k": k, "seed": seed,
               "limit": limit, "pool": {"rows": len(pool.rows), "labels": dict(Counter(pool.labels)),
                                        "skipped": dict(pool.skipped)}}
     for fold in range(k) if only_folds is None else sorted(set(only_folds)):

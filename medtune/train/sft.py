@@ -180,23 +180,30 @@ def causal_rows(examples: list[Example], tokenizer: Any, max_length: int) -> lis
     return rows
 
 
-def causal_trainer(cfg: TrainConfig, model: Any, tokenizer: Any, data: tdata.SplitData, kwargs: dict[str, Any],
-                   callbacks: list[Any], meter: TokenMeter) -> Any:
-    from datasets import Dataset
-    from trl import SFTConfig, SFTTrainer
+def metered(trainer_cls: type, meter: TokenMeter) -> type:
+    """`trainer_cls` counting the tokens of every training batch into `meter` (tokens/s and MFU in the log)."""
 
-    class MeteredSFTTrainer(SFTTrainer):
+    class Metered(trainer_cls):  # type: ignore[misc, valid-type]
         def compute_loss(self, model, inputs, *args, **kw):
             if model.training:
                 meter.add_batch(inputs)
             return super().compute_loss(model, inputs, *args, **kw)
+
+    Metered.__name__ = f"Metered{trainer_cls.__name__}"
+    return Metered
+
+
+def causal_trainer(cfg: TrainConfig, model: Any, tokenizer: Any, data: tdata.SplitData, kwargs: dict[str, Any],
+                   callbacks: list[Any], meter: TokenMeter) -> Any:
+    from datasets import Dataset
+    from trl import SFTConfig, SFTTrainer
 
     packing = use_packing(model)
     # Packed rows hold up to batch × max_length tokens of whole sequences (trl's best-fit-decreasing), so a
     # step sees as many real tokens as a padded batch would hold in total; see medtune/train/packing.py.
     packed = {"packing": True, "packing_strategy": "bfd", "padding_free": True} if packing else {"packing": False}
     args = SFTConfig(**kwargs, max_length=cfg.max_length, completion_only_loss=True, **packed)
-    trainer = MeteredSFTTrainer(model=model, args=args, processing_class=tokenizer,
+    trainer = metered(SFTTrainer, meter)(model=model, args=args, processing_class=tokenizer,
                                 train_dataset=Dataset.from_list(causal_rows(data.train, tokenizer, cfg.max_length)),
                                 eval_dataset=Dataset.from_list(causal_rows(data.validation, tokenizer,
                                                                            cfg.max_length)),
@@ -223,14 +230,8 @@ def seq2seq_trainer(cfg: TrainConfig, model: Any, tokenizer: Any, data: tdata.Sp
                     callbacks: list[Any], meter: TokenMeter) -> Any:
     from transformers import DataCollatorForSeq2Seq, Seq2SeqTrainer, Seq2SeqTrainingArguments
 
-    class MeteredSeq2SeqTrainer(Seq2SeqTrainer):
-        def compute_loss(self, model, inputs, *args, **kw):
-            if model.training:
-                meter.add_batch(inputs)
-            return super().compute_loss(model, inputs, *args, **kw)
-
     args = Seq2SeqTrainingArguments(**kwargs)
-    return MeteredSeq2SeqTrainer(
+    return metered(Seq2SeqTrainer, meter)(
         model=model, args=args, processing_class=tokenizer,
         train_dataset=seq2seq_features(data.train, tokenizer, cfg.max_length),
         eval_dataset=seq2seq_features(data.validation, tokenizer, cfg.max_length),

@@ -55,10 +55,12 @@ def test_bad_value_shows_config_error_naming_the_field() -> None:
     pick(at, "train_task", "intensity")
     pick(at, "train_dataset", "covid_tweets_sentiment")
     key = "train.intensity.covid_tweets_sentiment.minilm.lora"
-    at.text_input(key=f"{key}.max_train_examples").input("lots")
+    # each share is allowed alone; together they leave under 20% for training, which only the model checks
+    at.number_input(key=f"{key}.prepare.validation_fraction").set_value(0.5)
+    at.number_input(key=f"{key}.prepare.test_fraction").set_value(0.5)
     at.run()
     errors = " ".join(e.value for e in at.error)
-    assert "CONFIG" in errors and "max_train_examples" in errors
+    assert "CONFIG" in errors and "validation_fraction" in errors
     assert not [b for b in at.button if b.key == "train_launch"]  # nothing to launch until it is fixed
 
 
@@ -70,7 +72,7 @@ def test_launch_creates_a_background_job(shared_data: Path) -> None:
     pick(at, "train_dataset", "drug_reviews_explabox")
     key = "train.sentiment.drug_reviews_explabox.minilm.lora"
     at.number_input(key=f"{key}.max_steps").set_value(1)
-    at.text_input(key=f"{key}.max_train_examples").input("16")
+    at.number_input(key=f"{key}.max_train_examples").set_value(16)
     at.run()
     at.button(key="train_launch").click()
     at.run()

@@ -39,3 +39,20 @@ def test_drug_facts_lists_become_whole_sentences(shared_data) -> None:
     assert "Ask a doctor before use if you are taking a diuretic" in found
     assert all(s[0].isupper() for s in found)
     assert is_heading("Treatment Options for Adult Acute Lymphoblastic Leukemia")
+
+
+def test_the_chat_and_the_evaluation_give_one_reading_grade() -> None:
+    """Issue 18.2: the chatbot's `readability` and the evaluation's `readability_grade` were two formulas that
+    disagreed on the same text; both are now medtune.text's grade (the chat rounds it for display)."""
+    import numpy as np
+
+    from medtune.eval.generation import GenData, readability_grade
+
+    answer = ("Ibuprofen can lower the benefit of low-dose aspirin for the heart.\n"
+              "- Take the aspirin first\n- Ask your pharmacist about timing.")
+    (evaluated,) = readability_grade(GenData(preds=(answer,), refs=("x",)))
+    assert not np.isnan(evaluated) and flesch_kincaid_grade(answer) == round(float(evaluated), 1)
+    # the bullet lines end sentences too: three sentences, not one long one
+    from medtune.text import count_sentences
+
+    assert count_sentences(answer) == 3

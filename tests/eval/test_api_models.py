@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from medtune.errors import NotAvailableError
-from medtune.eval.api_models import GeminiChat, OpenAIChat, parse_ref
+from medtune.models.api_clients import GeminiChat, OpenAIChat, parse_ref
 from medtune.eval.prompts import parse_label
 from medtune.eval.runner import evaluate
 

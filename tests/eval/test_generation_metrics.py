@@ -9,7 +9,7 @@ import pytest
 
 from medtune.errors import DataError
 from medtune.eval.faithfulness import hallucination_flags
-from medtune.eval.generation import count_syllables, flesch_kincaid_grade, words
+from medtune.text import count_syllables, flesch_kincaid_grade, words
 from medtune.eval.metrics import evaluate_generation
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from medtune.cli import build_parser, main
+from medtune.data.tasks import get_task
 from medtune.errors import ConfigError
 from medtune.train.config import (
-    PRIMARY_METRIC,
     TrainConfig,
     default_recipe,
     dump_yaml,
@@ -28,7 +28,7 @@ QUALITY = [("misinformation", "covid_fake_news"), ("claim_verification", "health
 @pytest.mark.parametrize("task,dataset", QUALITY)
 def test_default_recipes_are_valid_and_lora_on_minilm(task: str, dataset: str) -> None:
     cfg = default_recipe(task, dataset, "minilm")
-    assert cfg.method == "lora" and cfg.model == "minilm" and cfg.primary_metric == PRIMARY_METRIC[task]
+    assert cfg.method == "lora" and cfg.model == "minilm" and cfg.primary_metric == get_task(task).primary_metric
     # accuracy is qa_decision's metric, so its recipe trains with plain (unweighted) cross-entropy
     assert cfg.prepare.balance == ("none" if task == "qa_decision" else "class_weights")
     assert cfg.prepare.test_fraction == 0.0 and cfg.prepare.near_dedup

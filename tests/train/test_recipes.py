@@ -8,7 +8,8 @@ import pytest
 
 from medtune.errors import ConfigError
 from medtune.io import read_json, read_jsonl
-from medtune.train.config import ENCODER_RECIPES, default_recipe, parse_config
+from medtune.data.tasks import get_task
+from medtune.train.config import default_recipe, parse_config
 from medtune.train.runner import run_local
 from tests.train.conftest import tiny_config
 
@@ -21,7 +22,7 @@ def test_minilm_recipes_are_lora_with_a_mean_pooled_head(task: str) -> None:
     cfg = default_recipe(task, SIX[task], "minilm", "lora")
     assert cfg.method == "lora" and cfg.pooling == "mean" and cfg.lora.r == 16
     assert cfg.head_init == ("random" if task in ("misinformation", "sentiment") else "probe")
-    for key, value in ENCODER_RECIPES[task].items():
+    for key, value in get_task(task).recipe.items():
         assert getattr(cfg.prepare if key == "balance" else cfg, key) == value, key
     assert default_recipe(task, SIX[task], "minilm", "full").method == "full"
 
