@@ -53,6 +53,9 @@ def main() -> None:
 
     torch.set_num_threads(args.threads)
     from medtune.eval.runner import evaluate
+    from medtune.models.fast_infer import reuse_freed_memory
+
+    reuse_freed_memory()  # as `medtune eval` and job workers do at start-up
 
     imports_s, imports_cpu = time.perf_counter() - _T0, time.process_time() - _C0
     if args.agreement:

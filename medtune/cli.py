@@ -54,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USER_ERROR if args.command is None and argv else 0
+    if getattr(args, "batch_process", False):
+        from medtune.models.fast_infer import reuse_freed_memory
+
+        reuse_freed_memory()  # a batch command (eval, predict): keep activation buffers for reuse, set once at start
     try:
         return int(args.func(args) or 0)
     except MedtuneError as err:

@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--base-url", help="OpenAI-compatible endpoint for openai:NAME (vLLM, Ollama, llama.cpp)")
     p.add_argument("--metrics", help="comma-separated metric names (default: all for the task; `medtune eval metrics`)")
     p.add_argument("--json", action="store_true", help="print eval.json")
-    p.set_defaults(func=cmd_evaluate)
+    p.set_defaults(func=cmd_evaluate, batch_process=True)
 
     sub = p.add_subparsers(dest="eval_action", metavar="ACTION")
     c = sub.add_parser("compare", help="compare two evaluations of the same items (B against A)")

@@ -18,14 +18,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--input", required=True, help="input JSONL (or CSV/TSV/JSON) file")
     p.add_argument("--output", required=True, help="where to write the predictions (JSONL)")
     p.add_argument("--json", action="store_true", help="machine-readable summary")
-    p.set_defaults(func=cmd_predict)
+    p.set_defaults(func=cmd_predict, batch_process=True)
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
-    from medtune.models.fast_infer import reuse_freed_memory
     from medtune.train.predict import predict_file
-
-    reuse_freed_memory()  # a batch command: keep activation buffers for reuse between batches
 
     count = predict_file(args.run, args.dataset, args.input, args.output)
     emit({"predictions": count, "output": args.output}, args.json, f"wrote {count} predictions to {args.output}")

@@ -169,12 +169,6 @@ def run_config(cfg: EvalConfig, out_dir: Path, *, progress: Progress | None = No
                cancel: Cancel | None = None) -> dict[str, Any]:
     from medtune.data.registry import get_dataset
     from medtune.data.tasks import get_task
-    from medtune.models.fast_infer import reuse_freed_memory
-
-    # Evaluations run in batch processes only (`medtune eval`, eval job workers, benchmarks), never inside the
-    # Streamlit or API server, so keeping freed activation buffers for the next batch is safe here.
-    reuse_freed_memory()
-
     started, clock = time.time(), time.perf_counter()
     timings: dict[str, float] = {}
 

@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("job_dir", type=Path)
     parser.add_argument("--resume", action="store_true", help="continue from the newest complete checkpoint")
     args = parser.parse_args(argv)
+    from medtune.models.fast_infer import reuse_freed_memory
+
+    reuse_freed_memory()  # a job worker is a batch process: set the allocator once, at start-up
     return run_job(args.job_dir, resume=args.resume)
 
 

@@ -129,7 +129,8 @@ def reuse_freed_memory() -> bool:
     500-item PubMedQA evaluation that was 9 of 75 CPU seconds in the kernel, plus slower user time on cold pages
     (docs/EVALUATION.md). With mmap off and a high trim threshold the same blocks are reused from the heap.
     The cost is that the process keeps its peak memory until it exits — right for a batch command, wrong for a
-    long-lived server, so only the batch paths call this.
+    long-lived server, so only batch processes call it, once at start-up: `medtune eval` / `medtune predict`
+    (`batch_process` in their parser defaults, read by medtune.cli.main) and the job worker.
     """
     global _MALLOC_TUNED
     if _MALLOC_TUNED:

@@ -8,7 +8,6 @@ generative ones.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -165,30 +164,21 @@ def read_input(dataset: str, path: Path, task_name: str | None = None) -> list[E
     return examples
 
 
-def batches(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
 def classify(run: LoadedRun, examples: list[Example], batch_size: int = 64) -> list[dict[str, Any]]:
-    """Class probabilities per example; inputs sorted by length so each batch pads little."""
-    import torch
+    """Class probabilities per example, through the one classification inference path
+    (`medtune.models.fast_infer.class_probs`: tokenised once, sorted by tokens, padded per batch)."""
+    from medtune.models.fast_infer import class_probs
 
     max_length = int(run.info.get("max_length") or 512)
-    order = sorted(range(len(examples)), key=lambda i: len(examples[i].text) + len(examples[i].text_pair or ""))
-    rows: dict[int, dict[str, Any]] = {}
-    for chunk in batches(order, batch_size):
-        exs = [examples[i] for i in chunk]
-        pairs = [e.text_pair or "" for e in exs] if any(e.text_pair for e in exs) else None
-        enc = run.tokenizer([e.text for e in exs], pairs, truncation=True, max_length=max_length, padding=True,
-                            return_tensors="pt")
-        with torch.inference_mode():
-            probs = torch.softmax(run.model(**enc).logits.float(), dim=-1)
-        for i, ex, p in zip(chunk, exs, probs.tolist()):
-            best = max(range(len(p)), key=p.__getitem__)
-            rows[i] = {"id": ex.id, "label": run.labels[best], "confidence": round(p[best], 6),
-                       "probs": {lbl: round(v, 6) for lbl, v in zip(run.labels, p)}}
-    return [rows[i] for i in range(len(examples))]
+    pairs = [e.text_pair or "" for e in examples] if any(e.text_pair for e in examples) else None
+    probs = class_probs(run.model, run.tokenizer, [e.text for e in examples], pairs, max_length=max_length,
+                        batch_size=batch_size)
+    rows = []
+    for ex, p in zip(examples, probs):
+        best = max(range(len(p)), key=p.__getitem__)
+        rows.append({"id": ex.id, "label": run.labels[best], "confidence": round(p[best], 6),
+                     "probs": {lbl: round(v, 6) for lbl, v in zip(run.labels, p)}})
+    return rows
 
 
 def generate(run: LoadedRun, examples: list[Example], max_new_tokens: int = 256) -> list[dict[str, Any]]:

@@ -237,3 +237,29 @@ def test_the_embedded_encoder_before_training_runs_on_the_native_engine(shared_d
     assert len({round(r["probs"]["yes"], 6) for r in ours}) > 12  # depends on the item, not a constant
     assert [r["pred"] for r in ours] == [r["pred"] for r in theirs]
     assert max(abs(a["probs"][k] - b["probs"][k]) for a, b in zip(ours, theirs) for k in a["probs"]) < 1e-5
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc malloc settings")
+def test_batch_commands_tune_the_allocator_once_at_start_and_others_do_not(shared_data: Path, tmp_path: Path) -> None:
+    """Issue 18.4: the allocator setting is made at process start-up by batch commands (`medtune eval`), not
+    inside every evaluate() call, and never by other commands (the setting keeps peak memory until exit)."""
+    import os
+
+    script = ("import sys; from medtune.cli import main; from medtune.models import fast_infer; "
+              "code = main(sys.argv[1:]); print('TUNED', code, fast_infer._MALLOC_TUNED)")
+    env = {**os.environ, "MEDTUNE_HOME": str(tmp_path / "home")}
+    runs = {}
+    for name, argv in {"eval": ["eval", "--model", "majority", "--dataset", "pubmedqa", "--split", "dev", "--limit",
+                                "20", "--n-boot", "0", "--out", str(tmp_path / "ev")],
+                       "models": ["models", "list"]}.items():
+        done = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True, timeout=180,
+                              cwd=Path(__file__).resolve().parents[2], env=env)
+        assert done.returncode == 0, done.stderr
+        runs[name] = done.stdout.strip().splitlines()[-1]
+    assert runs == {"eval": "TUNED 0 True", "models": "TUNED 0 False"}
+    from medtune.eval.runner import evaluate
+    from medtune.models import fast_infer
+
+    if not fast_infer._MALLOC_TUNED:  # this test process: evaluate() alone leaves the allocator as it was
+        evaluate("majority", "pubmedqa", "dev", tmp_path / "in-process", limit=10, n_boot=0)
+        assert fast_infer._MALLOC_TUNED is False
