@@ -58,7 +58,7 @@ def test_bad_value_shows_config_error_naming_the_field() -> None:
     at.text_input(key=f"{key}.max_train_examples").input("lots")
     at.run()
     errors = " ".join(e.value for e in at.error)
-    assert "CONFIG" in errors and "max_train_examples" in errors
+    assert "Problem with the settings" in errors and "max_train_examples" in errors
     assert not [b for b in at.button if b.key == "train_launch"]  # nothing to launch until it is fixed
 
 
