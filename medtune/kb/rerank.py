@@ -25,8 +25,9 @@ DEPTH = 10
 #: Word pieces per tail window and the step between windows (windows overlap by half, so a sentence that
 #: straddles a window edge is whole in one of them).
 WINDOW, STRIDE = 32, 16
-#: Windows embedded per query at most: ~5 ms each on one idle core, so the query stays well under 50 ms.
-MAX_WINDOWS = 6
+#: Windows embedded per query at most (each costs about as much as embedding the query; 6 doubled p95, see
+#: docs/KNOWLEDGE_BASE.md).
+MAX_WINDOWS = 3
 
 
 @dataclass(frozen=True)
