@@ -6,6 +6,10 @@ medtune's REST API by app/server.py.
 UI only: every answer comes from `medtune.chat.pipeline.answer_stream`. Colour is never the only signal:
 each band has an icon and a text label, each sentence an icon and its score.
 
+Warm-up (issue 17): `medtune serve` loads the knowledge base, the encoder and the scorer in the background at
+start. A status line under the heading follows it ("Loading models… 1/3: encoder", then "Ready"), and a question
+asked meanwhile waits in a bubble that says so instead of an empty one.
+
 Layout (issue 17): one column — conversation, question, then the answer check with its sources right under
 the Ask button — so in the Chatbot page's iframe the sources are visible without scrolling inside the frame;
 the conversation grows with its content up to a cap instead of opening scrolled to the middle of an answer.
@@ -14,12 +18,14 @@ the conversation grows with its content up to a cap instead of opening scrolled 
 from __future__ import annotations
 
 import html
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import gradio as gr
 
+from medtune.api import Warmup
 from medtune.chat.generators import list_generators
 from medtune.chat.pipeline import ChatResult, answer_stream
 from medtune.chat.scoring import BANDS
@@ -42,8 +48,71 @@ CSS = """
 .mt-sources li {margin-bottom:6px;}
 .mt-muted {color:#555; font-size:0.9em;}
 .mt-rel {margin:6px 0; font-size:0.95em;}
+.mt-warmup {margin:0; padding:4px 10px; border-radius:6px; display:inline-block; font-size:0.95em;}
+.mt-warmup.mt-loading {background:#e0f2fe; color:#0c4a6e;}
+.mt-warmup.mt-ready {background:#dcfce7; color:#14532d;}
+.mt-warmup.mt-failed {background:#fef9c3; color:#713f12;}
 """
 ABSTAINED_BADGE = "✖ NOT ANSWERED: the trusted sources do not cover this question"
+#: The bubble shown until the first words of the answer arrive (never an empty bubble).
+CHECKING = "_Checking the trusted sources…_"
+#: How often the status line and a waiting question look at the warm-up.
+WARMUP_POLL_S = 0.5
+
+
+# ----------------------------------------------------------------------------------------------- warm-up
+
+
+def warmup_text(state: dict[str, Any]) -> str:
+    """One line for the warm-up state of /api/health: "Loading models… 1/3: encoder", "Ready …", or ""."""
+    done, total = len(state.get("steps", [])), len(Warmup.STEPS)
+    if state.get("state") == "warming":
+        current = Warmup.STEPS[min(done, total - 1)]
+        return f"Loading models… {done}/{total}: {current}"
+    if state.get("state") == "ready":
+        return f"Ready: models loaded ({total}/{total}) in {state.get('seconds', 0):.0f} s"
+    if state.get("state") == "failed":
+        return f"Loading the models failed ({state.get('error')}); the first answer will try again, slowly"
+    return ""
+
+
+def warmup_html(state: dict[str, Any]) -> str:
+    """The status line; plain glyphs (○ ✓ !) rather than emoji, which an offline machine may lack."""
+    text = warmup_text(state)
+    if not text:
+        return ""
+    kind, glyph = {"warming": ("loading", "○"), "ready": ("ready", "✓")}.get(state.get("state"), ("failed", "!"))
+    return (f"<p class='mt-warmup mt-{kind}' role='status' aria-live='polite'>{glyph} {html.escape(text)}</p>")
+
+
+def watch_warmup(warmup: Warmup) -> Callable[[], Iterator[str]]:
+    """A page-load handler streaming the status line until the warm-up ends (one request per page, not a
+    poll per second: the chat's calls share a rate limit)."""
+
+    def watch() -> Iterator[str]:
+        shown = None
+        while True:
+            state = warmup.to_dict()
+            line = warmup_html(state)
+            if line != shown:
+                shown = line
+                yield line
+            if state["state"] != "warming":
+                return
+            time.sleep(WARMUP_POLL_S)
+
+    return watch
+
+
+def wait_for_warmup(warmup: Warmup | None) -> Iterator[str]:
+    """While the models load, the text for the waiting answer's bubble, each time it changes."""
+    shown = None
+    while warmup is not None and warmup.state == "warming":
+        text = f"_○ {warmup_text(warmup.to_dict())} — your answer starts when they are ready._"
+        if text != shown:
+            shown = text
+            yield text
+        time.sleep(WARMUP_POLL_S)
 
 
 def badge_html(result: ChatResult) -> str:
@@ -118,21 +187,30 @@ def chat_heading(result: ChatResult) -> str:
 
 def error_html(err: MedtuneError) -> str:
     return (f"<div class='mt-badge mt-red' role='alert'>✖ {html.escape(err.message)}</div>"
-            f"<p class='mt-muted'>{html.escape(err.hint)}</p>")
+            f"<p class='mt-muted'>{html.escape(err.ui_hint)}</p>")
 
 
-def respond(message: str, history: list[dict[str, Any]], generator: str, style: str,
-            session: str) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
-    """Stream the answer into the chat, then replace it with the checked answer and show the panel."""
-    history = [*history, {"role": "user", "content": message}, {"role": "assistant", "content": ""}]
+def respond(message: str, history: list[dict[str, Any]], generator: str, style: str, session: str,
+            warmup: Warmup | None = None) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
+    """Stream the answer into the chat, then replace it with the checked answer and show the panel. The
+    answer's bubble is never empty: it says the models are loading, then that the sources are checked,
+    until the first words arrive."""
+    history = [*history, {"role": "user", "content": message}, {"role": "assistant", "content": CHECKING}]
     yield history, "", "<p class='mt-muted'>Checking the trusted sources…</p>"
+    for waiting in wait_for_warmup(warmup):
+        history[-1] = {"role": "assistant", "content": waiting}
+        yield history, "", "<p class='mt-muted'>Loading the models…</p>"
+    history[-1] = {"role": "assistant", "content": CHECKING}
+    yield history, "", "<p class='mt-muted'>Checking the trusted sources…</p>"
+    answer = ""
     try:
         for event in answer_stream(message, generator=generator, style=style, session_id=session):
             if isinstance(event, ChatResult):
                 history[-1] = {"role": "assistant", "content": f"**{chat_heading(event)}**\n\n{event.answer}"}
                 yield history, "", result_html(event)
             else:
-                history[-1] = {"role": "assistant", "content": history[-1]["content"] + event}
+                answer += event
+                history[-1] = {"role": "assistant", "content": answer or CHECKING}
                 yield history, "", "<p class='mt-muted'>Answering…</p>"
     except MedtuneError as err:
         history[-1] = {"role": "assistant", "content": f"Sorry: {err.message}"}
@@ -151,12 +229,18 @@ def arena(message: str, style: str) -> tuple[str, str]:
     return out[0], out[1]
 
 
-def build_demo() -> gr.Blocks:
+def build_demo(warmup: Warmup | None = None) -> gr.Blocks:
+    """The chat. `warmup` is the server's start-up warm-up (app/server.py passes `app.state.warmup`): its
+    progress is shown under the heading, and questions wait for it."""
     generators = [g["name"] for g in list_generators() if g["configured"]]
     with gr.Blocks(title="medtune chatbot") as demo:
         session = gr.State(lambda: uuid.uuid4().hex)
         gr.Markdown("## Health questions, answered from trusted sources\nAnswers come from NIH, CDC and FDA "
                     "sources, with a confidence badge. **In an emergency, call your local emergency number.**")
+        status = gr.HTML(warmup_html(warmup.to_dict()) if warmup else "", elem_id="mt-warmup-status")
+        if warmup is not None:
+            demo.load(watch_warmup(warmup), None, status, show_progress="hidden", concurrency_limit=None,
+                      api_visibility="private")
         with gr.Tab("Chat"):
             with gr.Row():
                 generator = gr.Dropdown(generators, value="embedded", label="Generator", scale=2)
@@ -169,8 +253,13 @@ def build_demo() -> gr.Blocks:
             panel = gr.HTML("<p class='mt-muted'>The confidence, whether the sources answer the question, the "
                             "checked sentences and the sources appear here.</p>", label="Answer check")
             gr.Examples(EXAMPLES, inputs=question)
+
+            def ask(message: str, history: list[dict[str, Any]], generator: str, style: str,
+                    session: str) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
+                yield from respond(message, history, generator, style, session, warmup)
+
             for trigger in (send.click, question.submit):
-                trigger(respond, [question, chat, generator, style, session], [chat, question, panel])
+                trigger(ask, [question, chat, generator, style, session], [chat, question, panel])
         if "local-base" in generators:
             with gr.Tab("Model arena"):
                 gr.Markdown("The same question, answered by the base model and by the fine-tuned run.")

@@ -13,7 +13,7 @@ import streamlit as st
 
 from app import eval_views as ev
 from app import ui
-from medtune.errors import MedtuneError
+from medtune.errors import MedtuneError, title_for, ui_hint_for
 
 REFRESH_S = 2.0
 
@@ -186,5 +186,6 @@ def job_rows(watching: bool) -> None:
         else:
             st.markdown(line)
             if job.state == "failed":
-                st.caption(f"{status.get('message')} — {status.get('hint') or ''}")
+                st.caption(f"{title_for(status.get('reason'))}: {status.get('message')} — "
+                           f"{ui_hint_for(status.get('reason'), status.get('hint'))}")
     ui.page_link("jobs.py", "Logs and details on the Jobs page", ":material/work_history:")

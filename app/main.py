@@ -17,28 +17,18 @@ if str(ROOT) not in sys.path:  # so pages can `import app.ui` when run from any 
     sys.path.insert(0, str(ROOT))
 PAGES = ROOT / "pages"
 
-# (section, file, title, icon); a page whose file is not there yet is left out of the navigation.
-NAVIGATION = [
-    ("Start", "home.py", "Home", ":material/home:"),
-    ("Data & training", "datasets.py", "Datasets", ":material/dataset:"),
-    ("Data & training", "train.py", "Train", ":material/model_training:"),
-    ("Data & training", "jobs.py", "Jobs", ":material/work_history:"),
-    ("Evaluation", "evaluation.py", "Evaluation", ":material/analytics:"),
-    ("Evaluation", "review.py", "Expert review", ":material/rate_review:"),
-    ("Trusted sources", "knowledge.py", "Knowledge base", ":material/library_books:"),
-    ("Trusted sources", "checker.py", "Misinformation checker", ":material/fact_check:"),
-    ("Trusted sources", "chatbot.py", "Chatbot", ":material/chat:"),
-    ("Analytics", "sentiment.py", "Sentiment", ":material/sentiment_satisfied:"),
-]
-
 
 def build_navigation() -> dict[str, list]:
+    """Sections of st.Page objects from app/navigation.py; a page whose file is not there is left out."""
+    from app.navigation import NAVIGATION
+
     sections: dict[str, list] = {}
-    for section, filename, title, icon in NAVIGATION:
-        path = PAGES / filename
+    for entry in NAVIGATION:
+        path = PAGES / entry.filename
         if path.is_file():
-            sections.setdefault(section, []).append(
-                st.Page(path, title=title, icon=icon, default=filename == "home.py", url_path=path.stem)
+            sections.setdefault(entry.section, []).append(
+                st.Page(path, title=entry.title, icon=entry.icon, default=entry.filename == "home.py",
+                        url_path=path.stem)
             )
     return sections
 

@@ -36,7 +36,7 @@ def build_app(warmup: bool = False, host: str | None = None) -> Any:
     def root() -> RedirectResponse:
         return RedirectResponse(f"{GRADIO_PATH}/")
 
-    return gr.mount_gradio_app(app, build_demo(), path=GRADIO_PATH, css=CSS, allowed_paths=[], ssr_mode=False,
+    return gr.mount_gradio_app(app, build_demo(app.state.warmup), path=GRADIO_PATH, css=CSS, allowed_paths=[], ssr_mode=False,
                                mcp_server=False, footer_links=[])
 
 

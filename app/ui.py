@@ -16,23 +16,21 @@ from typing import Any
 
 import streamlit as st
 
-from medtune.errors import MedtuneError
+from medtune.errors import TITLES, MedtuneError, Reason
+from medtune.jobs.report import STATE_COLOURS
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "pages"
 
-#: Badge colours by state; availability of datasets and job states share one palette.
+#: Badge colours by state: the one palette of the app. Job states take theirs from medtune.jobs.report (which
+#: the CLI shares); dataset availability is added here.
 STATUS_COLORS = {
     "full": "green",
     "sample": "blue",
     "hub": "orange",
     "bring your own": "violet",
     "missing": "red",
-    "queued": "gray",
-    "running": "blue",
-    "succeeded": "green",
-    "failed": "red",
-    "cancelled": "orange",
+    **STATE_COLOURS,
 }
 
 
@@ -58,9 +56,10 @@ def status_badge(state: str, *, help: str | None = None) -> None:
 
 
 def error_box(err: MedtuneError) -> None:
-    """A MedtuneError as the user should see it: reason, message, and the hint saying what to do next."""
-    st.error(f"**{err.reason.value}** · {err.message}", icon=":material/error:")
-    st.caption(f"Hint: {err.hint}")
+    """A MedtuneError as the user should see it: a plain title for its reason, the message, and the hint in
+    the app's terms (the CLI prints the reason code and its command-line hint instead)."""
+    st.error(f"**{err.title}** · {err.message}", icon=":material/error:")
+    st.caption(f"What to do: {err.ui_hint}")
 
 
 def validation_error_box(exc: Exception, what: str = "options") -> None:
@@ -69,7 +68,8 @@ def validation_error_box(exc: Exception, what: str = "options") -> None:
     for item in getattr(exc, "errors", lambda: [])():
         field = ".".join(str(p) for p in item.get("loc", ())) or what
         lines.append(f"- `{field}`: {item.get('msg', 'invalid')}")
-    st.error(f"**CONFIG** · invalid {what}:\n" + ("\n".join(lines) or str(exc)), icon=":material/error:")
+    st.error(f"**{TITLES[Reason.CONFIG]}** · invalid {what}:\n" + ("\n".join(lines) or str(exc)),
+             icon=":material/error:")
 
 
 @contextmanager
@@ -405,10 +405,8 @@ def input_lengths(name: str, split: str, task: str) -> list[int]:
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _kb_chunks(kb_path: str) -> int | None:
-    try:
-        from medtune.kb.store import KnowledgeBase
-    except ImportError:
-        return None
+    from medtune.kb.store import KnowledgeBase
+
     path = Path(kb_path)
     if not path.is_dir() or not any(path.iterdir()):
         return 0  # never built: do not create an empty store (and pay for chromadb) just to count it

@@ -44,6 +44,9 @@ def parse_args() -> argparse.Namespace:
                         help="only time the embedding settings of the build (batch size, length sorting, 128 vs "
                              "256 word pieces) on N random MedQuAD chunks, and dense recall@5 with 128 vs 256 on "
                              "1000 questions over 2000 random answers; needs no built base")
+    parser.add_argument("--no-tails", action="store_true",
+                        help="rank without looking at the unseen tails of the top candidates (the ranking before "
+                             "issue 21.3, medtune.kb.rerank), for a before / after comparison")
     parser.add_argument("--json-out", type=Path, help="also write the figures as JSON here")
     return parser.parse_args()
 
@@ -67,11 +70,15 @@ def load_pairs(kb) -> tuple[list[tuple[str, str]], dict[str, set[str]], int, int
     return pairs, same, len(stored), total
 
 
+#: Options of every search the benchmark runs (`--no-tails` sets tails=False).
+SEARCH: dict = {}
+
+
 def rank_metrics(kb, sample, same, mode: str) -> dict[str, float]:
     hits1 = hits5 = 0
     reciprocal = 0.0
     for question, gold in sample:
-        results = kb.search(question, k=10, sources=["medquad"], mode=mode, per_doc=1)
+        results = kb.search(question, k=10, sources=["medquad"], mode=mode, per_doc=1, **SEARCH)
         ranked = [r.doc_id for r in results]
         good = same.get(gold, {gold})
         rank = next((i for i, d in enumerate(ranked, start=1) if d in good), None)
@@ -117,13 +124,16 @@ def latency(kb, queries: list[str], warmup: list[str]) -> dict[str, float]:
     query-embedding cache is emptied first, so every timed query is embedded."""
     from medtune.kb.embedding import embed_query
 
+    from medtune.kb.rerank import _WINDOW_CACHE
+
     for q in warmup:
-        kb.search(q, k=5)
+        kb.search(q, k=5, **SEARCH)
     embed_query.cache_clear()
+    _WINDOW_CACHE.clear()  # nor are the candidates' tail windows remembered
     times = []
     for q in queries:
         started = time.perf_counter()
-        kb.search(q, k=5)
+        kb.search(q, k=5, **SEARCH)
         times.append((time.perf_counter() - started) * 1000)
     times.sort()
     return {"p50_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))],
@@ -200,6 +210,7 @@ def main() -> int:
     from medtune.kb.store import KnowledgeBase
 
     kb = KnowledgeBase(path=args.kb_dir) if args.kb_dir else KnowledgeBase.open()
+    SEARCH["tails"] = not args.no_tails
     pairs, same, stored_docs, total_docs = load_pairs(kb)
     if not pairs:
         print(f"no MedQuAD answers in {kb.location}; run `medtune kb build --source medquad` first", file=sys.stderr)
@@ -211,7 +222,7 @@ def main() -> int:
     warmup = warmup[: args.warmup]
     figures = {"kb": kb.location, "chunks": kb.count(), "medquad_docs_stored": stored_docs,
                "medquad_docs_total": total_docs, "sample": len(sample), "seed": args.seed,
-               "threads": args.threads, "load_avg_start": os.getloadavg()}
+               "threads": args.threads, "load_avg_start": os.getloadavg(), "tails": SEARCH["tails"]}
     kb.search("warm up the model and the lexical index", k=5)
     figures["threads"] = torch.get_num_threads()  # the embedding drops to 1 thread on an oversubscribed machine
     figures["latency"] = latency(kb, [q for q, _ in sample], warmup)
@@ -230,7 +241,8 @@ def main() -> int:
 def print_figures(f: dict) -> None:
     print(f"knowledge base: {f['kb']} — {f['chunks']:,} chunks; MedQuAD answers stored "
           f"{f['medquad_docs_stored']:,} / {f['medquad_docs_total']:,}")
-    print(f"sample: {f['sample']} questions (seed {f['seed']}), torch threads {f['threads']}, "
+    print(f"sample: {f['sample']} questions (seed {f['seed']}), unseen tails {'on' if f['tails'] else 'off'}, "
+          f"torch threads {f['threads']}, "
           f"load average at start {f['load_avg_start'][0]:.1f}, at end {f['load_avg_end'][0]:.1f}")
     for mode, m in f["retrieval"].items():
         print(f"  {mode:8s} recall@1 {m['recall@1']:.3f}  recall@5 {m['recall@5']:.3f}  MRR@10 {m['mrr@10']:.3f}")

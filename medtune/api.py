@@ -1,7 +1,7 @@
 """medtune's REST API (FastAPI, no UI framework): the chatbot and the claim checker.
 
 `POST /api/chat` answers a question (the `medtune chat --json` object), `POST /api/check` checks a claim
-(medtune.verify; 501 until it is installed), `GET /api/health` says what is ready (and how far the start-up
+(medtune.verify), `GET /api/health` says what is ready (and how far the start-up
 warm-up got). The OpenAPI schema is at /openapi.json and the docs at /docs. Every error is one JSON object
 `{"error": {reason, message, hint}}`: a malformed body, a missing or mistyped field or text that is not valid
 Unicode → 400; a body or question that is too long → 413 (a streamed body is cut off at the cap, never read
@@ -222,22 +222,18 @@ def create_app(*, warmup: bool = False, host: str | None = None) -> FastAPI:
             return too_large(f"question of {len(req.question)} characters")
         return answer(req.question, generator=req.generator, style=req.style, session_id=req.session_id).to_dict()
 
-    @app.post("/api/check", responses={**responses, 501: {"model": ErrorOut, "description": "No verifier installed"}},
-              tags=["check"])
+    @app.post("/api/check", responses=responses, tags=["check"])
     def check(req: CheckRequest) -> Any:
         """Check a claim against trusted sources: verdict, trust score, band and evidence (medtune.verify)."""
+        from medtune.verify import check_claim
+
         if len(req.claim) > cfg.max_question_chars:
             return too_large(f"claim of {len(req.claim)} characters")
-        checker = claim_checker()
-        if checker is None:
-            return error(501, "NOT_IMPLEMENTED", "claim checking needs medtune.verify, which is not installed here",
-                         "use POST /api/chat meanwhile; the checker arrives with the verifier (medtune check)")
-        result = checker(req.claim)
-        return result if isinstance(result, dict) else getattr(result, "to_dict", lambda: vars(result))()
+        return check_claim(req.claim).to_dict()
 
     @app.get("/api/health", tags=["status"])
     def health() -> dict[str, Any]:
-        """Version, generators (and which are configured), the band thresholds in use, the verifier, and the
+        """Version, generators (and which are configured), the band thresholds in use and the
         start-up warm-up: `warmup.state` is warming | ready | failed | off (not asked for)."""
         from medtune.chat.generators import list_generators
         from medtune.chat.scoring import load_thresholds
@@ -245,7 +241,7 @@ def create_app(*, warmup: bool = False, host: str | None = None) -> FastAPI:
         thresholds = load_thresholds()
         return {"status": "ok", "version": __version__, "generators": list_generators(cfg),
                 "thresholds": {"green": thresholds.green, "yellow": thresholds.yellow, "source": thresholds.source},
-                "checker": claim_checker() is not None, "warmup": app.state.warmup.to_dict()}
+                "warmup": app.state.warmup.to_dict()}
 
     app.openapi = lambda: openapi_without_422(app)  # type: ignore[method-assign]
     return app
@@ -263,11 +259,3 @@ def openapi_without_422(app: FastAPI) -> dict[str, Any]:
         app.openapi_schema = schema
     return app.openapi_schema
 
-
-def claim_checker() -> Any:
-    """medtune.verify's claim check function when that package is installed, else None."""
-    try:
-        import medtune.verify as verify  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return getattr(verify, "check_claim", None) or getattr(verify, "check", None)

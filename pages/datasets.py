@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -118,15 +117,7 @@ def render_split(summary: dict[str, Any], split: dict[str, Any]) -> None:
 # ---------------------------------------------------------------------------------------------- prepare / upload
 
 
-def module_ready(name: str) -> bool:
-    """Preparation and uploads arrive in their own modules; until then the tab says so."""
-    return importlib.util.find_spec(name) is not None
-
-
 def render_prepare(rows: list[dict[str, Any]]) -> None:
-    if not module_ready("medtune.data.prepare"):
-        st.info("Dataset preparation is not installed in this checkout yet.")
-        return
     from medtune.data.prepare import PrepareOptions
 
     st.caption("Cleans a dataset for one task and writes train / validation / test splits and report.json: "
@@ -268,9 +259,6 @@ def render_report_details(report: dict[str, Any]) -> None:
 
 
 def render_upload() -> None:
-    if not module_ready("medtune.data.uploads"):
-        st.info("Uploads are not installed in this checkout yet.")
-        return
     from medtune.data import uploads
     from medtune.data.tasks import TASKS
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 from collections import Counter
 from pathlib import Path
@@ -15,8 +14,11 @@ if _ROOT not in sys.path:  # a page run on its own (AppTest.from_file) still fin
 import streamlit as st  # noqa: E402
 
 from app import ui  # noqa: E402
+from app.navigation import start_links  # noqa: E402
 from medtune.data.info import list_dataset_rows  # noqa: E402
 from medtune.data.registry import USE_CASES  # noqa: E402
+from medtune.jobs.api import list_jobs  # noqa: E402
+from medtune.models.registry import list_models  # noqa: E402
 
 USE_CASE_TEXT = {
     "hallucination": "Fine-tune and score models on biomedical QA (PubMedQA, MedQA, MedHallu) and flag answers "
@@ -27,36 +29,6 @@ USE_CASE_TEXT = {
                "triages what it must not answer.",
     "sentiment": "Sentiment, intensity and aspects in drug reviews and patient feedback.",
 }
-
-START_LINKS = [
-    ("datasets.py", "Browse and prepare datasets", ":material/dataset:"),
-    ("train.py", "Fine-tune a model", ":material/model_training:"),
-    ("jobs.py", "Follow training and evaluation jobs", ":material/work_history:"),
-    ("evaluation.py", "Evaluate and compare models", ":material/analytics:"),
-    ("knowledge.py", "Build the knowledge base", ":material/library_books:"),
-    ("checker.py", "Check a health claim", ":material/fact_check:"),
-    ("chatbot.py", "Ask the chatbot", ":material/chat:"),
-    ("sentiment.py", "Analyse reviews", ":material/sentiment_satisfied:"),
-]
-
-
-def optional_items(*sources: tuple[str, str]) -> list[Any] | None:
-    """What another area lists (the first (module, function) found), or None while it is not installed yet."""
-    for module, func_name in sources:
-        try:
-            func = getattr(importlib.import_module(module), func_name, None)
-        except ImportError:
-            continue
-        if callable(func):
-            try:
-                return list(func())
-            except Exception:  # another area's listing must never take the home page down
-                return None
-    return None
-
-
-def count(items: list[Any] | None) -> str | int:
-    return "—" if items is None else len(items)
 
 
 def render_use_cases(rows: list[dict[str, Any]]) -> None:
@@ -74,18 +46,17 @@ def render_available(rows: list[dict[str, Any]]) -> None:
     st.subheader("Available here")
     states = Counter(row["availability"] for row in rows)
     local = states["full"] + states["sample"]
-    models = optional_items(("medtune.models.registry", "list_models"))
-    jobs = optional_items(("medtune.jobs.api", "list_jobs"), ("medtune.jobs.store", "iter_job_dirs"))
+    models, jobs = list_models(), list_jobs()
     kb = ui.kb_chunks()
-    on_disk = sum(1 for m in models or [] if getattr(m, "local_path", None))
+    on_disk = sum(1 for m in models if getattr(m, "local_path", None))
     cols = st.columns(4)
     cols[0].metric("Datasets on disk", f"{local} / {len(rows)}",
                    help=f"{states['full']} full copies, {states['sample']} bundled samples")
-    cols[1].metric("Models", count(models), help=f"{on_disk} on this machine; the others load from the hub")
+    cols[1].metric("Models", len(models), help=f"{on_disk} on this machine; the others load from the hub")
     cols[2].metric("Knowledge-base chunks", "—" if kb is None else f"{kb:,}",
                    help="trusted-source passages the chatbot and the claim checker retrieve from")
-    job_states = Counter(str(getattr(job, "state", "?")) for job in jobs or [])
-    cols[3].metric("Jobs", count(jobs), help=", ".join(f"{n} {s}" for s, n in job_states.items()) or
+    job_states = Counter(job.state for job in jobs)
+    cols[3].metric("Jobs", len(jobs), help=", ".join(f"{n} {s}" for s, n in job_states.items()) or
                    "training and evaluation runs in the runs directory")
     summary = " ".join(f"{ui.badge_markdown(state)} {count}" for state, count in sorted(states.items()))
     st.markdown(f"Dataset availability: {summary}")
@@ -99,9 +70,9 @@ def render_available(rows: list[dict[str, Any]]) -> None:
 def render_start() -> None:
     st.subheader("Where to start")
     cols = st.columns(2)
-    for i, (filename, label, icon) in enumerate(START_LINKS):
+    for i, page in enumerate(start_links()):
         with cols[i % 2]:
-            ui.page_link(filename, label, icon)
+            ui.page_link(page.filename, page.start or page.title, page.icon)
 
 
 st.title("medtune")

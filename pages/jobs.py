@@ -6,10 +6,18 @@ reload, a second browser or a restarted server shows the same jobs; cancel / res
 
 from __future__ import annotations
 
-import streamlit as st
+import sys
+from pathlib import Path
 
-from medtune.errors import MedtuneError
-from medtune.jobs import api, report
+_ROOT = str(Path(__file__).resolve().parent.parent)
+if _ROOT not in sys.path:  # a page run on its own (AppTest.from_file) still finds app.ui
+    sys.path.insert(0, _ROOT)
+
+import streamlit as st  # noqa: E402
+
+from app import ui  # noqa: E402
+from medtune.errors import MedtuneError, title_for, ui_hint_for  # noqa: E402
+from medtune.jobs import api, report  # noqa: E402
 
 REFRESH_S = 2.0
 
@@ -69,11 +77,12 @@ def job_detail(job_id: str, watching: bool = False) -> None:
     if watching and not job.active:
         st.rerun()  # it just ended: redraw the whole page once, which also stops this refresh
     status = job.status
-    colour = report.STATE_COLOURS.get(job.state, "gray")
+    colour = ui.STATUS_COLORS.get(job.state, "gray")
     st.subheader(job.name)
     st.badge(report.state_text(status), color=colour)
     if job.state == "failed":
-        st.error(f"**{status.get('reason')}**: {status.get('message')}\n\n{status.get('hint') or ''}")
+        reason = status.get("reason")
+        st.error(f"**{title_for(reason)}**: {status.get('message')}\n\n{ui_hint_for(reason, status.get('hint'))}")
     elif job.state == "cancelled":
         st.warning(status.get("message") or "cancelled")
     if job.state == "succeeded" and status.get("reconciled"):
@@ -152,7 +161,7 @@ def run_action(action, done: str) -> None:
     try:
         result = action()
     except MedtuneError as err:
-        st.error(f"{err.message}\n\n{err.hint}")
+        ui.error_box(err)
         return
     if isinstance(result, str):
         st.query_params["job"] = result

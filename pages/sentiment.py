@@ -18,6 +18,7 @@ sys.path[:] = [p for p in sys.path if not p or Path(p).resolve() != _HERE]
 import streamlit as st  # noqa: E402
 
 from app import ui  # noqa: E402
+from medtune.errors import MedtuneError  # noqa: E402
 from medtune.sentiment import dashboard as dash  # noqa: E402
 
 RESULTS = "sentiment_results"
@@ -34,13 +35,15 @@ def sentiment_datasets() -> list[str]:
 
 
 def save_upload(upload: Any) -> Path:
-    from medtune.settings import get_settings
+    """Store the uploaded file once per upload, through the shared upload path: its size limit, a plain file
+    name and a new name beside a same-named file (`reviews-2.csv`), never an overwrite (issue 18.6)."""
+    from medtune.data.uploads import store_upload
 
-    folder = get_settings().uploads_path / "sentiment"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / Path(upload.name).name
-    path.write_bytes(upload.getvalue())
-    return path
+    stored = st.session_state.setdefault("sentiment_stored", {})
+    path = stored.get(upload.file_id)
+    if path is None or not Path(path).is_file():  # every widget change reruns the page: store it only once
+        path = stored[upload.file_id] = str(store_upload(upload.name, upload.getvalue()))
+    return Path(path)
 
 
 def file_columns(path: Path) -> list[str]:
@@ -64,7 +67,11 @@ def request_form() -> dash.AnalysisRequest | None:
         if upload is None:
             st.info("Upload a file of reviews, or pick a dataset.", icon=":material/upload_file:")
             return None
-        path = save_upload(upload)
+        try:
+            path = save_upload(upload)
+        except MedtuneError as err:  # over the size limit, or a file name that cannot be stored
+            ui.error_box(err)
+            return None
         columns = file_columns(path)
         from medtune.sentiment.reviews import TEXT_COLUMNS
 

@@ -1,23 +1,21 @@
 """Faithfulness and hallucination rate of generated answers against their evidence.
 
-The scorer belongs to the knowledge-base / verifier area (`medtune.verify`) and is looked up at call time.
-It is expected to expose `faithfulness_scores(answers: list[str], evidence: list[str]) -> list[float]`
-(probability each answer is supported by its evidence, in [0, 1]); a per-answer
-`score_answer(answer, evidence) -> float | {"trust": float}` is accepted too. When neither exists the
-metric is reported as unavailable with the reason — never a made-up number.
+The scorer is medtune.verify's `faithfulness_scores(answers, evidence) -> list[float]` (the probability that
+each answer is supported by its evidence, in [0, 1]) with its calibrated `HALLUCINATION_THRESHOLD`; it is
+imported when a metric is computed (the verifier's model loads on first use). Items without evidence are
+reported as unavailable with the reason — never a made-up number.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
 import numpy as np
 
 from medtune.eval.generation import GenData
 
-#: An answer whose support probability is below this is counted as hallucinated, unless the scorer
-#: module declares its own calibrated `HALLUCINATION_THRESHOLD`.
+#: An answer whose support probability is below this is counted as hallucinated (`hallucination_flags`'
+#: default; the metric itself uses medtune.verify's calibrated HALLUCINATION_THRESHOLD).
 DEFAULT_THRESHOLD = 0.5
 
 
@@ -26,25 +24,9 @@ class ScorerUnavailable(Exception):
 
 
 def _scorer() -> tuple[Callable[[list[str], list[str]], list[float]], float]:
-    try:
-        verify = importlib.import_module("medtune.verify")
-    except ImportError as exc:
-        raise ScorerUnavailable(f"the verifier (medtune.verify) is not installed here: {exc}") from exc
-    threshold = float(getattr(verify, "HALLUCINATION_THRESHOLD", DEFAULT_THRESHOLD))
-    batch = getattr(verify, "faithfulness_scores", None)
-    if callable(batch):
-        return batch, threshold
-    single = getattr(verify, "score_answer", None)
-    if callable(single):
-        return (lambda answers, evidence: [_as_score(single(a, e)) for a, e in zip(answers, evidence)]), threshold
-    raise ScorerUnavailable("medtune.verify has no faithfulness scorer "
-                            "(expected faithfulness_scores(answers, evidence) or score_answer(answer, evidence))")
+    from medtune.verify import HALLUCINATION_THRESHOLD, faithfulness_scores
 
-
-def _as_score(result: object) -> float:
-    if isinstance(result, dict):
-        result = result.get("trust", result.get("score"))
-    return float(result)  # type: ignore[arg-type]
+    return faithfulness_scores, float(HALLUCINATION_THRESHOLD)
 
 
 def _scores(data: GenData) -> tuple[np.ndarray, float]:

@@ -13,23 +13,15 @@ the encoder's Linear layers; eval.json records it.
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any
 
 from medtune.data.schemas import Example
-from medtune.errors import ConfigError, DataError, NotAvailableError
+from medtune.errors import ConfigError, DataError
 from medtune.eval.predictors import Cancel, Prediction, Progress, check_cancel
 from medtune.models.fast_infer import check_quantize, prepare_for_inference, quantize_int8
 
 CHUNK = 64
-
-
-def _predict_module() -> Any:
-    try:
-        return importlib.import_module("medtune.train.predict")
-    except ImportError as exc:
-        raise NotAvailableError(f"evaluating a trained run needs medtune.train.predict, which is missing ({exc})") from exc
 
 
 class TrainedRunPredictor:
@@ -40,7 +32,9 @@ class TrainedRunPredictor:
         self.run_dir = Path(run_dir)
         if not self.run_dir.is_dir():
             raise ConfigError(f"run directory {run_dir} does not exist")
-        self.module = _predict_module()
+        from medtune.train import predict  # torch and transformers load with it, only when a run is evaluated
+
+        self.module = predict
         self.run = self.module.load_run(self.run_dir)
         self.info = dict(self.run.info)
         if self.info.get("task") != task:

@@ -3,7 +3,12 @@
 RRF (Cormack, Clarke & Büttcher, SIGIR 2009) scores a chunk by sum(1 / (K + rank)) over the rankings it
 appears in, with K = 60 as in the paper. It needs no score calibration between the two rankers, so an exact
 drug name that only BM25 finds and a paraphrase that only the embedding finds both reach the top. `score` in
-a result is the fused score divided by its maximum (ranked first by both), so it lies in (0, 1].
+a result is the fused score divided by its maximum (ranked first by both), so it lies in (0, 1]. Equal fused
+scores are ordered by dense similarity (dense alone ranks MedQuAD answers first more often than BM25 does).
+
+Before the `k` results are kept, the dense similarity of the top candidates whose matching words lie past the
+128 word pieces their stored vector saw is taken from their best tail window (medtune.kb.rerank), and the two
+rankings are fused again (issue 21.3).
 """
 
 from __future__ import annotations
@@ -36,11 +41,12 @@ class SearchResult:
 
 
 def hybrid_search(kb: Any, query: str, k: int = 5, sources: list[str] | None = None, mode: str = "hybrid",
-                  pool: int | None = None, per_doc: int | None = None) -> list[SearchResult]:
+                  pool: int | None = None, per_doc: int | None = None, tails: bool = True) -> list[SearchResult]:
     """The `k` best chunks for `query`. `sources` restricts to those sources; `per_doc` caps chunks per
-    document (1 gives k distinct documents); `pool` is how many candidates each ranker contributes.
+    document (1 gives k distinct documents); `pool` is how many candidates each ranker contributes; `tails`
+    looks at the unseen tails of the top candidates (medtune.kb.rerank; False = the ranking before issue 21.3).
 
-    Both rankers return ids and scores only; the text and metadata of the `k` chunks kept are then read in
+    Both rankers return ids and scores only; the text and metadata of the top candidates are then read in
     one `get` (reading them for all 2 x `pool` candidates cost more than the HNSW search itself)."""
     if mode not in MODES:
         from medtune.errors import ConfigError
@@ -52,7 +58,10 @@ def hybrid_search(kb: Any, query: str, k: int = 5, sources: list[str] | None = N
     pool = pool or max(4 * k, 40)
     dense = _dense(kb, query, min(pool, count), sources, count) if mode != "lexical" else {}
     lexical = _lexical(kb, query, pool, sources, count) if mode != "dense" else {}
-    fused = _fuse([list(dense), list(lexical)])
+    fused = _fuse([list(dense), list(lexical)], dense)
+    stored: dict[str, tuple[str, dict[str, Any]]] = {}
+    if dense and tails:
+        dense, fused, stored = _with_tails(kb, query, dense, lexical, fused, k)
     kept: list[tuple[str, float]] = []
     per_doc_seen: dict[str, int] = {}
     for chunk_id, score in fused:
@@ -64,10 +73,28 @@ def hybrid_search(kb: Any, query: str, k: int = 5, sources: list[str] | None = N
         kept.append((chunk_id, score))
         if len(kept) == k:
             break
-    stored = kb.get_chunks([chunk_id for chunk_id, _ in kept])
+    missing = [chunk_id for chunk_id, _ in kept if chunk_id not in stored]
+    if missing:
+        stored = {**stored, **kb.get_chunks(missing)}
     best = (2 if dense and lexical else 1) / (RRF_K + 1)
     return [_result(chunk_id, *stored[chunk_id], score / best, dense.get(chunk_id), lexical.get(chunk_id))
             for chunk_id, score in kept if chunk_id in stored]
+
+
+def _with_tails(kb: Any, query: str, dense: dict[str, float], lexical: dict[str, float],
+                fused: list[tuple[str, float]], k: int) -> tuple[dict[str, float], list[tuple[str, float]], dict]:
+    """Dense similarities raised by the unseen tails of the top candidates, the fusion redone with them, and
+    the chunks read for it (reused for the results)."""
+    from medtune.kb.rerank import DEPTH, tail_similarities, unseen_tails
+
+    top = [chunk_id for chunk_id, _ in fused[:max(DEPTH, 2 * k)]]
+    stored = kb.get_chunks(top)
+    raised = {chunk_id: sim for chunk_id, sim in tail_similarities(query, unseen_tails(query, stored, top)).items()
+              if sim > dense.get(chunk_id, -1.0)}
+    if not raised:
+        return dense, fused, stored
+    dense = dict(sorted({**dense, **raised}.items(), key=lambda item: (-item[1], item[0])))
+    return dense, _fuse([list(dense), list(lexical)], dense), stored
 
 
 def document_key(chunk_id: str) -> str:
@@ -132,12 +159,15 @@ def _lexical(kb: Any, query: str, n: int, sources: list[str] | None, count: int 
     return {index.ids[row]: score for row, score in index.search(query, n, sources)}
 
 
-def _fuse(rankings: list[list[str]]) -> list[tuple[str, float]]:
+def _fuse(rankings: list[list[str]], dense: dict[str, float] | None = None) -> list[tuple[str, float]]:
+    """RRF over `rankings`; ties (ranks 1 and 3 in one ranking against 3 and 1 in the other) go to the higher
+    `dense` similarity, then to the id."""
     scores: dict[str, float] = {}
     for ranking in rankings:
         for rank, chunk_id in enumerate(ranking, start=1):
             scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
-    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    dense = dense or {}
+    return sorted(scores.items(), key=lambda item: (-item[1], -dense.get(item[0], -1.0), item[0]))
 
 
 def _result(chunk_id: str, text: str, meta: dict[str, Any], score: float, cosine: float | None,

@@ -109,8 +109,8 @@ def test_dialogues_preview_as_readable_turns(page: AppTest) -> None:
 def test_hub_only_dataset_explains_how_to_get_it(page: AppTest) -> None:
     select(page, "pubhealth")
     errors = [e.value for e in page.error]
-    assert any("NOT_AVAILABLE" in e and "offline" in e for e in errors), errors
-    assert any(c.value.startswith("Hint: ") and "MEDTUNE_DATA_DIR" in c.value for c in page.caption)
+    assert any(e.startswith("**Not available here** · ") and "offline" in e for e in errors), errors
+    assert any(c.value.startswith("What to do: ") and "MEDTUNE_DATA_DIR" in c.value for c in page.caption)
 
 
 def test_non_commercial_dataset_shows_its_licence_warning(page: AppTest) -> None:
@@ -181,7 +181,8 @@ def test_prepare_covid_fake_news_shows_the_report_it_wrote(page: AppTest, medtun
 def test_prepare_rejects_fractions_that_leave_no_training_data(page: AppTest, medtune_home: Path) -> None:
     prepare(page, "healthver", validation_fraction=0.5, test_fraction=0.5)
     errors = " ".join(e.value for e in page.error)
-    assert "CONFIG" in errors and "at least 20% for training" in errors
+    assert "Problem with the settings" in errors and "at least 20% for training" in errors
+    assert "CONFIG" not in errors
     assert not (medtune_home / "prepared").exists()
 
 
@@ -229,7 +230,10 @@ def test_upload_label_map_fixes_unknown_labels(page: AppTest) -> None:
 
 def test_upload_refuses_a_path_in_the_file_name(page: AppTest, medtune_home: Path) -> None:
     upload(page, "../../evil.csv", b"text,label\nfine,positive\n", "sentiment")
-    assert any("DATA" in e.value and "directory part" in e.value for e in page.error)
+    # Issue 21.4: a plain title, not the reason code, and the hint in the app's terms.
+    error = next(e.value for e in page.error if "directory part" in e.value)
+    assert error == "**Problem with the data** · the file name '../../evil.csv' contains a directory part"
+    assert "What to do: give a plain file name such as 'evil.csv'" in [c.value for c in page.caption]
     assert not (medtune_home.parent / "evil.csv").exists()
 
 

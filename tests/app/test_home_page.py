@@ -75,3 +75,15 @@ def test_home_counts_registered_models_and_jobs_on_disk(shared_data: Path) -> No
     assert metrics["Models"] == str(len(registry.list_models()))
     assert metrics["Jobs"] == "2"
     assert metrics["Knowledge-base chunks"] == "0"  # never built in this test's MEDTUNE_HOME
+
+
+def test_one_page_list_drives_the_navigation_and_the_home_links(home: AppTest) -> None:
+    """Issue 18.6: app/navigation.py is the only list; every page file is in it once, Home links its entries."""
+    from app.navigation import NAVIGATION, start_links
+
+    files = [entry.filename for entry in NAVIGATION]
+    assert sorted(files) == sorted(p.name for p in (REPO / "pages").glob("*.py")) and len(set(files)) == len(files)
+    links = {p.proto.label: p.proto.page for p in home.page_link}
+    assert links == {entry.start: entry.filename.removesuffix(".py") for entry in start_links()}
+    for stale in ("NAVIGATION = [", "START_LINKS"):
+        assert stale not in (REPO / "app" / "main.py").read_text() + (REPO / "pages" / "home.py").read_text()

@@ -65,7 +65,7 @@ def test_a_failed_job_shows_its_reason_and_can_be_resumed_from_the_page():
                          "fail_at": 5, "fail_with": "OOM"})
     assert wait_ended(job_id).reason == "OOM"
     at = open_page(job_id)
-    assert "OOM" in at.error[0].value and "batch size" in at.error[0].value
+    assert at.error[0].value.startswith("**Out of memory**: ") and "batch size" in at.error[0].value
     assert [b.label for b in at.button] == ["Resume", "Launch clone"]
     at.button(key=f"resume-{job_id}").click().run()
     assert not at.exception, at.exception

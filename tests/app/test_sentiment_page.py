@@ -87,3 +87,46 @@ def test_taxonomy_edit_is_validated_and_saved(shared_data: Path, medtune_home: P
     at.button(key="sentiment_save_taxonomy").click().run()
     assert not at.error
     assert (medtune_home / "sentiment" / "aspects.yaml").is_file()
+
+
+# ---------------------------------------------------------------------------------------------- uploads
+
+REVIEWS_A = b"review\nThe nurses were kind and quick.\nWaited four hours in a cold corridor.\n"
+REVIEWS_B = b"review\nParking was impossible.\n"
+
+
+def upload_reviews(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key="sentiment_upload").set_value((name, data, "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_uploads_are_stored_once_under_new_names_never_overwritten(medtune_home: Path) -> None:
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.run()
+    upload_reviews(at, "reviews.csv", REVIEWS_A)
+    assert at.selectbox(key="sentiment_text_column").options == ["review"]
+    at.number_input(key="sentiment_limit").set_value(5).run()  # a rerun must not store the file again
+    upload_reviews(at, "reviews.csv", REVIEWS_B)  # same name, other content
+    uploads = medtune_home / "uploads"
+    stored = sorted(p.name for p in uploads.iterdir() if p.is_file())
+    assert stored == ["reviews-2.csv", "reviews.csv"]
+    assert (uploads / "reviews.csv").read_bytes() == REVIEWS_A  # the first upload is intact
+    assert (uploads / "reviews-2.csv").read_bytes() == REVIEWS_B
+
+
+def test_an_upload_over_the_size_limit_is_refused_and_not_stored(medtune_home: Path, monkeypatch) -> None:
+    from medtune.settings import get_settings
+
+    monkeypatch.setenv("MEDTUNE_UPLOAD_LIMIT_MB", "1")
+    get_settings.cache_clear()
+    big = b"review\n" + b"A long wait and a rude receptionist.\n" * 30_000  # 1.1 MB
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.run()
+    upload_reviews(at, "big.csv", big)
+    errors = [e.value for e in at.error]
+    assert errors == ["**Problem with the data** · upload 'big.csv' is 1.1 MB, over the limit of 1 MB"], errors
+    assert not at.get("selectbox") or all(s.key != "sentiment_text_column" for s in at.selectbox)
+    uploads = medtune_home / "uploads"
+    assert not uploads.exists() or [p.name for p in uploads.iterdir()] == []

@@ -60,7 +60,7 @@ def test_bad_value_shows_config_error_naming_the_field() -> None:
     at.number_input(key=f"{key}.prepare.test_fraction").set_value(0.5)
     at.run()
     errors = " ".join(e.value for e in at.error)
-    assert "CONFIG" in errors and "validation_fraction" in errors
+    assert "Problem with the settings" in errors and "validation_fraction" in errors
     assert not [b for b in at.button if b.key == "train_launch"]  # nothing to launch until it is fixed
 
 

@@ -25,7 +25,7 @@ def test_upload_csv_and_see_the_heatmap(streamlit_server: str, browser_page: Any
                                         wait_for_streamlit: Any) -> None:
     from playwright.sync_api import expect
 
-    upload = tmp_path / "ward_survey.csv"
+    upload = tmp_path / "ward_comments.csv"  # its own name: the app's uploads folder is shared with the Datasets browser test
     with upload.open("w", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["date", "site", "comment"])
@@ -36,7 +36,7 @@ def test_upload_csv_and_see_the_heatmap(streamlit_server: str, browser_page: Any
     expect(page.get_by_role("heading", name="Sentiment", exact=True)).to_be_visible(timeout=90_000)
     wait_for_streamlit(page)
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(upload))
-    expect(page.get_by_text("ward_survey.csv")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("ward_comments.csv")).to_be_visible(timeout=60_000)
     wait_for_streamlit(page)
     page.get_by_role("button", name=re.compile("Analyse")).click()
 
