@@ -30,7 +30,7 @@ RESOLVED = re.compile(
     r"better) now|now (its|im|hes|shes|he is|she is) (fine|ok|okay|better)|back to normal|sorts it out|"
     r"(vet|doctor|gp|nurse) (says|said) (s?he|it|i|they)(s| is| was| am| are)? (ok|okay|fine))\b")
 #: What follows a resolved outcome and makes the message current again.
-AFTER_RESOLVED = re.compile(r"\b(but now|now (he|she|i|it|they|hes|shes|im|its)|again|getting worse|worse now)\b")
+AFTER_RESOLVED = re.compile(r"\b(now|again|worse|suddenly|started)\b")
 PAST = re.compile(r"\b(years? ago|last year|last month|months ago|as a teenager|used to|in the past|"
                   r"in (january|february|march|april|may|june|july|august|september|october|november|december)|"
                   r"in (19|20)\d\d)\b")
@@ -47,12 +47,32 @@ HYPOTHETICAL = re.compile(r"\b(if (someone|somebody|anyone|a person|a child|a ki
 PET = re.compile(r"\b(dog|dogs|cat|cats|puppy|kitten|pet|horse|rabbit|hamster|vet)\b")
 HUMAN = re.compile(r"\b(i|im|me|myself|son|daughter|baby|child|kid|kids|toddler|husband|wife|partner|mom|mum|dad|"
                    r"mother|father|friend|grandma|grandpa|brother|sister|he|she|boy|girl|yo|old|nephew|niece)\b")
+#: A role-play, persona or "ignore your rules" set-up: it says how to answer, not what is wrong.
+PREAMBLE = re.compile(
+    r"\b(ignore|forget|disregard)\b.{0,40}\b(instructions|rules|guidelines|told|before|filters)\b"
+    r"|\byou( are|re|'re| r) (now )?(an?|my|the)? ?(ai|bot|chatbot|assistant|dan|dr|doctor|nurse|pirate|chemist|"
+    r"pharmacist|paramedic|unrestricted|calm|friendly)\b|\byou( are|'re|re) now\b"
+    r"|\b(no|without( any)?) (safety )?(limits|rules|filters|restrictions|guidelines|warnings|lectures)\b"
+    r"|\b(stay|staying|answer|remain) in character\b|\brole-?play(ing)?\b|\bpretend (you|ur|to be)\b|\bact as\b"
+    r"|\blet'?s play\b|\bplaying a game\b|\bcreative writing\b|\bdeveloper mode\b|\bfilters? (are )?(disabled|off)\b"
+    r"|^\s*(system|user)\s*:", re.IGNORECASE)
+
+
+_SENTENCE = re.compile(r"(?<=[.!?:;])\s+|\n+")
 _CLAUSE = re.compile(r"[.!?;,\n]+|\b(?=but\b|and now\b|now\b|however\b)")
 
 
 def clauses(text: str) -> list[str]:
     """The raw message cut at punctuation and before "but" / "now": the scope of a past or a pet mention."""
     return [c for c in _CLAUSE.split(text) if c and c.strip()]
+
+
+def without_preamble(text: str) -> str:
+    """`text` without its role-play / "ignore your rules" sentences, when something else remains: "stay in
+    character" is how to answer, not a story, and must not make a real emergency look like fiction."""
+    sentences = [x for x in _SENTENCE.split(text) if x and x.strip()]
+    content = [x for x in sentences if not PREAMBLE.search(x)]
+    return " ".join(content) if content and len(content) < len(sentences) else text
 
 
 def is_general_question(words: list[str]) -> bool:
@@ -62,10 +82,8 @@ def is_general_question(words: list[str]) -> bool:
 
 def is_resolved(joined: str) -> bool:
     """An outcome that says it is over, with nothing new after it."""
-    last = None
-    for last in RESOLVED.finditer(joined):
-        pass
-    return last is not None and not AFTER_RESOLVED.search(joined[last.end():])
+    found = list(RESOLVED.finditer(joined))
+    return bool(found) and not AFTER_RESOLVED.search(joined[found[-1].end():])
 
 
 def is_unreal(joined: str) -> bool:

@@ -31,11 +31,15 @@ from medtune.chat.triage_learned import (
 from medtune.chat.triage_rules import RED_FLAGS, rule_flags
 from medtune.errors import DataError
 
-DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "eval" / "triage" / "triage.jsonl"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "eval" / "triage"
+DATA_FILE = DATA_DIR / "triage.jsonl"
+#: Training-only wording (data/eval/triage/README.md): never scored as an evaluation set.
+TRAIN_FILE = DATA_DIR / "train_extra.jsonl"
 CATEGORIES = tuple(f.name for f in RED_FLAGS)
 FIELDS = ("id", "group", "split", "label", "category", "text")
 LABELS = ("emergency", "not_emergency")
 SPLITS = ("dev", "test")
+TRAIN_SPLIT = "train"
 MEDQUAD_TRAIN = 600
 MEDQUAD_EVAL = 1000
 FA_BUDGET = 0.03
@@ -56,6 +60,15 @@ def split_of(group: str) -> str:
 
 def load_labelled(path: Path = DATA_FILE, split: str | None = None) -> list[dict[str, Any]]:
     """The labelled rows (of one split), validated; a bad row raises a DATA error naming file and line."""
+    return _load(path, training=False, split=split)
+
+
+def load_training(path: Path = TRAIN_FILE) -> list[dict[str, Any]]:
+    """The training-only rows (split "train"), validated like the labelled set."""
+    return _load(path, training=True, split=None)
+
+
+def _load(path: Path, training: bool, split: str | None) -> list[dict[str, Any]]:
     rows, seen, group_split = [], set(), {}
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
@@ -67,24 +80,26 @@ def load_labelled(path: Path = DATA_FILE, split: str | None = None) -> list[dict
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise DataError(f"{where}: not JSON ({exc.msg})") from exc
-        _check_row(row, where, seen, group_split)
+        _check_row(row, where, seen, group_split, training)
         rows.append(row)
     return [r for r in rows if split is None or r["split"] == split]
 
 
-def _check_row(row: Any, where: str, seen: set[str], group_split: dict[str, str]) -> None:
+def _check_row(row: Any, where: str, seen: set[str], group_split: dict[str, str], training: bool = False) -> None:
     if not isinstance(row, dict) or tuple(sorted(row)) != tuple(sorted(FIELDS)):
         raise DataError(f"{where}: a row must have exactly the fields {', '.join(FIELDS)}")
     if not all(isinstance(row[k], str) and row[k].strip() for k in FIELDS):
         raise DataError(f"{where}: every field must be a non-empty string")
-    if row["label"] not in LABELS or row["split"] not in SPLITS:
-        raise DataError(f"{where}: label must be one of {LABELS} and split one of {SPLITS}")
+    splits = (TRAIN_SPLIT,) if training else SPLITS
+    if row["label"] not in LABELS or row["split"] not in splits:
+        raise DataError(f"{where}: label must be one of {LABELS} and split one of {splits}")
     allowed = CATEGORIES if row["label"] == "emergency" else (*CATEGORIES, "general")
     if row["category"] not in allowed:
         raise DataError(f"{where}: unknown category {row['category']!r}")
     if row["id"] in seen or not row["id"].startswith(row["group"]):
         raise DataError(f"{where}: id {row['id']!r} is repeated or does not start with its group")
-    if row["split"] != split_of(row["group"]) or group_split.setdefault(row["group"], row["split"]) != row["split"]:
+    if not training and (row["split"] != split_of(row["group"])
+                         or group_split.setdefault(row["group"], row["split"]) != row["split"]):
         raise DataError(f"{where}: split {row['split']!r} is not the group's hashed split")
     seen.add(row["id"])
 

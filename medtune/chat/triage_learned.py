@@ -20,6 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from medtune.chat.triage_context import PREAMBLE
+
 HEAD_FILE = Path(__file__).with_name("triage_head.npz")
 NONE = "none"
 #: Clauses scored besides the whole message; more would cost encoding time for long messages (the whole
@@ -27,13 +29,6 @@ NONE = "none"
 MAX_CLAUSES = 6
 _CLAUSE_BREAK = re.compile(r"(?<=[.!?;:])\s+|\n+|,?\s+\b(?:also|but|and separately|anyway|btw|ps)\b[,:]?\s+",
                            re.IGNORECASE)
-
-_PREAMBLE = re.compile(
-    r"\b(ignore|forget|disregard)\b.{0,30}\b(instructions|rules|guidelines|told)\b"
-    r"|\byou( are|re|'re) (now )?(an?|my|the)? ?(ai|bot|chatbot|assistant|dan|doctor|nurse|pirate|chemist|"
-    r"unrestricted|calm|friendly)\b|\bno (safety )?rules\b|\brole-?play\b|\bpretend (you|to be)\b|\bact as\b"
-    r"|\blet'?s play a game\b|\banswer in character\b|^system:", re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class TriageHead:
@@ -97,7 +92,7 @@ def units(text: str) -> list[str]:
     seizure question wrapped in "ignore your instructions" towards the crisis text. The rules still read them.
     """
     clauses = split_clauses(text)
-    content = [c for c in clauses if not _PREAMBLE.search(c)]
+    content = [c for c in clauses if not PREAMBLE.search(c)]
     if content and len(content) < len(clauses):
         return [" ".join(content)] + (content if len(content) > 1 else [])
     return [text] + (clauses if len(clauses) > 1 else [])

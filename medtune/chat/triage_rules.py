@@ -28,7 +28,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from medtune.chat.triage_context import clauses, is_general_question, is_resolved, is_unreal, live_clauses
+from medtune.chat.triage_context import (
+    clauses,
+    is_general_question,
+    is_resolved,
+    is_unreal,
+    live_clauses,
+    without_preamble,
+)
 
 MAX_GAP = 2
 #: Emergencies that a "feels fine now" does not cancel.
@@ -103,11 +110,12 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "life isnt|not worth living|it", "a burden to everyone|everybody", "letters|notes to my family",
         # Indirect intent: a plan with a vehicle, water or height; harm until it bleeds; "better off without
         # me"; pills put aside; goodbye letters; asking what amount would end it. (One word per "|" slot.)
-        ("planning|plan|going|gonna|want|wanna|thinking|tempted|might crash|steer|swerve"
+        ("planning|plan|going|gonna|want|wanna|thinking|tempted|might crash|steer|swerve|crashing|steering|swerving"
          " + wall|tree|lorry|truck|oncoming|traffic|car|motorway|highway|bridge|purpose"),
-        "drive|walk|step|jump into|off|in + wall|tree|lorry|truck|oncoming|traffic|sea|river|train|bridge|cliff",
+        "drive|walk|step|jump|driving|walking|stepping|jumping into|off|in + wall|tree|lorry|truck|oncoming|traffic|sea|river|train|bridge|cliff",
         "in front of train|lorry|truck|bus|traffic|car", "want|wanna|going|gonna to jump",
-        "it all|everything stop|stops|end|ends|over", "make it|everything stop",
+        "it all stop|stops|end|ends|over", "everything stop|stops|end|ends|over", "make it|everything stop",
+        "asleep forever|permanently",
         "cut|cutting|cuts|burn|burning|scratch|scratching|hit myself|my + until|till|til bleed|bleeds|bled|bleeding",
         "cutting|burning my arm|arms|thighs|thigh|legs|leg|skin|wrists|wrist", "overdose|od + want to try", "overdose|od + wanna try",
         "lighter|razor|blade + burn|burning|cut|cutting|myself",
@@ -137,12 +145,14 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "breastbone|sternum pain", "chest + pressure|tightness|crushing|squeezing|squeezed|crushed|vice|heaviness", "pain behind breastbone|sternum", "heavy|tight chest|feeling",
         "angina spray|gtn", "chest ache|pain|hurts|tight|heavy",
         # Heart pain felt elsewhere (jaw, arm, shoulder, neck, back) counts with a sign of a heart attack.
-        ("jaw|arm|arms|shoulder|neck|back|chest + pain|ache|aches|aching|hurts|hurting|heavy|numb|tingling|discomfort"
-         " + sweat|sweating|sweaty|sweats|clammy|nausea|nauseous|nauseated|sick|vomiting|throwing|grey|gray|pale|"
-         "breathless"),
+        ("jaw|arm|arms|shoulder|neck|back|chest|breastbone|sternum + pain|ache|aches|aching|hurts|hurting|heavy|numb|"
+         "tingling|discomfort|pressure|tightening|band|rubbing|killing|indigestion|heartburn + sweat|sweating|sweaty|"
+         "sweats|clammy|nausea|nauseous|nauseated|sick|vomiting|throwing|grey|gray|pale|breathless"),
+        "chest + tightening|band + arm|tingling|numb",
         "having|had heart attack", "think im|its heart attack", "chest + killing",
-    ), unless=r"\b(gym|bench press|workout|press ups|push ups|pushups|lifting weights|muscles? ache|grinding|"
-              r"flu jab|jab|vaccine|lifting boxes|pulled a muscle|toothache|kicked me|slept on|sleeping on)\b"),
+    ), unless=(r"\b(after|from|since|doing|did) (the |my |a |doing |some )?(gym|bench press|workout|press ups|"
+               r"push ups|pushups|lifting weights|lifting boxes)\b|\b(muscles? ache|grinding|flu jab|jab|vaccine|"
+               r"pulled a muscle|toothache|kicked me|slept on|sleeping on)\b")),
     RedFlag("stroke", (
         "face drooping|droopy|droops|drooped|numb|dropped|lopsided|uneven",
         "drooping|droopy|lopsided face|mouth|eyelid|smile", "smile lopsided|uneven|droopy",
@@ -157,7 +167,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "mouth|face|eye|smile + drooping|droopy|droops|drooped|sagging|sags|fallen|dropped",
         "left|right side + weak|numb|dead|paralysed|paralyzed|heavy|floppy", "arm hangs|limp|floppy|dangling",
         "cant|couldnt understand + suddenly|sudden|arm|floppy|weak", "cant|couldnt say + words",
-        "vision|sight + dark|black|went|lost + one eye|arm|face|sudden|suddenly",
+        "vision|sight + dark|black|went|lost + eye|arm|face|sudden|suddenly", "cant feel + same|one side",
         "speech|words + garbled|muddled|nonsense", "talking nonsense|rubbish|gibberish",
     ), unless=r"\b(dentist|anaesthetic|anesthetic|injection|filling|cross legged|slept on|sleeping on|bells palsy)\b"),
     RedFlag("breathing", (
@@ -185,6 +195,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "throat closing|tight", "eyes swelled|swollen shut", "used|injected epipen|epi + still|throat|breathe|breathing|worse", "hives + throat|faint|dizzy|wheezing",
         "allergic + throat|wheezing|breathe|faint|dizzy|swelling|swollen|breathing", "tongue bigger|getting",
         "lump in throat + bigger|getting",
+        "allergic|allergy + ate|eaten|eating|had + coughing|lips|face|wheezing|swelling|swollen|vomiting|hives",
+        "lump|tight|closing|swallow + throat + after|eating|ate",
         # A sting, bite or allergen followed by signs in the airway or a faint: the voice or throat counts.
         ("sting|stung|stinging|wasp|bee|hornet|bite|bitten|allergic|allergy|nuts|peanut|peanuts|shellfish|prawns|"
          "antibiotic|antibiotics + hoarse|croaky|voice|throat|tongue|wheezing|wheezy|faint|swallow|hives|breathe|"
@@ -199,11 +211,16 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "spitting out fresh blood", "wont|doesnt|cant|not|didnt stop bleeding",
         "bleeding|bleed|blood + wont|doesnt|cant|not|didnt|isnt|still stop|stopping|slowing",
         "bleeding heavy|lot|loads|badly",
+        "blood|bleeding|cut|wound + spurting|spurts|spurt|pumping|gushing|pouring|pooling|squirting|pulsing",
+        "pressure|pressing + isnt|not|doesnt|wont stopping|stop|working|helping", "still dripping|soaking through",
+        "coffee grounds", "black|tarry poo|stool|stools|poop", "coughed|cough|vomited|vomit|threw|spat up blood|cupful",
+        "see bone", "nosebleed|bleed + minutes|hour|mins|hours + not|wont|still",
     )),
     RedFlag("poisoning", (
         f"{_KIDS} + {_SWALLOW} + {_MEDICINE}|{_CHEMICAL}",
         f"swallowed|drank|drunk|ate|inhaled {_CHEMICAL}",
-        "carbon monoxide|co|gas|boiler + headache|headaches|dizzy|sleepy|sick|drowsy|faint|confused",
+        "monoxide|co|gas|boiler + headache|headaches|dizzy|sleepy|sick|drowsy|faint|confused",
+        f"little one + {_SWALLOW} + {_MEDICINE}|{_CHEMICAL}",
         "co|carbon|monoxide alarm going|beeping|sounding|off",
         "gas smell + headache|headaches|dizzy|sleepy", "button battery",
         "laundry|detergent|dishwasher pod|tablet", "rat poison", "weed killer",
@@ -217,17 +234,22 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "took|taken lot|loads|handful|bunch more|of", "way too many pills|tablets|painkillers|of",
         "took|taken double|triple|twice", "took|taken bunch|lot|load of", "pupils tiny|pinpoint",
         "heroin|fentanyl|opioids + breathing|respond|wake",
+        "snorted|snorting|sniffed|smoked|dropped + racing|burning|hot|collapsed|fitting|seizure|pounding",
     ), check=_took_many_pills,
         unless=r"\boverdo(sed|se|sing)? on (coffee|caffeine|sugar|chocolate|cake|tv|netflix|sun)\b"),
     RedFlag("unconscious", (
         "unconscious|unresponsive|collapsed|unrousable", "passed|passing out", "wont|cant|not|isnt wake|waking",
         "wont|not|isnt respond|responding|responsive", "hasnt|not|havent come round|around",
         "not answering me", "not moving + collapsed|floor", "slumped + wont|not|isnt",
+        "wont|not|isnt|doesnt answer|answering me|us", "fainted|collapsed + out for|minutes|still",
+        "went down + not|isnt breathing",
     ), unless=r"\b(from laughing|laughing so hard|lol|lmao|dead tired)\b"),
     RedFlag("seizure", (
         "seizure|seizures|seizing|convulsing|convulsions|convulsion|fitting", "having|had fit",
         "shaking|jerking all over", "jerking + floor|eyes", "foaming at mouth", "stiffening|stiff and jerking",
         "twitching and jerking", "eyes rolled back",
+        ("stiff|shaking|jerking|twitching|juddering|convulsing + rolled|frothing|foaming|tongue|uncontrollably|staring|"
+         "answering|responding|blue|floor"),
     ), unless=r"\b(is|could) (that|this|it) (be )?an? seizure\b"),
     RedFlag("burns", (
         "caught|on fire", "electric shock", "electrocuted", "smoke inhalation", "inhaled smoke",
@@ -236,6 +258,9 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         ("burn|burned|burnt|burns|scald|scalded|boiling|kettle + blistering|blistered|blisters|peeling|raw|charred"
         "|face|chest|bigger|deep|badly|whole"),
         "bleach|chemical|acid|cleaner|drain + eye|eyes", "burn in mouth",
+        "blistering|blister|blisters + badly|big|whole|across|face",
+        "burn|burned|burnt|scald|oil|iron|oven|kettle|boiling + white|leathery|hurt|size|deep|leaking|charred|black",
+        "smoke + breathed|inhaled|coughing|hoarse", "cable|wire|socket|charger + bit|burn|shock",
     )),
     RedFlag("head_injury", (
         "knocked out",
@@ -244,12 +269,16 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "floppy|slurred|slurring|awake|severe|worse"),
         "helmet|crash|crashed|accident|fell + drowsy|confused|unconscious|knocked|remember",
         "bleeding from ear|ears", "fluid from nose|ear",
+        "hit|banged|bumped|knocked|fell + head|bed|stairs|ladder + questions|repeating|floppy|himself|herself|blacked",
+        "was|been out for + minute|minutes|seconds|while",
     )),
     RedFlag("pregnancy_bleeding", (
         "pregnant|pregnancy|along|postpartum|birth|section + bleeding|blood|clots|bleed",
         "pregnant + severe|sharp|terrible|bad pain|cramps", "pregnant + faint|fainting|dizzy|lightheaded",
         "pregnant + vision|blurry + headache", "waters broke + cord", "cord hanging|out",
         "baby hasnt|not|stopped moved|moving", "pregnant + fall|fell", "weeks + bleeding + pain|cramps|hard",
+        "weeks|pregnant + kick|kicks|kicking|movements|moving|moved + less|not|havent|hasnt|stopped|fewer",
+        "pregnant|weeks + headache + flashing|vision|swollen|swelling|blurry", "pregnant|weeks + gush|leaking|waters",
     )),
     RedFlag("infant_fever", (), check=_is_baby_under_3_months),
     RedFlag("meningitis_sepsis", (
@@ -260,6 +289,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "shivering|racing|fast|slurring|dying|130|bluish"),
         "infection|infected|uti|pneumonia|sepsis + hasnt|havent|not|no|barely peed|weed|urine|wee",
         "cold hands + floppy|fever", "high pitched cry",
+        "soft spot + bulging|bulge", "rash + bruise|bruises|bruising + fever|temp|high|temperature",
     ), unless=r"\b(fades|fade) when\b"),
     RedFlag("diabetic", (
         f"{_DIABETES} + {_DIABETIC_SIGNS}", f"type 1 + {_DIABETIC_SIGNS}", "not making sense", "acting drunk",
@@ -393,12 +423,13 @@ def rule_flags(question: str) -> list[RedFlag]:
     (triage_context: no story, project or hypothetical, no general question, past clauses and pets left out);
     a resolved outcome ("she's fine now") cancels them, except an overdose or a child's poisoning, which can
     look well for hours (paracetamol harms the liver a day or more later; NHS "paracetamol overdose")."""
-    words = normalize(question)
-    intent = flag_fires(_SELF_HARM, words)
+    intent = flag_fires(_SELF_HARM, normalize(question))
+    content = without_preamble(question)
+    words = normalize(content)
     joined = " ".join(words)
     if is_general_question(words) or is_unreal(joined):
         return [_SELF_HARM] if intent else []
-    live = live_clauses([normalize(c) for c in clauses(question)])
+    live = live_clauses([normalize(c) for c in clauses(content)])
     flags = [f for f in RED_FLAGS[1:] if flag_fires(f, live)]
     mention = not intent and flag_fires(_SELF_HARM_MENTIONS, live)
     if is_resolved(joined):
