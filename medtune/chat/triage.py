@@ -106,14 +106,22 @@ def triage(question: str) -> TriageResult:
     score = None if verdict is None else verdict.p_emergency
     learned_hit = verdict is not None and (verdict.emergency or verdict.self_harm)
     flags = list(rules)
-    if learned_hit and verdict.self_harm and "self_harm" not in flags:
-        flags.insert(0, "self_harm")  # self-harm wins over whatever else the message asks
-    elif learned_hit and not flags:
+    if learned_hit and not flags and not verdict.self_harm:
         flags.append(verdict.category)
+    if verdict is not None and "self_harm" not in flags and _reads_as_self_harm(verdict, flags):
+        flags.insert(0, "self_harm")  # self-harm wins over whatever else the message asks
     if not flags:
         return TriageResult(score=score)
     source = "rule+learned" if rules and learned_hit else ("rule" if rules else "learned")
     return TriageResult(True, "self_harm" in flags, flags, emergency_message(flags), flags[0], source, score)
+
+
+def _reads_as_self_harm(verdict, flags: list[str]) -> bool:  # verdict: LearnedVerdict
+    """The head is sure of self-harm, or an overdose / poisoning is flagged and the head finds self-harm likely
+    ("I've written letters to my family, how many sleeping pills would ..."): the crisis text must come first,
+    never a dose."""
+    drugs = {"overdose", "poisoning"} & set(flags)
+    return verdict.self_harm or bool(drugs and verdict.self_harm_likely)
 
 
 def _learned(question: str):  # -> LearnedVerdict | None

@@ -110,13 +110,13 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "life isnt|not worth living|it", "a burden to everyone|everybody", "letters|notes to my family",
         # Indirect intent: a plan with a vehicle, water or height; harm until it bleeds; "better off without
         # me"; pills put aside; goodbye letters; asking what amount would end it. (One word per "|" slot.)
-        ("planning|plan|going|gonna|want|wanna|thinking|tempted|might crash|steer|swerve|crashing|steering|swerving"
+        ("planning|plan|going|gonna|want|wanna|thinking|tempted|might crash|steer|swerve|crashing|steering|swerving|wrap"
          " + wall|tree|lorry|truck|oncoming|traffic|car|motorway|highway|bridge|purpose"),
         "drive|walk|step|jump|driving|walking|stepping|jumping into|off|in + wall|tree|lorry|truck|oncoming|traffic|sea|river|train|bridge|cliff",
         "in front of train|lorry|truck|bus|traffic|car", "want|wanna|going|gonna to jump",
         "it all stop|stops|end|ends|over", "everything stop|stops|end|ends|over", "make it|everything stop",
         "asleep forever|permanently",
-        "cut|cutting|cuts|burn|burning|scratch|scratching|hit myself|my + until|till|til bleed|bleeds|bled|bleeding",
+        "cut|cutting|cuts|burn|burning|scratch|scratching|hit myself|my + until|till|til bleed|bleeds|bled|bleeding|blood",
         "cutting|burning my arm|arms|thighs|thigh|legs|leg|skin|wrists|wrist", "overdose|od + want to try", "overdose|od + wanna try",
         "lighter|razor|blade + burn|burning|cut|cutting|myself",
         "better|happier without me", "better place without me", "better off if + gone|dead|wasnt|werent|here|around",
@@ -230,6 +230,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "took|taken|swallowed|ate|had too|to many|much pills|pill|tablets|medicine|doses|meds",
         "too|to many pills|tablets", "poisoned|poisoning",
         "took|taken|had|swallowed|ate whole|entire|full box|packet|pack|bottle|week|blister",
+        "took|taken|swallowed two|2|three|3|several|few packs|packets|boxes|bottles",
         "took|taken all of her|his|my", "at once + took|taken",
         "took|taken lot|loads|handful|bunch more|of", "way too many pills|tablets|painkillers|of",
         "took|taken double|triple|twice", "took|taken bunch|lot|load of", "pupils tiny|pinpoint",
