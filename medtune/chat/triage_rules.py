@@ -4,7 +4,7 @@ A rule is a list of phrases; a phrase is a sequence of word alternatives that mu
 most `MAX_GAP` other words between them. `a + b + c` joins phrases that must all appear, in any order, anywhere
 in the message ("my toddler ... swallowed ... tablets"). Words match fuzzily so "chest pian", "cant breth",
 "tounge" or "suicidle" still count, because people in distress misspell: a swapped or dropped letter in 4-letter
-words, Damerau-Levenshtein distance 1 for 5 letters and 2 for longer words. Real words near a red-flag word
+words, Damerau-Levenshtein distance 1 for 5 to 7 letters and 2 for longer words. Real words near a red-flag word
 ("cooking" / "choking") never count.
 
 The red-flag categories follow public emergency guidance — NHS "when to call 999" and "111" pages and the US
@@ -88,7 +88,8 @@ def _is_baby_under_3_months(words: list[str]) -> bool:
 def _took_many_pills(words: list[str]) -> bool:
     """'took 15 of my sleeping pills', 'took like 30 pills', '20 tylenol': ten or more tablets at once."""
     text = " ".join(words)
-    return bool(re.search(r"\b(took|taken|take|swallowed|had|ate)\b(\s\w+){0,2}\s([1-9]\d+)\b(\s\w+){0,3}\s"
+    return bool(re.search(r"\b(took|taken|swallowed|had|ate)\b(\s\w+){0,2}\s([1-9]\d+)\b"
+                          r"(?!\s(mg|mcg|ml|g|grams?|units?|minutes?|mins?|hours?|days?|weeks?)\b)(\s\w+){0,3}\s"
                           r"(pills?|tablets?|tylenol|paracetamol|ibuprofen|aspirin|capsules?|of)\b", text))
 
 
@@ -199,8 +200,10 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "lump|tight|closing|swallow + throat + after|eating|ate",
         # A sting, bite or allergen followed by signs in the airway or a faint: the voice or throat counts.
         ("sting|stung|stinging|wasp|bee|hornet|bite|bitten|allergic|allergy|nuts|peanut|peanuts|shellfish|prawns|"
-         "antibiotic|antibiotics + hoarse|croaky|voice|throat|tongue|wheezing|wheezy|faint|swallow|hives|breathe|"
-         "breathing|floppy"),
+         "antibiotic|antibiotics + hoarse|croaky|voice|tongue|wheezing|wheezy|faint|hives|floppy"),
+        ("sting|stung|stinging|wasp|bee|hornet|bite|bitten|allergic|allergy|nuts|peanut|peanuts|shellfish|prawns|"
+         "antibiotic|antibiotics + throat + tight|tightening|closing|swelling|swollen|narrow|lump|itchy"),
+        "sting|stung|bite|bitten|allergic|ate|eaten + hard|cant|difficult to|cannot swallow",
     ), unless=r"\b(sting only|around the sting|sore throat|throat is sore|from a cold|action plan)\b"),
     RedFlag("bleeding", (
         "bleeding|blood wont|doesnt|not|cant stop|stopping", "severe|heavy|uncontrolled|uncontrollable bleeding",
@@ -344,6 +347,7 @@ NOT_TYPOS = frozenset({
     "fast", "last", "past", "most", "worst", "worse", "horse", "birth", "bath", "both", "earth", "dying",
     "drying", "trying", "noise", "suicide", "daily", "use", "used", "nose", "beach", "healing", "lying", "stiff", "staff", "stuff", "pupil", "pupils", "purple", "people", "neck",
     "back", "ready", "steady", "fire", "fine", "five", "file", "drank", "drink", "dranks", "blood", "flood",
+    "conclusion", "overdue", "cared", "chunking",
 })
 
 
@@ -376,7 +380,9 @@ def word_matches(word: str, target: str) -> bool:
         swapped = len(word) == 4 and sorted(word) == sorted(target) and _distance(word, target, 1) == 1
         dropped = len(word) == 3 and any(target[:i] + target[i + 1:] == word for i in range(4))
         return swapped or dropped
-    limit = 1 if len(target) == 5 else 2
+    # Two edits only in long words, and not two dropped letters: "cared" is not "charred", "chunking" not
+    # "choking" (7 letters: one edit), while "breahting" and "suicidle" still count.
+    limit = 2 if len(target) >= 8 and len(word) >= len(target) - 1 else 1
     return _distance(word, target, limit) <= limit
 
 
