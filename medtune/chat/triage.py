@@ -4,12 +4,12 @@ Two layers, both run on every question (`triage`):
 1. **Rules** (`triage_rules.py`): red-flag phrases with fuzzy word matching ("chest pian", "suicidle"),
    precise by design — general questions, resolved past events and stories do not fire them.
 2. **A learned layer** (`triage_learned.py`): a linear head over the MiniLM sentence embedding of the question
-   and of each of its clauses, fitted on the development half of data/eval/triage (`python -m
+   and of each of its clauses, fitted on the dev half of data/eval/triage + its training-only wording (`python -m
    medtune.chat.triage_fit`), so wording the rules do not list is still caught. It costs one encoding of the
    question with the model the knowledge base already loaded (the retrieval reuses the same cached vector).
 
 A question is an emergency when a rule fires or the head's emergency probability reaches the threshold chosen
-by cross-validation on the development half. Self-harm intent — in any wording, inside a role-play or a
+by grouped cross-validation on that training data. Self-harm intent — in any wording, inside a role-play or a
 dose question — always gets the crisis text first and never any dose (docs/CHATBOT.md, "Triage first").
 """
 

@@ -1,7 +1,7 @@
-"""Fit triage's learned head (`python -m medtune.chat.triage_fit`) and cross-validate it on the dev half.
+"""Fit triage's learned head (`python -m medtune.chat.triage_fit`) and cross-validate it on dev + train_extra.
 
 Data: data/eval/triage/triage.jsonl (data/eval/triage/README.md) — emergencies labelled with their red-flag
-category and near-misses, split once into dev / test by a hash of each paraphrase group. Only dev rows are
+category and near-misses, split once into dev / test by a hash of each paraphrase group. Only dev rows (and train_extra) are
 read here; the test half is for benchmarks/triage_quality.py. Informational MedQuAD questions ("What are the
 symptoms of stroke?") are added as non-emergencies (a hashed pool of `MEDQUAD_TRAIN` questions, disjoint from
 the pool the benchmark measures false alarms on).

@@ -2,7 +2,7 @@
 
 The head is multinomial logistic regression (classes: "none" and one per red-flag category) stored as plain
 arrays in `triage_head.npz` with the threshold chosen for it, so loading it is a file read. It is fitted by
-`python -m medtune.chat.triage_fit` on the development half of data/eval/triage only (the test half is never
+`python -m medtune.chat.triage_fit` on the dev half of data/eval/triage and train_extra.jsonl only (the test half is never
 seen) plus informational MedQuAD questions as non-emergencies.
 
 A message is scored as a whole and clause by clause, and the highest emergency probability counts: a long
