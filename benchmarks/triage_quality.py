@@ -5,12 +5,12 @@
 
 Prints, for the shipped triage (`medtune.chat.triage.triage`: rules + the learned head in
 medtune/chat/triage_head.npz):
-- per split of data/eval/triage (README there): recall per category, overall recall, false-alarm rate on
+- per split of data/eval/triage (README there), and for its second held-out batch holdout2.jsonl: recall per category, overall recall, false-alarm rate on
   near-misses, for the rules alone and for rules + learned layer; self-harm rows given the crisis text;
   other rows wrongly given it; whether any crisis answer carries a dose;
 - false alarms on informational MedQuAD questions (a pool disjoint from the one the head is fitted on);
-- dev cross-validation of the learned layer (5 folds over paraphrase groups x 3 shuffles, mean ± sd), at the
-  shipped C — the figures `python -m medtune.chat.triage_fit` chose it by;
+- cross-validation of the learned layer over dev + train_extra (5 folds over paraphrase groups x 3 shuffles,
+  mean ± sd), at the shipped scorer — the figures `python -m medtune.chat.triage_fit` chose it by;
 - triage latency per question (p50 / p95, torch threads as given), the learned layer included.
 Targets: held-out recall 100 %, false alarms <= 5 %. Test texts are never printed (the test half is not for
 tuning); `--show-dev-errors` lists dev misses and false alarms.
@@ -82,7 +82,7 @@ def main() -> int:
     import torch
 
     from medtune.chat.triage import triage
-    from medtune.chat.triage_fit import load_labelled, medquad_questions
+    from medtune.chat.triage_fit import HOLDOUT2_FILE, load_labelled, load_training, medquad_questions
     from medtune.chat.triage_learned import load_head
     from medtune.chat.triage_rules import rule_flags
     from medtune.kb.embedding import load_model
@@ -94,8 +94,10 @@ def main() -> int:
           f"self-harm threshold {head.self_harm_threshold:.3f}; torch threads {torch.get_num_threads()}")
     triage("warm-up question about a headache")
     latencies: list[float] = []
-    for split in ("dev", "test"):
-        rows = load_labelled(split=split)
+    sets = [(split, load_labelled(split=split)) for split in ("dev", "test")]
+    sets.append(("holdout2 (second held-out batch, data/eval/triage/README.md)",
+                 load_training(HOLDOUT2_FILE, "holdout2")))
+    for split, rows in sets:
         results = []
         for r in rows:
             start = time.perf_counter()
@@ -116,25 +118,20 @@ def main() -> int:
 
 
 def cross_validation() -> None:
-    """The learned layer's k-fold figures on dev, for each C of the grid (what triage_fit chose from)."""
-    from medtune.chat.triage_fit import (
-        C_GRID,
-        FOLDS,
-        SEEDS,
-        cross_validate,
-        describe,
-        embed_cached,
-        encode,
-        load_labelled,
-        medquad_questions,
-    )
+    """The learned layer's grouped k-fold figures on dev + train_extra at the shipped scorer (C and exemplar
+    weight), computed as `python -m medtune.chat.triage_fit` computed them to choose it."""
+    from medtune.chat.triage_cv import FOLDS, SEEDS, cross_validate, describe
+    from medtune.chat.triage_fit import embed_cached, encode, load_labelled, load_training, medquad_questions
+    from medtune.chat.triage_learned import load_head
 
-    enc = encode(load_labelled(split="dev"))
+    head = load_head()
+    c = head.c or 16.0
+    enc = encode(load_labelled(split="dev") + load_training())
     negatives = embed_cached(medquad_questions("train"))
-    print(f"\ndev cross-validation ({FOLDS} folds over paraphrase groups x {len(SEEDS)} shuffles, mean ± sd; "
-          "each fold scored by a head fitted without it):")
-    for c in C_GRID:
-        print("  " + describe(cross_validate(enc, negatives, c)))
+    print(f"\ndev + train_extra cross-validation ({FOLDS} folds over paraphrase groups x {len(SEEDS)} shuffles, "
+          "mean ± sd; each fold scored by a head fitted without it):")
+    for r in cross_validate(enc, negatives, ((c, head.exemplar_weight),)):
+        print("  " + describe(r))
 
 
 if __name__ == "__main__":

@@ -4,12 +4,12 @@ Two layers, both run on every question (`triage`):
 1. **Rules** (`triage_rules.py`): red-flag phrases with fuzzy word matching ("chest pian", "suicidle"),
    precise by design — general questions, resolved past events and stories do not fire them.
 2. **A learned layer** (`triage_learned.py`): a linear head over the MiniLM sentence embedding of the question
-   and of each of its clauses, fitted on the development half of data/eval/triage (`python -m
+   and of each of its clauses, fitted on the dev half of data/eval/triage + its training-only wording (`python -m
    medtune.chat.triage_fit`), so wording the rules do not list is still caught. It costs one encoding of the
    question with the model the knowledge base already loaded (the retrieval reuses the same cached vector).
 
 A question is an emergency when a rule fires or the head's emergency probability reaches the threshold chosen
-by cross-validation on the development half. Self-harm intent — in any wording, inside a role-play or a
+by grouped cross-validation on that training data. Self-harm intent — in any wording, inside a role-play or a
 dose question — always gets the crisis text first and never any dose (docs/CHATBOT.md, "Triage first").
 """
 
@@ -106,14 +106,22 @@ def triage(question: str) -> TriageResult:
     score = None if verdict is None else verdict.p_emergency
     learned_hit = verdict is not None and (verdict.emergency or verdict.self_harm)
     flags = list(rules)
-    if learned_hit and verdict.self_harm and "self_harm" not in flags:
-        flags.insert(0, "self_harm")  # self-harm wins over whatever else the message asks
-    elif learned_hit and not flags:
+    if learned_hit and not flags and not verdict.self_harm:
         flags.append(verdict.category)
+    if verdict is not None and "self_harm" not in flags and _reads_as_self_harm(verdict, flags):
+        flags.insert(0, "self_harm")  # self-harm wins over whatever else the message asks
     if not flags:
         return TriageResult(score=score)
     source = "rule+learned" if rules and learned_hit else ("rule" if rules else "learned")
     return TriageResult(True, "self_harm" in flags, flags, emergency_message(flags), flags[0], source, score)
+
+
+def _reads_as_self_harm(verdict, flags: list[str]) -> bool:  # verdict: LearnedVerdict
+    """The head is sure of self-harm, or an overdose / poisoning is flagged and the head finds self-harm likely
+    ("I've written letters to my family, how many sleeping pills would ..."): the crisis text must come first,
+    never a dose."""
+    drugs = {"overdose", "poisoning"} & set(flags)
+    return verdict.self_harm or bool(drugs and verdict.self_harm_likely)
 
 
 def _learned(question: str):  # -> LearnedVerdict | None

@@ -2,7 +2,7 @@
 
 The head is multinomial logistic regression (classes: "none" and one per red-flag category) stored as plain
 arrays in `triage_head.npz` with the threshold chosen for it, so loading it is a file read. It is fitted by
-`python -m medtune.chat.triage_fit` on the development half of data/eval/triage only (the test half is never
+`python -m medtune.chat.triage_fit` on the dev half of data/eval/triage and train_extra.jsonl only (the test half is never
 seen) plus informational MedQuAD questions as non-emergencies.
 
 A message is scored as a whole and clause by clause, and the highest emergency probability counts: a long
@@ -20,28 +20,34 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from medtune.chat.triage_context import PREAMBLE
+
 HEAD_FILE = Path(__file__).with_name("triage_head.npz")
 NONE = "none"
 #: Clauses scored besides the whole message; more would cost encoding time for long messages (the whole
 #: message still counts).
 MAX_CLAUSES = 6
+#: The nearest-exemplar signal: neighbours averaged on each side and the slope of its logistic squashing
+#: (a cosine margin of 0.1 gives 0.88). Fixed before cross-validation, which only chose its weight.
+EXEMPLAR_K = 3
+EXEMPLAR_SLOPE = 20.0
 _CLAUSE_BREAK = re.compile(r"(?<=[.!?;:])\s+|\n+|,?\s+\b(?:also|but|and separately|anyway|btw|ps)\b[,:]?\s+",
                            re.IGNORECASE)
-
-_PREAMBLE = re.compile(
-    r"\b(ignore|forget|disregard)\b.{0,30}\b(instructions|rules|guidelines|told)\b"
-    r"|\byou( are|re|'re) (now )?(an?|my|the)? ?(ai|bot|chatbot|assistant|dan|doctor|nurse|pirate|chemist|"
-    r"unrestricted|calm|friendly)\b|\bno (safety )?rules\b|\brole-?play\b|\bpretend (you|to be)\b|\bact as\b"
-    r"|\blet'?s play a game\b|\banswer in character\b|^system:", re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class TriageHead:
     classes: tuple[str, ...]
     coef: Any  # (n_classes, 384)
     intercept: Any  # (n_classes,)
-    threshold: float  # emergency when 1 - P(none) >= threshold
+    threshold: float  # emergency when P(emergency) >= threshold
     self_harm_threshold: float  # self-harm when P(self_harm) >= this
+    #: An overdose or poisoning is filed as self-harm when P(self_harm) reaches this (self-harm wins).
+    self_harm_assist: float = 1.0
+    #: Nearest-exemplar signal (optional): unit-length training messages and whether each is an emergency.
+    exemplars: Any = None  # (n, 384) or None
+    exemplar_emergency: Any = None  # (n,) bool
+    exemplar_weight: float = 0.0  # P(emergency) = (1 - w) * logistic + w * exemplar score
+    c: float = 0.0  # the inverse regularisation the head was fitted with (for benchmarks/triage_quality.py)
 
     def proba(self, embeddings: Any) -> Any:
         import numpy as np
@@ -51,13 +57,35 @@ class TriageHead:
         e = np.exp(logits)
         return e / e.sum(axis=1, keepdims=True)
 
+    def exemplar_score(self, embeddings: Any) -> Any:
+        """Per unit, a 0..1 score from how much closer it is to emergency exemplars than to the others: the mean
+        cosine of its EXEMPLAR_K nearest emergencies minus that of its EXEMPLAR_K nearest non-emergencies,
+        squashed by a logistic of slope EXEMPLAR_SLOPE. Zero when the head has no exemplars."""
+        import numpy as np
+
+        if self.exemplars is None or not self.exemplar_weight:
+            return np.zeros(len(embeddings))
+        u = embeddings / np.linalg.norm(embeddings, axis=1, keepdims=True)
+        sims = u @ np.asarray(self.exemplars, dtype=np.float32).T
+        em = np.asarray(self.exemplar_emergency, dtype=bool)
+        k = EXEMPLAR_K
+        near_em = np.sort(sims[:, em], axis=1)[:, -k:].mean(axis=1)
+        near_other = np.sort(sims[:, ~em], axis=1)[:, -k:].mean(axis=1)
+        return 1.0 / (1.0 + np.exp(-EXEMPLAR_SLOPE * (near_em - near_other)))
+
     def save(self, path: Path) -> None:
         import numpy as np
 
         tmp = path.with_suffix(".tmp.npz")
+        extra = {}
+        if self.exemplars is not None:
+            extra = {"exemplars": np.asarray(self.exemplars, dtype=np.float16),
+                     "exemplar_emergency": np.asarray(self.exemplar_emergency, dtype=bool)}
         np.savez_compressed(tmp, coef=self.coef.astype(np.float32), intercept=self.intercept.astype(np.float32),
                             classes=np.array(self.classes), threshold=np.float32(self.threshold),
-                            self_harm_threshold=np.float32(self.self_harm_threshold))
+                            self_harm_threshold=np.float32(self.self_harm_threshold),
+                            self_harm_assist=np.float32(self.self_harm_assist),
+                            exemplar_weight=np.float32(self.exemplar_weight), C=np.float32(self.c), **extra)
         tmp.replace(path)
 
     @classmethod
@@ -70,8 +98,13 @@ class TriageHead:
             raise NotAvailableError(f"the triage head {path} is missing",
                                     hint="fit it with `python -m medtune.chat.triage_fit`")
         with np.load(path) as z:
+            def get(key: str, default: Any = None) -> Any:
+                return z[key] if key in z.files else default
+            exemplars = get("exemplars")
             return cls(tuple(str(c) for c in z["classes"]), z["coef"], z["intercept"], float(z["threshold"]),
-                       float(z["self_harm_threshold"]))
+                       float(z["self_harm_threshold"]), float(get("self_harm_assist", 1.0)),
+                       None if exemplars is None else exemplars.astype(np.float32), get("exemplar_emergency"),
+                       float(get("exemplar_weight", 0.0)), float(get("C", 0.0)))
 
 
 @dataclass(frozen=True)
@@ -81,6 +114,7 @@ class LearnedVerdict:
     p_self_harm: float  # the highest P(self_harm) over the message and its clauses
     emergency: bool
     self_harm: bool
+    self_harm_likely: bool = False  # P(self_harm) reaches the assist threshold: an overdose is filed as self-harm
 
 
 def split_clauses(text: str) -> list[str]:
@@ -97,7 +131,7 @@ def units(text: str) -> list[str]:
     seizure question wrapped in "ignore your instructions" towards the crisis text. The rules still read them.
     """
     clauses = split_clauses(text)
-    content = [c for c in clauses if not _PREAMBLE.search(c)]
+    content = [c for c in clauses if not PREAMBLE.search(c)]
     if content and len(content) < len(clauses):
         return [" ".join(content)] + (content if len(content) > 1 else [])
     return [text] + (clauses if len(clauses) > 1 else [])
@@ -118,19 +152,29 @@ def load_head(path: str = str(HEAD_FILE)) -> TriageHead:
     return TriageHead.load(Path(path))
 
 
-def verdict_from_proba(head: TriageHead, proba: Any) -> LearnedVerdict:
-    """Combine the per-unit class probabilities (rows: whole message, then clauses) into one verdict."""
+def verdict_from_proba(head: TriageHead, proba: Any, exemplar: Any = None) -> LearnedVerdict:
+    """Combine the per-unit class probabilities (rows: whole message, then clauses) and, when the head has
+    exemplars, their exemplar scores into one verdict: the highest P(emergency) over the units counts."""
+    import numpy as np
+
     none = head.classes.index(NONE)
     p_em = 1.0 - proba[:, none]
+    if exemplar is not None and head.exemplar_weight:
+        p_em = (1.0 - head.exemplar_weight) * p_em + head.exemplar_weight * np.asarray(exemplar)
     best = int(p_em.argmax())
     row = proba[best].copy()
     row[none] = -1.0
     category = head.classes[int(row.argmax())]
     p_sh = float(proba[:, head.classes.index("self_harm")].max()) if "self_harm" in head.classes else 0.0
     p = float(p_em[best])
-    return LearnedVerdict(p, category, p_sh, p >= head.threshold, p_sh >= head.self_harm_threshold)
+    return LearnedVerdict(p, category, p_sh, p >= head.threshold, p_sh >= head.self_harm_threshold,
+                          p_sh >= head.self_harm_assist)
+
+
+def score_units(head: TriageHead, embeddings: Any) -> LearnedVerdict:
+    return verdict_from_proba(head, head.proba(embeddings), head.exemplar_score(embeddings))
 
 
 def learned_verdict(text: str) -> LearnedVerdict:
     head = load_head()
-    return verdict_from_proba(head, head.proba(embed_units(units(text))))
+    return score_units(head, embed_units(units(text)))

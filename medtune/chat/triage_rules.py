@@ -4,7 +4,7 @@ A rule is a list of phrases; a phrase is a sequence of word alternatives that mu
 most `MAX_GAP` other words between them. `a + b + c` joins phrases that must all appear, in any order, anywhere
 in the message ("my toddler ... swallowed ... tablets"). Words match fuzzily so "chest pian", "cant breth",
 "tounge" or "suicidle" still count, because people in distress misspell: a swapped or dropped letter in 4-letter
-words, Damerau-Levenshtein distance 1 for 5 letters and 2 for longer words. Real words near a red-flag word
+words, Damerau-Levenshtein distance 1 for 5 to 7 letters and 2 for longer words. Real words near a red-flag word
 ("cooking" / "choking") never count.
 
 The red-flag categories follow public emergency guidance — NHS "when to call 999" and "111" pages and the US
@@ -25,8 +25,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from medtune.chat.triage_context import (
+    clauses,
+    is_general_question,
+    is_resolved,
+    is_unreal,
+    live_clauses,
+    without_preamble,
+)
 
 MAX_GAP = 2
+#: Emergencies that a "feels fine now" does not cancel.
+WELL_LOOKING_EMERGENCIES = frozenset({"overdose", "poisoning"})
 
 
 @dataclass(frozen=True)
@@ -54,24 +67,29 @@ _DIABETIC_SIGNS = ("confused|confusion|drowsy|sleepy|unconscious|unresponsive|fi
 
 
 def _is_baby_under_3_months(words: list[str]) -> bool:
-    """'6 week old', '3 weeks', 'newborn', '12 days old', '2 month old' (under 13 weeks) with a fever or a low
-    temperature; NICE NG143: any fever of 38 °C or more under 3 months is high risk."""
+    """A baby under 3 months ('6 week old', '3 weeks', 'newborn', '12 days old', '2 month old') with a fever or a
+    low temperature, or a baby of any stated age with a measured fever ("my babys temprature is 39"); NICE NG143:
+    any fever of 38 °C or more under 3 months is high risk. A temperature question ("how do I take my newborn's
+    temperature?", "37.2, is that normal?") or "no fever" is not a fever."""
     text = " ".join(words)
+    if "pregnant" in words or re.search(r"\b(no|not a|without a?) (fever|temp|temperature|high temp)\b", text):
+        return False
+    degrees = any(w.isdigit() and (38 <= int(w) <= 42 or 100 <= int(w) <= 106 or int(w) == 35) for w in words)
+    fever = degrees or bool(re.search(r"\b(fever|feverish|burning up|very hot|feels hot|is hot|hot to touch|so hot|"
+                                      r"high temp|high temperature|cold and floppy)\b", text))
     ages = [(int(n), unit) for n, unit in re.findall(r"\b(\d+)\s*(day|days|week|weeks|wk|wks|month|months)\b", text)]
     young = any((unit.startswith("day")) or (unit.startswith("w") and n < 13) or (unit.startswith("m") and n < 3)
                 for n, unit in ages)
     young = young or bool(re.search(r"\b(newborn|new born|neonate|(one|two|1|2) month old)\b", text))
-    if not young or "pregnant" in words:
-        return False
-    fever = re.search(r"\b(fever|feverish|temp|temperature|hot|burning up|high temperature)\b", text)
-    degrees = any(w.isdigit() and (38 <= int(w) <= 42 or 100 <= int(w) <= 106 or int(w) == 35) for w in words)
-    return bool(fever or degrees)
+    baby = phrase_in(words, "newborn|infant|baby|babys|babies + fever|temperature|temp|hot")
+    return fever and (young or (baby and degrees and not ages))
 
 
 def _took_many_pills(words: list[str]) -> bool:
     """'took 15 of my sleeping pills', 'took like 30 pills', '20 tylenol': ten or more tablets at once."""
     text = " ".join(words)
-    return bool(re.search(r"\b(took|taken|take|swallowed|had|ate)\b(\s\w+){0,2}\s([1-9]\d+)\b(\s\w+){0,3}\s"
+    return bool(re.search(r"\b(took|taken|swallowed|had|ate)\b(\s\w+){0,2}\s([1-9]\d+)\b"
+                          r"(?!\s(mg|mcg|ml|g|grams?|units?|minutes?|mins?|hours?|days?|weeks?)\b)(\s\w+){0,3}\s"
                           r"(pills?|tablets?|tylenol|paracetamol|ibuprofen|aspirin|capsules?|of)\b", text))
 
 
@@ -91,7 +109,35 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "disappear forever", "goodbye forever", "stockpiled|stockpiling|saving|hoarding pills|meds|tablets|them",
         "everything|it all to stop", "so its over", "so it is over", "it to be over", "dont care if i die", "cut|cutting deeper",
         "life isnt|not worth living|it", "a burden to everyone|everybody", "letters|notes to my family",
-    ), self_harm=True),
+        # Indirect intent: a plan with a vehicle, water or height; harm until it bleeds; "better off without
+        # me"; pills put aside; goodbye letters; asking what amount would end it. (One word per "|" slot.)
+        ("planning|plan|going|gonna|want|wanna|thinking|tempted|might crash|steer|swerve|crashing|steering|swerving|wrap"
+         " + wall|tree|lorry|truck|oncoming|traffic|car|motorway|highway|bridge|purpose"),
+        "drive|walk|step|jump|driving|walking|stepping|jumping into|off|in + wall|tree|lorry|truck|oncoming|traffic|sea|river|train|bridge|cliff",
+        "in front of train|lorry|truck|bus|traffic|car", "want|wanna|going|gonna to jump",
+        "it all stop|stops|end|ends|over", "everything stop|stops|end|ends|over", "make it|everything stop",
+        "asleep forever|permanently",
+        "cut|cutting|cuts|burn|burning|scratch|scratching|hit myself|my + until|till|til bleed|bleeds|bled|bleeding|blood",
+        "cutting|burning my arm|arms|thighs|thigh|legs|leg|skin|wrists|wrist", "overdose|od + want to try", "overdose|od + wanna try",
+        "lighter|razor|blade + burn|burning|cut|cutting|myself",
+        "better|happier without me", "better place without me", "better off if + gone|dead|wasnt|werent|here|around",
+        "happier if + gone|dead|wasnt|werent|here|around", "notice|care|miss if|when i|im + gone|dead|disappeared",
+        "saving|saved|stash|stashed|hoarded|stockpile pills|tablets|meds|sleeping|painkillers",
+        "lined up pills|tablets|meds", "pills|tablets|meds lined up",
+        "goodbye|farewell letter|letters|note|notes|message|messages",
+        "writing|wrote|written letters|notes + family|kids|children|wife|husband|mum|mom|parents|everyone",
+        "how many|much + would|will|to|it + kill|fatal|lethal|die|dead|never|forever",
+        "how many|much + stop + wake|waking|breathing|heart", "wouldnt|wont|never wake up from",
+        "amount|dose|much|many + fatal|lethal|deadly", "fatal|lethal|deadly for me",
+        "sleep forever|permanently", "given away my things|stuff|belongings",
+        "gun + myself|himself|herself|themselves", "disappear permanently|forever", "bleed out",
+        "researching|researched|looking|searching|googling how to end|die|kill", "plan to kill|end|die",
+        "end it tonight|today|now", "tonights|tonight the night", "standing on|at bridge|edge|ledge|roof|cliff",
+        "wanna|gonna hurt|harm|cut|kill myself", "be done + dose|pills|tablets|meds|double",
+    ), self_harm=True,
+        # Hyperbole said with a laugh ("this exam is killing me, I want to die lol") is a near-miss.
+        unless=(r"\b(want to die|wanna die|kill me|killing me|makes me want to die)\b.{0,40}\b(lol|lmao|haha+|jk|rofl)\b"
+                r"|\b(lol|lmao|haha+)\b.{0,40}\b(want to die|wanna die)\b")),
     RedFlag("chest_pain", (
         ("chest pain|pains|pressure|tightness|tight|hurts|hurting|ache|aching|crushing|squeezing|heavy|heaviness"
         "|burning"),
@@ -99,7 +145,15 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "having heart attack", "clutching|holding|grabbing his|her|my chest", "elephant sitting|on",
         "breastbone|sternum pain", "chest + pressure|tightness|crushing|squeezing|squeezed|crushed|vice|heaviness", "pain behind breastbone|sternum", "heavy|tight chest|feeling",
         "angina spray|gtn", "chest ache|pain|hurts|tight|heavy",
-    ), unless=r"\b(gym|bench press|workout|press ups|push ups|pushups|lifting weights|muscles? ache)\b"),
+        # Heart pain felt elsewhere (jaw, arm, shoulder, neck, back) counts with a sign of a heart attack.
+        ("jaw|arm|arms|shoulder|neck|back|chest|breastbone|sternum + pain|ache|aches|aching|hurts|hurting|heavy|numb|"
+         "tingling|discomfort|pressure|tightening|band|rubbing|killing|indigestion|heartburn + sweat|sweating|sweaty|"
+         "sweats|clammy|nausea|nauseous|nauseated|sick|vomiting|throwing|grey|gray|pale|breathless"),
+        "chest + tightening|band + arm|tingling|numb",
+        "having|had heart attack", "think im|its heart attack", "chest + killing",
+    ), unless=(r"\b(after|from|since|doing|did) (the |my |a |doing |some )?(gym|bench press|workout|press ups|"
+               r"push ups|pushups|lifting weights|lifting boxes)\b|\b(muscles? ache|grinding|flu jab|jab|vaccine|"
+               r"pulled a muscle|toothache|kicked me|slept on|sleeping on)\b")),
     RedFlag("stroke", (
         "face drooping|droopy|droops|drooped|numb|dropped|lopsided|uneven",
         "drooping|droopy|lopsided face|mouth|eyelid|smile", "smile lopsided|uneven|droopy",
@@ -110,7 +164,13 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "worst headache", "thunderclap", "headache + worst|explosive|sudden|suddenly",
         "double vision|vision + sudden|suddenly", "vision double + sudden|suddenly", "cant walk straight", "sudden|suddenly confusion|confused", "sudden vision loss",
         "cant see out of one eye", "cant understand what people|saying", "side of body|face numb|weak",
-    )),
+        "face|smile|mouth + wonky|fell|sagging|melted|different + sudden|suddenly|side|speech|talk|words|arm|slurring",
+        "mouth|face|eye|smile + drooping|droopy|droops|drooped|sagging|sags|fallen|dropped",
+        "left|right side + weak|numb|dead|paralysed|paralyzed|heavy|floppy", "arm hangs|limp|floppy|dangling",
+        "cant|couldnt understand + suddenly|sudden|arm|floppy|weak", "cant|couldnt say + words",
+        "vision|sight + dark|black|went|lost + eye|arm|face|sudden|suddenly", "cant feel + same|one side",
+        "speech|words + garbled|muddled|nonsense", "talking nonsense|rubbish|gibberish",
+    ), unless=r"\b(dentist|anaesthetic|anesthetic|injection|filling|cross legged|slept on|sleeping on|bells palsy)\b"),
     RedFlag("breathing", (
         "cant|cannot|unable|not|hardly|barely|struggling breathe|breath|breathing",
         "difficulty|trouble|hard|struggling|working breathing|breathe|breath", "short|shortness of breath",
@@ -120,15 +180,31 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "|work|doing"),
         "finish sentence|sentences", "breathless to talk|speak", "full sentences", "barely speak|talk|word",
         "ribs sucking|pulling", "sucking|pulling in", "wheezing badly|so", "oxygen 8|84|85|86|87|88|89",
-        "asthma attack worse|getting|isnt|not",
-    ), unless=r"\b(when i (run|climb|jog|exercise)|up a hill|climbing stairs|not very fit|blocked nose|stuffy nose)\b"),
+        "asthma attack worse|getting|isnt|not", "cant|cannot|not get enough|any air",
+        "noise|noisy|squeaky|whistling|grunting|rattling + breathing|breathe|breath",
+        "breathing|breathe + struggling|struggle|grunting|noisy",
+        "only say|whisper|speak + few|couple|one|two words", "can only whisper",
+        "reliever|inhaler|puffer|ventolin|salbutamol|puffs + worse|useless",
+        "inhaler|puffer|reliever no|not help|helping", "more breathless than usual|normal",
+        "breathless + cant|cannot walk|talk|speak", "every breath + struggle", "breath is struggle",
+        "stuck in throat + noise|squeaky|cant|cry|breathe|breathing",
+    ), unless=(r"\b(when i (run|climb|jog|exercise)|up a hill|climbing stairs|not very fit|blocked nose|stuffy nose|"
+               r"when im (anxious|nervous|stressed)|(this|the) heat|sorts it out|breathtaking)\b")),
     RedFlag("anaphylaxis", (
         "throat|tongue|lips|face swelling|swollen|closing|tight|swelled", "swelling|swollen throat|tongue|lips|face",
         "anaphylaxis|anaphylactic", "severe|bad|serious allergic reaction", "having allergic reaction",
         "throat closing|tight", "eyes swelled|swollen shut", "used|injected epipen|epi + still|throat|breathe|breathing|worse", "hives + throat|faint|dizzy|wheezing",
         "allergic + throat|wheezing|breathe|faint|dizzy|swelling|swollen|breathing", "tongue bigger|getting",
         "lump in throat + bigger|getting",
-    )),
+        "allergic|allergy + ate|eaten|eating|had + coughing|lips|face|wheezing|swelling|swollen|vomiting|hives",
+        "lump|tight|closing|swallow + throat + after|eating|ate",
+        # A sting, bite or allergen followed by signs in the airway or a faint: the voice or throat counts.
+        ("sting|stung|stinging|wasp|bee|hornet|bite|bitten|allergic|allergy|nuts|peanut|peanuts|shellfish|prawns|"
+         "antibiotic|antibiotics + hoarse|croaky|voice|tongue|wheezing|wheezy|faint|hives|floppy"),
+        ("sting|stung|stinging|wasp|bee|hornet|bite|bitten|allergic|allergy|nuts|peanut|peanuts|shellfish|prawns|"
+         "antibiotic|antibiotics + throat + tight|tightening|closing|swelling|swollen|narrow|lump|itchy"),
+        "sting|stung|bite|bitten|allergic|ate|eaten + hard|cant|difficult to|cannot swallow",
+    ), unless=r"\b(sting only|around the sting|sore throat|throat is sore|from a cold|action plan)\b"),
     RedFlag("bleeding", (
         "bleeding|blood wont|doesnt|not|cant stop|stopping", "severe|heavy|uncontrolled|uncontrollable bleeding",
         "vomiting|coughing|spitting blood", "throwing|threw up blood", "bleeding heavily|badly",
@@ -136,30 +212,48 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "spurting|gushing|pouring|pumping|squirting|pulsing blood|out|red", "soaked towels|through",
         "lots|lot of blood", "passing blood", "large amounts of blood", "still pouring",
         "spitting out fresh blood", "wont|doesnt|cant|not|didnt stop bleeding",
+        "bleeding|bleed|blood + wont|doesnt|cant|not|didnt|isnt|still stop|stopping|slowing",
+        "bleeding heavy|lot|loads|badly",
+        "blood|bleeding|cut|wound + spurting|spurts|spurt|pumping|gushing|pouring|pooling|squirting|pulsing",
+        "pressure|pressing + isnt|not|doesnt|wont stopping|stop|working|helping", "still dripping|soaking through",
+        "coffee grounds", "black|tarry poo|stool|stools|poop", "coughed|cough|vomited|vomit|threw|spat up blood|cupful",
+        "see bone", "nosebleed|bleed + minutes|hour|mins|hours + not|wont|still",
     )),
     RedFlag("poisoning", (
         f"{_KIDS} + {_SWALLOW} + {_MEDICINE}|{_CHEMICAL}",
         f"swallowed|drank|drunk|ate|inhaled {_CHEMICAL}",
-        "carbon monoxide", "gas smell + headache|headaches|dizzy|sleepy", "co alarm", "button battery",
+        "monoxide|co|gas|boiler + headache|headaches|dizzy|sleepy|sick|drowsy|faint|confused",
+        f"little one + {_SWALLOW} + {_MEDICINE}|{_CHEMICAL}",
+        "co|carbon|monoxide alarm going|beeping|sounding|off",
+        "gas smell + headache|headaches|dizzy|sleepy", "button battery",
         "laundry|detergent|dishwasher pod|tablet", "rat poison", "weed killer",
     )),
     RedFlag("overdose", (
         "overdose|overdosed|overdosing|od",
         "took|taken|swallowed|ate|had too|to many|much pills|pill|tablets|medicine|doses|meds",
         "too|to many pills|tablets", "poisoned|poisoning",
-        "took|taken whole|entire box|packet|bottle|week", "took|taken all of her|his|my", "at once + took|taken",
+        "took|taken|had|swallowed|ate whole|entire|full box|packet|pack|bottle|week|blister",
+        "took|taken|swallowed two|2|three|3|several|few packs|packets|boxes|bottles",
+        "took|taken all of her|his|my", "at once + took|taken",
+        "took|taken lot|loads|handful|bunch more|of", "way too many pills|tablets|painkillers|of",
         "took|taken double|triple|twice", "took|taken bunch|lot|load of", "pupils tiny|pinpoint",
         "heroin|fentanyl|opioids + breathing|respond|wake",
-    ), check=_took_many_pills),
+        "snorted|snorting|sniffed|smoked|dropped + racing|burning|hot|collapsed|fitting|seizure|pounding",
+    ), check=_took_many_pills,
+        unless=r"\boverdo(sed|se|sing)? on (coffee|caffeine|sugar|chocolate|cake|tv|netflix|sun)\b"),
     RedFlag("unconscious", (
         "unconscious|unresponsive|collapsed|unrousable", "passed|passing out", "wont|cant|not|isnt wake|waking",
         "wont|not|isnt respond|responding|responsive", "hasnt|not|havent come round|around",
-        "not answering me", "not moving + collapsed|floor",
-    )),
+        "not answering me", "not moving + collapsed|floor", "slumped + wont|not|isnt",
+        "wont|not|isnt|doesnt answer|answering me|us", "fainted|collapsed + out for|minutes|still",
+        "went down + not|isnt breathing",
+    ), unless=r"\b(from laughing|laughing so hard|lol|lmao|dead tired)\b"),
     RedFlag("seizure", (
         "seizure|seizures|seizing|convulsing|convulsions|convulsion|fitting", "having|had fit",
         "shaking|jerking all over", "jerking + floor|eyes", "foaming at mouth", "stiffening|stiff and jerking",
         "twitching and jerking", "eyes rolled back",
+        ("stiff|shaking|jerking|twitching|juddering|convulsing + rolled|frothing|foaming|tongue|uncontrollably|staring|"
+         "answering|responding|blue|floor"),
     ), unless=r"\b(is|could) (that|this|it) (be )?an? seizure\b"),
     RedFlag("burns", (
         "caught|on fire", "electric shock", "electrocuted", "smoke inhalation", "inhaled smoke",
@@ -168,6 +262,9 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         ("burn|burned|burnt|burns|scald|scalded|boiling|kettle + blistering|blistered|blisters|peeling|raw|charred"
         "|face|chest|bigger|deep|badly|whole"),
         "bleach|chemical|acid|cleaner|drain + eye|eyes", "burn in mouth",
+        "blistering|blister|blisters + badly|big|whole|across|face",
+        "burn|burned|burnt|scald|oil|iron|oven|kettle|boiling + white|leathery|hurt|size|deep|leaking|charred|black",
+        "smoke + breathed|inhaled|coughing|hoarse", "cable|wire|socket|charger + bit|burn|shock",
     )),
     RedFlag("head_injury", (
         "knocked out",
@@ -176,29 +273,32 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "floppy|slurred|slurring|awake|severe|worse"),
         "helmet|crash|crashed|accident|fell + drowsy|confused|unconscious|knocked|remember",
         "bleeding from ear|ears", "fluid from nose|ear",
+        "hit|banged|bumped|knocked|fell + head|bed|stairs|ladder + questions|repeating|floppy|himself|herself|blacked",
+        "was|been out for + minute|minutes|seconds|while",
     )),
     RedFlag("pregnancy_bleeding", (
         "pregnant|pregnancy|along|postpartum|birth|section + bleeding|blood|clots|bleed",
         "pregnant + severe|sharp|terrible|bad pain|cramps", "pregnant + faint|fainting|dizzy|lightheaded",
         "pregnant + vision|blurry + headache", "waters broke + cord", "cord hanging|out",
         "baby hasnt|not|stopped moved|moving", "pregnant + fall|fell", "weeks + bleeding + pain|cramps|hard",
+        "weeks|pregnant + kick|kicks|kicking|movements|moving|moved + less|not|havent|hasnt|stopped|fewer",
+        "pregnant|weeks + headache + flashing|vision|swollen|swelling|blurry", "pregnant|weeks + gush|leaking|waters",
     )),
-    RedFlag("infant_fever", (
-        "newborn|infant|baby|babys|babies fever|temperature|temp|hot",
-        "fever|temperature|temp newborn|infant|baby",
-    ), check=_is_baby_under_3_months),
+    RedFlag("infant_fever", (), check=_is_baby_under_3_months),
     RedFlag("meningitis_sepsis", (
         "glass + not|doesnt|wont|dont|isnt", "rash + purple|blotchy|spots + fever|temp|headache|vomiting|floppy",
         "stiff neck + fever|headache|light|vomiting|temp|temperature", "neck stiff + fever|headache|light",
         "purple spots|dots|rash", "mottled", "blotchy skin", "bulging soft|fontanelle", "non blanching",
-        ("infection|infected|uti|pneumonia|wound|fever|temperature|sepsis + confused|confusion|mottled|peed|urine|"
+        ("infection|infected|uti|pneumonia|wound|fever|temperature|sepsis + confused|confusion|mottled|"
         "shivering|racing|fast|slurring|dying|130|bluish"),
+        "infection|infected|uti|pneumonia|sepsis + hasnt|havent|not|no|barely peed|weed|urine|wee",
         "cold hands + floppy|fever", "high pitched cry",
-    )),
+        "soft spot + bulging|bulge", "rash + bruise|bruises|bruising + fever|temp|high|temperature",
+    ), unless=r"\b(fades|fade) when\b"),
     RedFlag("diabetic", (
         f"{_DIABETES} + {_DIABETIC_SIGNS}", f"type 1 + {_DIABETIC_SIGNS}", "not making sense", "acting drunk",
         "pear drops",
-    )),
+    ), unless=r"\b(not|arent|isnt) diabetic\b"),
 )
 
 _SELF_HARM = RED_FLAGS[0]
@@ -207,26 +307,6 @@ _SELF_HARM = RED_FLAGS[0]
 _SELF_HARM_MENTIONS = RedFlag("self_harm", (
     "suicidal", "suicide thoughts|thinking|attempt|attempts", "self harm|harming", "selfharm",
 ), self_harm=True)
-
-# A person in the question makes it about someone now, not a general question.
-_PERSONAL = re.compile(
-    r"\b(i|im|ive|id|me|my|myself|mine|we|our|us|he|she|his|her|him|they|them|their|hes|shes|"
-    r"son|daughter|baby|child|kid|husband|wife|partner|mom|mum|dad|mother|father|friend|grandma|grandpa)\b"
-)
-_GENERAL = re.compile(r"^(what|whats|which|how|why|when|who|is|are|can|does|do|should)\b")
-# Resolved / past / not real: the red-flag words describe something over, or a story (checked on joined words).
-_RESOLVED = re.compile(
-    r"\b(fine now|ok now|okay now|better now|getting better|now gone|gone now|has stopped|stopped after|went away|"
-    r"settled|came round straight away|seems fine|seems totally fine|is fine|was fine|feel fine|fine after|"
-    r"is playing|playing normally|running around|feeding fine|feeding and smiling|is improving|recovered|"
-    r"healed|healing|doing well|back to \d)\b")
-_PAST = re.compile(r"\b(years? ago|last year|last month|months ago|as a teenager|used to|in the past|"
-                   r"in (january|february|march|april|may|june|july|august|september|october|november|december))\b")
-_NOW = re.compile(r"\b(right now|now|today|tonight|just|currently|still|suddenly|again|keeps|minutes ago|"
-                  r"mins ago|hour ago|hours ago|started)\b")
-_STORY = re.compile(r"\b(movie|film|show|tv|book|novel|episode|documentary|article|news|character|game of thrones|"
-                    r"for my exam|pharmacology exam|my essay|school project)\b")
-
 
 def normalize(text: str) -> list[str]:
     """Lower-case words with apostrophes dropped ("can't" -> "cant"), digits split from letters ("2yo")."""
@@ -255,7 +335,7 @@ def _distance(a: str, b: str, limit: int) -> int:
 
 # Real words one edit away from a red-flag word; they are never read as typos ("cooking" is not "choking").
 NOT_TYPOS = frozenset({
-    "cooking", "coking", "chocking", "docking", "breed", "breeding", "bread", "pair", "paid", "pail", "rain",
+    "cooking", "coking", "chocking", "chopping", "shopping", "stopping", "chewing", "docking", "breed", "breeding", "bread", "pair", "paid", "pail", "rain",
     "chess", "cheat", "diet", "tied", "hurl", "herb", "harp", "farm", "stoke", "strike", "strokes", "site",
     "sides", "slide", "tie", "life", "lift", "wife", "wine", "lover", "later", "loose", "lose", "hot", "pot",
     "dead", "deaf", "heat", "head", "tight", "light", "night", "right", "swelling", "wake", "make", "take",
@@ -267,20 +347,42 @@ NOT_TYPOS = frozenset({
     "fast", "last", "past", "most", "worst", "worse", "horse", "birth", "bath", "both", "earth", "dying",
     "drying", "trying", "noise", "suicide", "daily", "use", "used", "nose", "beach", "healing", "lying", "stiff", "staff", "stuff", "pupil", "pupils", "purple", "people", "neck",
     "back", "ready", "steady", "fire", "fine", "five", "file", "drank", "drink", "dranks", "blood", "flood",
+    "conclusion", "overdue", "cared", "chunking",
 })
+
+
+_INFLECTIONS = frozenset({"s", "es", "ed", "d", "ing"})
+
+
+@lru_cache(maxsize=1)
+def known_words() -> frozenset[str]:
+    """Ordinary English words (medtune/data/phi_lexicon/common_words.txt, built from the shared medical and
+    patient texts) and NOT_TYPOS: a real word is what its writer meant, never a typo of a red-flag word
+    ("confusing" is not "convulsing", "concussion" is not "convulsion")."""
+    path = Path(__file__).resolve().parents[1] / "data" / "phi_lexicon" / "common_words.txt"
+    try:
+        words = path.read_text(encoding="utf-8").split()
+    except OSError:
+        words = []
+    return frozenset(words) | NOT_TYPOS
 
 
 def word_matches(word: str, target: str) -> bool:
     if word == target:
         return True
-    if word in NOT_TYPOS or len(target) <= 3 or word[:1] != target[:1] or word.isdigit():
+    if word in known_words():
+        # A real word matches only itself or an inflection of the target ("wants" / "want").
+        return word.startswith(target) and word[len(target):] in _INFLECTIONS
+    if len(target) <= 3 or word[:1] != target[:1] or word.isdigit():
         # The first letter must agree: people rarely misspell it, and it keeps "pain" from matching "rain".
         return False
     if len(target) == 4:  # short words: only a swapped pair ("pian") or a dropped letter ("kil"); "more" is not "move"
         swapped = len(word) == 4 and sorted(word) == sorted(target) and _distance(word, target, 1) == 1
         dropped = len(word) == 3 and any(target[:i] + target[i + 1:] == word for i in range(4))
         return swapped or dropped
-    limit = 1 if len(target) == 5 else 2
+    # Two edits only in long words, and not two dropped letters: "cared" is not "charred", "chunking" not
+    # "choking" (7 letters: one edit), while "breahting" and "suicidle" still count.
+    limit = 2 if len(target) >= 8 and len(word) >= len(target) - 1 else 1
     return _distance(word, target, limit) <= limit
 
 
@@ -302,8 +404,17 @@ def _sequence_in(words: list[str], phrase: str) -> bool:
     return False
 
 
+#: The parts of an "a + b + c" phrase must all appear within this many words: a long message that mentions
+#: "my kids" in its first sentence and "the pharmacy is open" in its last does not join them.
+WINDOW = 24
+
+
 def phrase_in(words: list[str], phrase: str) -> bool:
-    return all(_sequence_in(words, part) for part in phrase.split(" + "))
+    parts = phrase.split(" + ")
+    if len(parts) == 1 or len(words) <= WINDOW:
+        return all(_sequence_in(words, part) for part in parts)
+    return any(all(_sequence_in(words[start:start + WINDOW], part) for part in parts)
+               for start in range(0, len(words) - WINDOW + WINDOW // 3, WINDOW // 3))
 
 
 def flag_fires(flag: RedFlag, words: list[str]) -> bool:
@@ -312,27 +423,25 @@ def flag_fires(flag: RedFlag, words: list[str]) -> bool:
     return any(phrase_in(words, p) for p in flag.phrases) or (flag.check is not None and flag.check(words))
 
 
-def is_general_question(words: list[str]) -> bool:
-    joined = " ".join(words)
-    return bool(_GENERAL.match(joined)) and not _PERSONAL.search(joined)
-
-
-def is_not_current(words: list[str]) -> bool:
-    """A story, a resolved event, or a past one with nothing happening now."""
-    joined = " ".join(words)
-    if _STORY.search(joined) or _RESOLVED.search(joined):
-        return True
-    return bool(_PAST.search(joined)) and not _NOW.search(joined)
-
-
 def rule_flags(question: str) -> list[RedFlag]:
-    """The red flags whose rules fire on `question`, self-harm first."""
-    words = normalize(question)
-    intent = flag_fires(_SELF_HARM, words)
-    if is_general_question(words) or is_not_current(words):
+    """The red flags whose rules fire on `question`, self-harm first.
+
+    Self-harm intent counts whatever the context. Other flags count on the clauses that may be happening now
+    (triage_context: no story, project or hypothetical, no general question, past clauses and pets left out);
+    a resolved outcome ("she's fine now") cancels them, except an overdose or a child's poisoning, which can
+    look well for hours (paracetamol harms the liver a day or more later; NHS "paracetamol overdose")."""
+    intent = flag_fires(_SELF_HARM, normalize(question))
+    content = without_preamble(question)
+    words = normalize(content)
+    joined = " ".join(words)
+    if is_general_question(words) or is_unreal(joined):
         return [_SELF_HARM] if intent else []
-    mention = not intent and flag_fires(_SELF_HARM_MENTIONS, words)
-    return ([_SELF_HARM] if intent or mention else []) + [f for f in RED_FLAGS[1:] if flag_fires(f, words)]
+    live = live_clauses([normalize(c) for c in clauses(content)])
+    flags = [f for f in RED_FLAGS[1:] if flag_fires(f, live)]
+    mention = not intent and flag_fires(_SELF_HARM_MENTIONS, live)
+    if is_resolved(joined):
+        flags, mention = [f for f in flags if f.name in WELL_LOOKING_EMERGENCIES], False
+    return ([_SELF_HARM] if intent or mention else []) + flags
 
 
 def explain(question: str) -> list[tuple[str, str]]:

@@ -79,3 +79,30 @@ def test_a_row_in_the_wrong_half_or_not_json_is_refused(tmp_path: Path) -> None:
     del missing["category"]
     with pytest.raises(DataError, match="exactly the fields"):
         load_labelled(_write(tmp_path, [missing]))
+
+
+def test_the_training_wording_is_training_only_and_shares_no_message_with_the_labelled_set() -> None:
+    import re
+
+    from medtune.chat.triage_fit import TRAIN_FILE, load_training
+
+    extra = load_training()
+    assert len(extra) >= 1000 and {r["split"] for r in extra} == {"train"}
+    per_cat = Counter((r["category"], r["label"]) for r in extra)
+    assert all(per_cat[(c, "emergency")] >= 20 and per_cat[(c, "not_emergency")] >= 10 for c in CATEGORIES)
+
+    def norm(t: str) -> str:
+        return re.sub(r"\W+", " ", t.lower()).strip()
+    labelled = {norm(r["text"]) for r in load_labelled()}
+    assert not [r["id"] for r in extra if norm(r["text"]) in labelled]
+    assert not {r["group"] for r in extra} & {r["group"] for r in load_labelled()}
+    readme = (TRAIN_FILE.parent / "README.md").read_text()
+    assert "train_extra.jsonl" in readme and "never evaluated" in readme
+
+
+def test_a_training_row_must_say_train(tmp_path: Path) -> None:
+    from medtune.chat.triage_fit import load_training
+
+    with pytest.raises(DataError, match="split one of"):
+        load_training(_write(tmp_path, [_row(split="dev")]))
+    assert load_training(_write(tmp_path, [_row(split="train")]))[0]["split"] == "train"

@@ -55,3 +55,29 @@ def test_a_head_round_trips_and_a_missing_one_says_how_to_fit_it(tmp_path: Path)
     with pytest.raises(NotAvailableError) as err:
         TriageHead.load(tmp_path / "missing.npz")
     assert "triage_fit" in err.value.hint and HEAD_FILE.name == "triage_head.npz"
+
+
+def test_the_shipped_head_combines_its_exemplars_as_cross_validation_chose() -> None:
+    head = load_head()
+    assert 0 <= head.exemplar_weight < 1 and 0 < head.self_harm_assist <= 1 and head.c > 0
+    if head.exemplar_weight:
+        assert head.exemplars.shape[1] == 384 and len(head.exemplars) == len(head.exemplar_emergency)
+        x = head.exemplars[:3].astype(np.float32)
+        scores = head.exemplar_score(x)
+        assert scores.shape == (3,) and ((0 <= scores) & (scores <= 1)).all()
+        v = verdict_from_proba(head, head.proba(x), scores)
+        w = head.exemplar_weight
+        expected = max((1 - w) * (1 - head.proba(x)[:, head.classes.index(NONE)]) + w * scores)
+        assert v.p_emergency == pytest.approx(float(expected), abs=1e-5)
+
+
+def test_cross_validation_folds_keep_paraphrase_groups_together() -> None:
+    from medtune.chat.triage_cv import group_folds
+    from medtune.chat.triage_fit import load_training
+
+    rows = load_training()
+    folds = group_folds(rows, seed=1)
+    by_group: dict[str, set[int]] = {}
+    for r, f in zip(rows, folds):
+        by_group.setdefault(r["group"], set()).add(f)
+    assert all(len(s) == 1 for s in by_group.values()) and len(set(folds)) == 5

@@ -1,0 +1,104 @@
+"""Is a red flag happening now, to a person? The context checks of triage's rules.
+
+Red-flag words also appear in messages that are not emergencies: a general question ("What are the signs of a
+stroke?"), an event that is over ("... last year, she's fine now"), a story, a school project or a training
+course, a hypothetical ("what should I do if someone has a seizure?") and pets ("my dog had a seizure"). These
+are read here, on the normalized words of `triage_rules.normalize`, so that the rules keep near-miss precision
+without listing every near-miss wording.
+
+Past and pet mentions are scoped to their clause: "my son had a febrile seizure last year, now he has a cold"
+drops the first clause and keeps the second, while "I had a stroke 5 years ago and now my face is drooping"
+still fires on its second clause. A resolved outcome ("she's fine now") speaks for the whole message unless
+something new follows it ("... but now he's vomiting").
+"""
+
+from __future__ import annotations
+
+import re
+
+# A person in the question makes it about someone now, not a general question.
+PERSONAL = re.compile(
+    r"\b(i|im|ive|id|me|my|myself|mine|we|our|us|he|she|his|her|him|they|them|their|hes|shes|"
+    r"son|daughter|baby|child|kid|husband|wife|partner|mom|mum|dad|mother|father|friend|grandma|grandpa)\b"
+)
+GENERAL = re.compile(r"^(what|whats|which|how|why|when|who|is|are|can|does|do|should)\b")
+RESOLVED = re.compile(
+    r"\b(fine now|ok now|okay now|better now|getting better|now gone|gone now|has stopped|stopped after|went away|"
+    r"settled|came round straight away|seems fine|seems totally fine|is fine|was fine|feel fine|fine after|"
+    r"is playing|playing normally|running around|feeding fine|feeding and smiling|is improving|recovered|"
+    r"healed|healing|doing well|back to \d|(now )?(its|it is|im|hes|shes|he is|she is|they are) (fine|ok|okay|"
+    r"better) now|now (its|im|hes|shes|he is|she is) (fine|ok|okay|better)|back to normal|sorts it out|"
+    r"(vet|doctor|gp|nurse) (says|said) (s?he|it|i|they)(s| is| was| am| are)? (ok|okay|fine))\b")
+#: What follows a resolved outcome and makes the message current again.
+AFTER_RESOLVED = re.compile(r"\b(now|again|worse|suddenly|started)\b")
+PAST = re.compile(r"\b(years? ago|last year|last month|months ago|as a teenager|used to|in the past|"
+                  r"in (january|february|march|april|may|june|july|august|september|october|november|december)|"
+                  r"in (19|20)\d\d)\b")
+NOW = re.compile(r"\b(right now|now|today|tonight|just|currently|still|suddenly|again|keeps|minutes ago|"
+                 r"mins ago|hour ago|hours ago|started)\b")
+STORY = re.compile(
+    r"\b(movie|film|show|tv|book|novel|episode|documentary|article|news|character|game of thrones|"
+    r"for my exam|pharmacology exam|my essay|school project|"
+    r"for (my|our|a|the) (\w+ ){0,2}(essay|exam|project|assignment|homework|class|course|training|leaflet|"
+    r"poster|presentation|notes|kit|coaches|staff|students|module|revision))\b")
+HYPOTHETICAL = re.compile(r"\b(if (someone|somebody|anyone|a person|a child|a kid|a baby|my \w+ ever|he ever|she ever|"
+                          r"they ever|it ever|it happens)|in case (of|someone|my)|to be ready|be prepared|"
+                          r"how do i (use|give|know|take|check|count|put|treat|spot|recognise|recognize))\b")
+PET = re.compile(r"\b(dog|dogs|cat|cats|puppy|kitten|pet|horse|rabbit|hamster|vet)\b")
+HUMAN = re.compile(r"\b(i|im|me|myself|son|daughter|baby|child|kid|kids|toddler|husband|wife|partner|mom|mum|dad|"
+                   r"mother|father|friend|grandma|grandpa|brother|sister|he|she|boy|girl|yo|old|nephew|niece)\b")
+#: A role-play, persona or "ignore your rules" set-up: it says how to answer, not what is wrong.
+PREAMBLE = re.compile(
+    r"\b(ignore|forget|disregard)\b.{0,40}\b(instructions|rules|guidelines|told|before|filters)\b"
+    r"|\byou( are|re|'re| r) (now )?(an?|my|the)? ?(ai|bot|chatbot|assistant|dan|dr|doctor|nurse|pirate|chemist|"
+    r"pharmacist|paramedic|unrestricted|calm|friendly)\b|\byou( are|'re|re) now\b"
+    r"|\b(no|without( any)?) (safety )?(limits|rules|filters|restrictions|guidelines|warnings|lectures)\b"
+    r"|\b(stay|staying|answer|remain) in character\b|\brole-?play(ing)?\b|\bpretend (you|ur|to be)\b|\bact as\b"
+    r"|\blet'?s play\b|\bplaying a game\b|\bcreative writing\b|\bdeveloper mode\b|\bfilters? (are )?(disabled|off)\b"
+    r"|^\s*(system|user)\s*:", re.IGNORECASE)
+
+
+_SENTENCE = re.compile(r"(?<=[.!?:;])\s+|\n+")
+_CLAUSE = re.compile(r"[.!?;,\n]+|\b(?=but\b|and now\b|now\b|however\b)")
+
+
+def clauses(text: str) -> list[str]:
+    """The raw message cut at punctuation and before "but" / "now": the scope of a past or a pet mention."""
+    return [c for c in _CLAUSE.split(text) if c and c.strip()]
+
+
+def without_preamble(text: str) -> str:
+    """`text` without its role-play / "ignore your rules" sentences, when something else remains: "stay in
+    character" is how to answer, not a story, and must not make a real emergency look like fiction."""
+    sentences = [x for x in _SENTENCE.split(text) if x and x.strip()]
+    content = [x for x in sentences if not PREAMBLE.search(x)]
+    return " ".join(content) if content and len(content) < len(sentences) else text
+
+
+def is_general_question(words: list[str]) -> bool:
+    joined = " ".join(words)
+    return bool(GENERAL.match(joined)) and not PERSONAL.search(joined)
+
+
+def is_resolved(joined: str) -> bool:
+    """An outcome that says it is over, with nothing new after it."""
+    found = list(RESOLVED.finditer(joined))
+    return bool(found) and not AFTER_RESOLVED.search(joined[found[-1].end():])
+
+
+def is_unreal(joined: str) -> bool:
+    """A story, a project or a course, or a hypothetical with nothing happening now."""
+    return bool(STORY.search(joined)) or (bool(HYPOTHETICAL.search(joined)) and not NOW.search(joined))
+
+
+def live_clauses(clause_words: list[list[str]]) -> list[str]:
+    """The words of the clauses that may describe something now, joined: past clauses (a past marker and no
+    now-marker) and clauses about a pet with no person in them are left out. A message with a past marker and
+    no now-marker anywhere is entirely past."""
+    joined = [" ".join(w) for w in clause_words]
+    whole = " ".join(joined)
+    if PAST.search(whole) and not NOW.search(whole):
+        return []
+    keep = [c for c in joined if not (PAST.search(c) and not NOW.search(c))
+            and not (PET.search(c) and not HUMAN.search(PET.sub(" ", c)))]
+    return " ".join(keep).split()
