@@ -258,8 +258,9 @@ def build_demo(warmup: Warmup | None = None) -> gr.Blocks:
                     session: str) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
                 yield from respond(message, history, generator, style, session, warmup)
 
+            # api_name kept as "respond": the REST rate-limit test and API users find the Ask call by it.
             for trigger in (send.click, question.submit):
-                trigger(ask, [question, chat, generator, style, session], [chat, question, panel])
+                trigger(ask, [question, chat, generator, style, session], [chat, question, panel], api_name="respond")
         if "local-base" in generators:
             with gr.Tab("Model arena"):
                 gr.Markdown("The same question, answered by the base model and by the fine-tuned run.")
