@@ -43,7 +43,7 @@ CSS = """
 .mt-muted {color:#555; font-size:0.9em;}
 .mt-rel {margin:6px 0; font-size:0.95em;}
 """
-ABSTAINED_BADGE = "✖ NOT ANSWERED: the trusted sources do not cover this question"
+ABSTAINED_BADGE = "⚠ NOT ANSWERED: the trusted sources do not cover this question"
 
 
 def badge_html(result: ChatResult) -> str:
@@ -51,7 +51,7 @@ def badge_html(result: ChatResult) -> str:
         return ('<div class="mt-badge mt-red" role="status" aria-label="Emergency">'
                 "✖ Emergency: get help now</div>")
     if result.abstained:
-        return (f'<div class="mt-badge mt-red" role="status" aria-label="Not answered">'
+        return (f'<div class="mt-badge mt-yellow" role="status" aria-label="Not answered">'
                 f"{html.escape(ABSTAINED_BADGE)}</div>")
     band = BANDS[result.band]
     conf = f" · confidence {result.confidence:.2f}" if result.confidence is not None else ""
@@ -112,7 +112,7 @@ def chat_heading(result: ChatResult) -> str:
     if result.emergency:
         return "✖ EMERGENCY"
     if result.abstained:
-        return "✖ NOT ANSWERED FROM THE SOURCES"
+        return "⚠ NOT ANSWERED FROM THE SOURCES"
     return f"{BANDS[result.band]['icon']} {result.band.upper()}"
 
 

@@ -36,8 +36,8 @@ FEATURES = ("similarity", "overlap", "quoted", "negation_flip", "opposite_word",
 
 BANDS = {
     "green": {"label": "Supported by trusted sources", "icon": "✔"},
-    "yellow": {"label": "Partly supported: check with a pharmacist or doctor", "icon": "⚠"},
-    "red": {"label": "Not sure: consult a clinician", "icon": "✖"},
+    "yellow": {"label": "Not enough or conflicting evidence: check with a pharmacist or doctor", "icon": "⚠"},
+    "red": {"label": "Contradicted by trusted sources: consult a clinician", "icon": "✖"},
 }
 
 _STOP = frozenset("""a an the and or but if of to in on at for with by from as is are was were be been being it its
