@@ -88,3 +88,34 @@ def test_a_fitted_head_tells_a_paraphrase_from_its_negation() -> None:
                               ("The flu is never serious for babies.", "The flu can be serious or even deadly for newborn babies.")])
     assert probs[0].argmax() == 0 and probs[1][1] > probs[0][1]
     assert verifier.name.startswith("stance(")
+
+
+def test_relation_distortions_turn_a_sentence_round() -> None:
+    import random
+
+    from medtune.verify.stance_train import flip_direction, swap_comparison, swap_population
+
+    rng = random.Random(0)
+    flipped = flip_direction("Aspirin reduces the risk of a heart attack.", rng)
+    assert flipped and "reduces" not in flipped and relations(flipped, "Aspirin reduces the risk of a heart attack.")
+    assert swap_comparison("Migraines are more common in women than in men.") == \
+        "Migraines are more common in men than in women."
+    assert swap_population("Children should not take aspirin.") == "adults should not take aspirin."
+    assert swap_population("Migraines are more common in women than in men.") is None  # both groups already there
+    assert flip_direction("The sky is blue.") is None
+
+
+def test_dev_claim_pairs_never_read_the_test_half(tmp_path) -> None:
+    import json
+
+    from medtune.verify.stance_train import CLAIMS_FILE, claims_dev_pairs
+
+    rows = [json.loads(line) for line in CLAIMS_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    quote_passage = {r["id"]: r["evidence"]["quote"] for r in rows}
+    results = tmp_path / "results.jsonl"
+    picked = [next(r for r in rows if r["split"] == s and r["label"] == "true") for s in ("dev", "test")]
+    results.write_text("".join(json.dumps({
+        "id": r["id"], "sentences": [{"text": r["claim"], "role": "core"}],
+        "evidence": [{"sentence": 0, "passage": quote_passage[r["id"]]}]}) + "\n" for r in picked))
+    pairs = claims_dev_pairs(results)
+    assert [p["claim"] for p in pairs] == [picked[0]["claim"]] and pairs[0]["label"] == "supported"
