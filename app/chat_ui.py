@@ -53,7 +53,7 @@ CSS = """
 .mt-warmup.mt-ready {background:#dcfce7; color:#14532d;}
 .mt-warmup.mt-failed {background:#fef9c3; color:#713f12;}
 """
-ABSTAINED_BADGE = "✖ NOT ANSWERED: the trusted sources do not cover this question"
+ABSTAINED_BADGE = "⚠ NOT ANSWERED: the trusted sources do not cover this question"
 #: The bubble shown until the first words of the answer arrive (never an empty bubble).
 CHECKING = "_Checking the trusted sources…_"
 #: How often the status line and a waiting question look at the warm-up.
@@ -120,7 +120,7 @@ def badge_html(result: ChatResult) -> str:
         return ('<div class="mt-badge mt-red" role="status" aria-label="Emergency">'
                 "✖ Emergency: get help now</div>")
     if result.abstained:
-        return (f'<div class="mt-badge mt-red" role="status" aria-label="Not answered">'
+        return (f'<div class="mt-badge mt-yellow" role="status" aria-label="Not answered">'
                 f"{html.escape(ABSTAINED_BADGE)}</div>")
     band = BANDS[result.band]
     conf = f" · confidence {result.confidence:.2f}" if result.confidence is not None else ""
@@ -181,7 +181,7 @@ def chat_heading(result: ChatResult) -> str:
     if result.emergency:
         return "✖ EMERGENCY"
     if result.abstained:
-        return "✖ NOT ANSWERED FROM THE SOURCES"
+        return "⚠ NOT ANSWERED FROM THE SOURCES"
     return f"{BANDS[result.band]['icon']} {result.band.upper()}"
 
 

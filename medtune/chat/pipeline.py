@@ -10,11 +10,14 @@ the generator's text as it comes, then the same result, for the chat UI.
 - Only the redacted question is logged, retrieved with or sent to a model.
 - `sentences` are the answer's claims, each scored against the evidence; the fixed safety notes (cautions and
   the disclaimer) follow them in `answer` but are not claims, so they are not scored.
-- A red answer starts by saying plainly that it is not sure and to consult a clinician.
+- Bands follow medtune.verify's one rule (`band_for`): green = the sources support the answer, red = they
+  contradict it, yellow = not enough or conflicting evidence. A red answer, or a yellow one with low support,
+  starts by saying plainly that it is not sure and to consult a clinician.
 - Green needs support *and* relevance (medtune/chat/relevance.py): a personal prognosis, a result only a
   clinician can read, an unknown product, a pair of medicines no answer sentence covers, or evidence that does
-  not answer the question make the answer abstain (`abstained: true`, band red, no quoted sentences: it says
-  what the sources do not cover and points to a clinician); a partial match caps the band at yellow.
+  not answer the question make the answer abstain (`abstained: true`, no quoted sentences: it says
+  what the sources do not cover and points to a clinician; band yellow: a missing source is never red); a
+  partial match caps the band at yellow.
 - A sentence supported only by a user's own document (KB source "user") is at most yellow, and so is the
   answer it is in; such citations carry `provenance: "user"`.
 """
@@ -34,7 +37,7 @@ from medtune.chat import guardrails, relevance
 from medtune.chat.config import get_chat_settings
 from medtune.chat.evidence import Evidence, redact, retrieve
 from medtune.chat.generators import GenerationRequest, build_generator
-from medtune.chat.scoring import Thresholds, aggregate, get_scorer, load_thresholds
+from medtune.chat.scoring import Thresholds, aggregate, assess_sentences, get_scorer, load_thresholds
 from medtune.chat.text import PLAIN_WORDS, apply_lexicon, flesch_kincaid_grade, split_sentences
 from medtune.chat.triage import triage
 from medtune.errors import DataError
@@ -217,20 +220,21 @@ def renumber(sentences: list[str], evidence: list[Evidence],
     return [_MARKER.sub(fix, s) for s in sentences], [docs[k] for k in keys], [focus[k] for k in keys]
 
 
-def support(plain: list[str], evidence: list[Evidence]) -> tuple[list[float], list[bool]]:
+def support(plain: list[str], evidence: list[Evidence]) -> tuple[list[float], list[bool], list[bool]]:
     """Each sentence's support score against all the evidence retrieved — not only what it cites: a sentence
-    supported by a passage it forgot to cite is still supported — and whether it would lose green without the
-    user-added documents (scored again against the trusted passages only, when there are user documents)."""
+    supported by a passage it forgot to cite is still supported —, whether it would lose green without the
+    user-added documents (scored again against the trusted passages only, when there are user documents), and
+    whether the evidence contradicts it (the band rule's red)."""
     if not plain or not evidence:
-        return [0.0] * len(plain), [False] * len(plain)
+        return [0.0] * len(plain), [False] * len(plain), [False] * len(plain)
     scorer, thresholds = get_scorer(), load_thresholds()
-    scores = scorer.score_sentences(plain, [e.text for e in evidence])
+    scores, contradicted = assess_sentences(scorer, plain, [e.text for e in evidence])
     trusted = [e.text for e in evidence if e.trusted]
     if len(trusted) == len(evidence):
-        return scores, [False] * len(plain)
+        return scores, [False] * len(plain), contradicted
     trusted_scores = scorer.score_sentences(plain, trusted) if trusted else [0.0] * len(plain)
     return scores, [thresholds.band(s) == "green" and thresholds.band(t) != "green"
-                    for s, t in zip(scores, trusted_scores)]
+                    for s, t in zip(scores, trusted_scores)], contradicted
 
 
 def sentence_subjects(body: list[str], cited: list[Evidence]) -> list[str]:
@@ -255,10 +259,11 @@ def assess(question: str, body: list[str], cited: list[Evidence], evidence: list
 
 def abstention(verdict: relevance.Relevance, question: str, findings: list[dict[str, Any]], start: float,
                rules: list[str] | None = None) -> ChatResult:
-    """Say plainly what the sources do not cover and who can answer; quote nothing, band red."""
+    """Say plainly what the sources do not cover and who can answer; quote nothing, band yellow (a missing
+    source is never red: the band rule of medtune.verify)."""
     notes = guardrails.cautions(question) + [guardrails.DISCLAIMER]
     text = "\n\n".join([verdict.message, " ".join(notes)])
-    return ChatResult(answer=text, confidence=0.0, band="red", sentences=[], citations=[], emergency=False,
+    return ChatResult(answer=text, confidence=0.0, band="yellow", sentences=[], citations=[], emergency=False,
                       redacted=findings, readability=flesch_kincaid_grade(text),
                       latency_ms=round((time.perf_counter() - start) * 1000, 1), rules=rules or [], notes=notes,
                       relevance=verdict.to_dict(), abstained=True)
@@ -278,13 +283,16 @@ def finish(text: str, question: str, evidence: list[Evidence], findings: list[di
                    if evidence else guardrails.NO_EVIDENCE)
         verdict = relevance.Relevance("not_relevant", None, "no_evidence", message)
     thresholds = load_thresholds()
-    scores, user_only = support([_MARKER.sub("", s) for s in body], evidence)
+    scores, user_only, contradicted = support([_MARKER.sub("", s) for s in body], evidence)
     confidence = aggregate(scores) if evidence else 0.0
-    band = thresholds.band(confidence) if body else "red"
-    sentences = [sentence_entry(s, sc, u, thresholds) for s, sc, u in zip(body, scores, user_only)]
+    # medtune.verify's band rule (Thresholds.band → band_for): red only where the sources contradict; an answer
+    # with nothing to say, or one the sources do not cover, is yellow (issue 14.1 / 18.3).
+    band = thresholds.band(confidence, contradicted=any(contradicted)) if body else "yellow"
+    sentences = [sentence_entry(s, sc, u, thresholds, c) for s, sc, u, c in zip(body, scores, user_only, contradicted)]
     if any(user_only) or verdict.verdict == "partial":  # user files and partial matches never make green
         band = at_most(band, "yellow")
-    lead = [guardrails.NOT_SURE] if band == "red" and body else []
+    unsure = band == "red" or (band == "yellow" and (confidence or 0.0) < thresholds.yellow)
+    lead = [guardrails.NOT_SURE] if unsure and body else []
     if verdict.verdict == "partial":
         lead = lead or [verdict.message]
     if not body:
@@ -300,8 +308,9 @@ def finish(text: str, question: str, evidence: list[Evidence], findings: list[di
     )
 
 
-def sentence_entry(text: str, score: float, user_only: bool, thresholds: Thresholds) -> dict[str, Any]:
-    band = thresholds.band(score)
+def sentence_entry(text: str, score: float, user_only: bool, thresholds: Thresholds,
+                   contradicted: bool = False) -> dict[str, Any]:
+    band = thresholds.band(score, contradicted)
     if user_only:
         return {"text": text, "score": score, "band": at_most(band, "yellow"), "note": USER_ONLY_NOTE}
     return {"text": text, "score": score, "band": band}

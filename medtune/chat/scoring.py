@@ -4,8 +4,10 @@ The default scorer is a **calibrated support verifier** (`CalibratedSupportScore
 P(supported | sentence, evidence) over cheap features — MiniLM cosine to the nearest evidence sentence, the share
 of the sentence's content words found in the evidence, and the mismatch signals of medtune.verify's lexical
 verifier (a negation, an opposite effect word, a number or a drug name that the evidence does not have) — fitted
-on medtune.verify's labelled pairs by `python -m medtune.chat.calibrate`. Bands are cut on that probability:
-green P ≥ 0.8, red P < 0.5, yellow between. Coefficients and cuts are in `support_calibration.json` beside this module
+on medtune.verify's labelled pairs by `python -m medtune.chat.calibrate`. Bands follow medtune.verify's one
+rule (`band_for`, via `Thresholds.band`): green when P(supported) reaches the green cut; red only when the
+evidence contradicts the sentence (a mismatch signal in a sentence that otherwise restates it) and P is below the
+yellow cut; yellow otherwise — a sentence the sources merely do not cover is never red. Coefficients and cuts are in `support_calibration.json` beside this module
 (`MEDTUNE_CHAT_CALIBRATION` points elsewhere). It measures *support by the sources*, not truth: a sentence
 the sources do not contain scores low whether it is true or not.
 
@@ -34,8 +36,8 @@ FEATURES = ("similarity", "overlap", "quoted", "negation_flip", "opposite_word",
 
 BANDS = {
     "green": {"label": "Supported by trusted sources", "icon": "✔"},
-    "yellow": {"label": "Partly supported: check with a pharmacist or doctor", "icon": "⚠"},
-    "red": {"label": "Not sure: consult a clinician", "icon": "✖"},
+    "yellow": {"label": "Not enough or conflicting evidence: check with a pharmacist or doctor", "icon": "⚠"},
+    "red": {"label": "Contradicted by trusted sources: consult a clinician", "icon": "✖"},
 }
 
 _STOP = frozenset("""a an the and or but if of to in on at for with by from as is are was were be been being it its
@@ -50,14 +52,27 @@ class SentenceScorer(Protocol):
 
 @dataclass(frozen=True)
 class Thresholds:
+    """The calibrated cuts on P(supported): `green` (the sources support it) and `yellow`, below which a sentence
+    the sources *contradict* is red (issue 14.1 / 18.3: the chat and the checker band by one rule)."""
+
     green: float
     yellow: float
     source: str  # "calibrated: <file>" or "default"
 
-    def band(self, score: float | None) -> str:
-        if score is None:
-            return "red"
-        return "green" if score >= self.green else "yellow" if score >= self.yellow else "red"
+    def label(self, score: float | None, contradicted: bool = False) -> str:
+        """The sentence label a support score and a contradiction signal amount to (medtune.verify's labels)."""
+        if contradicted:
+            return "contradicted"
+        return "supported" if score is not None and score >= self.green else "not_enough_info"
+
+    def band(self, score: float | None, contradicted: bool = False) -> str:
+        """medtune.verify's one band rule (`band_for`): green = the sources support it; red = they contradict it
+        (and the support score is below `yellow`); yellow = not enough or conflicting evidence. A sentence the
+        sources merely do not cover is yellow, never red."""
+        from medtune.verify.trust import Calibration, band_for, verdict_for_label
+
+        cal = Calibration(a=1.0, b=0.0, green=self.green, yellow=self.yellow, source=self.source)
+        return band_for(verdict_for_label(self.label(score, contradicted)), score, cal)
 
 
 def _encoder() -> Any:
@@ -174,6 +189,35 @@ def raw_support(features: Any) -> Any:
     import numpy as np
 
     return np.clip(0.7 * features[:, 0] + 0.3 * features[:, 1], 0.0, 1.0)
+
+
+#: A mismatch signal (negation, opposite word, missing number or drug) this strong, in a sentence that otherwise
+#: restates the evidence (the signals are scaled by overlap), reads as the sources contradicting it — the gate of
+#: medtune.verify's lexical verifier (overlap ≥ 0.5 and a mismatch).
+CONTRADICTION = 0.5
+
+
+def contradicted_by(features: Any) -> list[bool]:
+    """Whether each sentence's mismatch features say the evidence contradicts it (see CONTRADICTION)."""
+    return [bool(row[3:].max() >= CONTRADICTION) for row in features] if len(features) else []
+
+
+def assess_sentences(scorer: SentenceScorer, sentences: list[str], evidence: list[str]) -> tuple[list[float], list[bool]]:
+    """Support scores and whether the evidence contradicts each sentence. medtune.verify's verifier gives both
+    (its label contradicted / conflicting); the support scorers read the contradiction off their mismatch
+    features."""
+    if not sentences:
+        return [], []
+    if hasattr(scorer, "verify_sentences"):  # the medtune.verify module (MEDTUNE_CHAT_SCORER=verify)
+        verdicts = scorer.verify_sentences(sentences, evidence)
+        return ([round(float(v.trust), 3) for v in verdicts],
+                [v.label in ("contradicted", "conflicting") for v in verdicts])
+    features = support_features(sentences, evidence)
+    if isinstance(scorer, CalibratedSupportScorer):
+        scores = [round(float(p), 3) for p in scorer.probabilities(features)]
+    else:
+        scores = scorer.score_sentences(sentences, evidence)
+    return scores, contradicted_by(features)
 
 
 class EmbeddingSupportScorer:

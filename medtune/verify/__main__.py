@@ -31,16 +31,22 @@ def train_overrides(examples: int, epochs: float, max_length: int) -> dict[str, 
 
 
 def calibrate_verifier(pairs_dir: Path, run_dir: Path, stack: bool = True) -> Any:
-    """Fit the stack on the validation split (never trained on; it only picked the checkpoint), then Platt
-    scaling and the band thresholds on the calib split; report ECE on the test splits too."""
-    from medtune.io import atomic_write_json
+    """Platt scaling and the sentence band thresholds on the calib split, for the run's stance head when it has
+    one (stance.json: the default head), else for a stack fitted on the validation split (never trained on; it
+    only picked the checkpoint); report ECE on the test splits too. τ, the margin and the claim model of the
+    current calibration are kept (they were chosen on the dev claims, not here)."""
+    from medtune.io import atomic_write_json, read_json
     from medtune.verify.model import STACK_FILE, StackedVerifier, TrainedVerifier, fit_stack
     from medtune.verify.pairs import FILES, read_pairs
-    from medtune.verify.trust import calibrate, raw_score
+    from medtune.verify.stance import STANCE_FILE, StanceVerifier
+    from medtune.verify.trust import calibrate, load_calibration, raw_score
 
     verifier: Any = TrainedVerifier(run_dir)
-    (run_dir / STACK_FILE).unlink(missing_ok=True)
-    if stack:
+    stance = read_json(run_dir / STANCE_FILE) if (run_dir / STANCE_FILE).is_file() else None
+    if isinstance(stance, dict) and stance.get("coef") and stack:
+        verifier = StanceVerifier(verifier, stance)
+    elif stack:
+        (run_dir / STACK_FILE).unlink(missing_ok=True)
         val = read_pairs(pairs_dir / FILES["validation"])
         params = fit_stack(verifier, [(p.claim, p.evidence) for p in val], [p.label for p in val])
         atomic_write_json(run_dir / STACK_FILE, params)
@@ -53,7 +59,9 @@ def calibrate_verifier(pairs_dir: Path, run_dir: Path, stack: bool = True) -> An
 
     raw, y = scored(["calib"])
     test = scored(["test_healthver", "test_medhallu", "test_perturb"])
-    return calibrate(raw, y, test=test, verifier=verifier.name,
+    current = load_calibration()
+    return calibrate(raw, y, test=test, verifier=verifier.name, tau=current.tau,
+                     keep={"margin": current.margin, "claim": current.claim},
                      data_note="fit: calib split (HealthVer calib claims + MedQuAD calib documents); "
                                "test: HealthVer held-out claims + MedHallu dev + MedQuAD perturbation test")
 
@@ -118,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out-stance", type=Path, default=home / "stance", help="where stance.json goes (stance)")
     parser.add_argument("--claims", type=Path, help="claim model JSON from benchmarks/checker_quality.py --fit-claims "
                         "(claims: written into the packaged calibration.json)")
+    parser.add_argument("--dev-results", type=Path, help="checker results on the dev claims (benchmarks/"
+                        "checker_quality.py --split dev --out F): their retrieved passages become training pairs "
+                        "(stance)")
     parser.add_argument("--no-stack", action="store_true", help="calibrate the cross-encoder alone (calibrate)")
     args = parser.parse_args(argv)
     if args.step == "pairs":
@@ -135,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         from medtune.verify.stance_train import fit_stance_head
 
         run = args.out if (args.out / "adapter").is_dir() else PACKAGED_VERIFIER
-        model = fit_stance_head(args.pairs, args.out_stance, TrainedVerifier(run))
+        model = fit_stance_head(args.pairs, args.out_stance, TrainedVerifier(run), dev_results=args.dev_results)
         print(json.dumps({k: v for k, v in model.items() if k not in ("coef", "intercept", "mean", "scale")},
                          indent=2))
     elif args.step == "calibrate":

@@ -402,9 +402,10 @@ def ece_of(trust: list[float], y: list[int]) -> dict[str, Any]:
 
 def calibrate(raw: list[float], y: list[int], *, target: float = TARGET_PRECISION, tau: float = TAU,
               out: str | Path | None = None, data_note: str = "", verifier: str = "",
-              test: tuple[list[float], list[int]] | None = None) -> Calibration:
+              test: tuple[list[float], list[int]] | None = None, keep: dict[str, Any] | None = None) -> Calibration:
     """Fit Platt scaling and the band thresholds on (raw score, supported?) items; write the JSON report to
-    `out` (default MEDTUNE_HOME/verify/calibration.json). `test` items, when given, are reported apart."""
+    `out` (default MEDTUNE_HOME/verify/calibration.json). `test` items, when given, are reported apart; `keep`
+    entries (the margin, the claim model) are written through unchanged."""
     a, b = fit_platt(raw, y)
     cal = Calibration(a=a, b=b, green=1.0, yellow=0.0, tau=tau)
     trust = [cal.trust(r) for r in raw]
@@ -421,6 +422,7 @@ def calibrate(raw: list[float], y: list[int], *, target: float = TARGET_PRECISIO
     path = Path(out) if out else calibration_path()
     atomic_write_json(path, {"version": 1, "created_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
                              "platt": {"a": a, "b": b}, "thresholds": {"green": cal.green, "yellow": cal.yellow},
-                             "tau": tau, "report": report})
+                             "tau": tau, "report": report, **(keep or {})})
+    cal.margin, cal.claim = float((keep or {}).get("margin", cal.margin)), (keep or {}).get("claim") or {}
     cal.source = str(path)
     return cal

@@ -92,7 +92,7 @@ def test_chat_abstains_on_a_personal_prognosis_and_says_why(server: tuple[str, P
     resp = httpx.post(f"{url}/api/chat", json={"question": "I'm 54 with type 2 diabetes, how many years do I have left?"},
                       timeout=120)
     out = resp.json()
-    assert resp.status_code == 200 and out["abstained"] is True and out["band"] == "red"
+    assert resp.status_code == 200 and out["abstained"] is True and out["band"] == "yellow"
     assert out["relevance"]["reason"] == "personal_prognosis" and out["relevance"]["message"] in out["answer"]
     assert out["sentences"] == [] and out["citations"] == []
 

@@ -89,7 +89,42 @@ def test_seed_answer_is_green_and_a_contradicted_sentence_scores_below_its_sourc
         assert wrong and wrong != source
         good, bad = scorer.score_sentences([source, wrong], label)
         assert bad < good, (source, wrong, good, bad)
-        assert RANK[thresholds.band(bad)] < RANK[thresholds.band(good)], (wrong, good, bad, thresholds)
+        (good, bad), (good_c, bad_c) = scoring.assess_sentences(scorer, [source, wrong], label)
+        assert not good_c, source
+        band_good, band_bad = thresholds.band(good, good_c), thresholds.band(bad, bad_c)
+        assert RANK[band_bad] < RANK[band_good], (wrong, good, bad, bad_c, thresholds)
+
+
+def test_the_chat_bands_by_the_checkers_rule() -> None:
+    """Issue 14.1 / 18.3: one band rule. A chat sentence's band is medtune.verify's band_for of its label read
+    as a verdict: supported → green, contradicted with low support → red, uncovered → yellow, never red."""
+    from medtune.verify import band_for, verdict_for_label
+    from medtune.verify.trust import Calibration
+
+    thresholds = scoring.load_thresholds()
+    cal = Calibration(a=1.0, b=0.0, green=thresholds.green, yellow=thresholds.yellow)
+    grid = [round(x, 2) for x in np.linspace(0.0, 1.0, 41)]
+    for score in grid:
+        for contradicted in (False, True):
+            expected = band_for(verdict_for_label(thresholds.label(score, contradicted)), score, cal)
+            assert thresholds.band(score, contradicted) == expected, (score, contradicted)
+        assert thresholds.band(score) != "red", score  # not contradicted: never red, however low the support
+    assert thresholds.band(0.0, contradicted=True) == "red"
+    assert thresholds.band(1.0) == "green" and thresholds.band(None) == "yellow"
+
+
+def test_a_contradicted_restatement_is_red_and_an_uncovered_sentence_yellow() -> None:
+    scorer = scoring.get_scorer()
+    evidence = ["Ibuprofen may decrease this benefit of aspirin. Taking aspirin daily can lower the risk of a "
+                "heart attack."]
+    sentences = ["Ibuprofen does not decrease this benefit of aspirin.",
+                 "Penguins are birds that cannot fly and live in the Antarctic."]
+    scores, contradicted = scoring.assess_sentences(scorer, sentences, evidence)
+    thresholds = scoring.load_thresholds()
+    assert contradicted == [True, False], (scores, contradicted)
+    assert thresholds.band(scores[1], contradicted[1]) == "yellow"
+    assert thresholds.band(scores[0], contradicted[0]) in ("red", "yellow")
+    assert thresholds.band(scores[0], contradicted[0]) == ("red" if scores[0] < thresholds.yellow else "yellow")
 
 
 @pytest.mark.parametrize("content", [None, "{not json", '{"features": ["other"], "coef": [1.0]}'])

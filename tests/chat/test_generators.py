@@ -55,13 +55,13 @@ def collect(question: str, generator: str) -> tuple[list[str], ChatResult]:
     return [e for e in events if isinstance(e, str)], events[-1]
 
 
-def test_tiny_local_model_streams_and_an_unsupported_answer_is_red(kb_env: Path, local_env: None) -> None:
+def test_tiny_local_model_streams_and_an_unsupported_answer_is_not_green(kb_env: Path, local_env: None) -> None:
     pieces, result = collect(SEED, "local")
     assert len(pieces) >= 2 and result.ttft_ms is not None and result.ttft_ms <= result.latency_ms
     assert result.generator == "local"
     # A random model writes nothing useful: the answer must say it is not sure (or, since its text does not
     # address the question, abstain) rather than pass it off.
-    assert result.band == "red"
+    assert result.band != "green"
     assert result.answer.startswith(g.NOT_SURE) or (result.abstained and result.relevance["message"] in result.answer)
     assert g.DISCLAIMER in result.answer
 

@@ -131,8 +131,10 @@ def test_an_answer_the_sources_do_not_support_says_it_is_not_sure(kb_env: Path) 
     on_topic = ("Ibuprofen and aspirin were discovered together by astronauts on the moon in 1850 [1]. "
                 "Aspirin for heart disease turns ibuprofen into sugar in the stomach [1].")
     result = finish(on_topic, SEED, evidence, [], 0.0)
-    assert result.band == "red" and result.answer.startswith(g.NOT_SURE)
-    assert result.sentences and result.sentences[0]["band"] == "red"
+    # The sources do not cover it, nor contradict it: yellow by the one band rule (a missing source is never
+    # red), and the answer still says plainly that it is not sure.
+    assert result.band == "yellow" and result.answer.startswith(g.NOT_SURE)
+    assert result.sentences and result.sentences[0]["band"] == "yellow"
     assert not result.abstained and result.relevance["verdict"] != "not_relevant"  # on topic, just unsupported
 
 
@@ -144,7 +146,7 @@ def test_an_answer_about_something_else_abstains_instead_of_quoting(kb_env: Path
     result = finish("The moon is made of green cheese [1]. Penguins live at the North Pole [1].", SEED, evidence,
                     [], 0.0)
     out = result.to_dict()
-    assert out["abstained"] is True and out["band"] == "red" and out["sentences"] == [] and out["citations"] == []
+    assert out["abstained"] is True and out["band"] == "yellow" and out["sentences"] == [] and out["citations"] == []
     assert out["relevance"]["verdict"] == "not_relevant" and out["relevance"]["reason"]
     assert "green cheese" not in out["answer"] and "pharmacist" in out["answer"]
 

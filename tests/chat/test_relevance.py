@@ -26,7 +26,7 @@ def test_a_drug_pair_the_sources_do_not_cover_abstains(kb_env: Path) -> None:
     """Sertraline is in no source of this base: the answer says the pair is not covered instead of quoting the
     acetaminophen label alone."""
     out = answer("Can I take acetaminophen with sertraline?").to_dict()
-    assert out["abstained"] is True and out["band"] == "red"
+    assert out["abstained"] is True and out["band"] == "yellow"
     assert out["sentences"] == [] and out["citations"] == []
     assert out["relevance"]["reason"] == "drug_pair"
     assert "do not cover taking acetaminophen and sertraline together" in out["answer"]
@@ -57,7 +57,7 @@ def test_ibuprofen_with_warfarin_is_answered_about_the_pair(kb_env: Path) -> Non
 ])
 def test_personal_and_unknown_questions_abstain(kb_env: Path, question: str, reason: str) -> None:
     out = answer(question).to_dict()
-    assert out["abstained"] is True and out["band"] == "red" and out["sentences"] == []
+    assert out["abstained"] is True and out["band"] == "yellow" and out["sentences"] == []
     assert out["relevance"] == {**out["relevance"], "verdict": "not_relevant", "reason": reason}
     assert out["relevance"]["message"] in out["answer"]
     assert "doctor" in out["answer"] or "clinician" in out["answer"]
@@ -71,7 +71,7 @@ def test_general_outlook_questions_are_not_personal() -> None:
 
 def test_an_off_topic_question_abstains(kb_env: Path) -> None:
     out = answer("What's the capital of Australia?").to_dict()
-    assert out["abstained"] is True and out["band"] == "red" and out["sentences"] == []
+    assert out["abstained"] is True and out["band"] == "yellow" and out["sentences"] == []
 
 
 def test_a_sentence_supported_only_by_a_user_document_is_never_green(

@@ -1,0 +1,201 @@
+"""Stance-head comparison for issue 14: grouped cross-validation on the dev half of the everyday claims.
+
+    MEDTUNE_KB_DIR=/work/mthome/kb python benchmarks/checker_quality.py --split dev --out dev.jsonl
+    flock /tmp/medtune-cpu.lock python benchmarks/stance_cv.py --pairs PAIRS_DIR --dev-results dev.jsonl \
+        [--cache DIR]
+
+For each head recipe (feature set, C, weight of the dev-claim pairs), fits the head on the training pairs of
+`medtune.verify.stance_train` (plus, per fold, the dev-claim pairs of the *other* folds' facts), reads the
+held-out facts' checker passages with it, and re-judges those claims with the verdict rules (τ, margin): the
+verdict accuracy printed is out of fold (GroupKFold by fact, 5 folds), and so is the claim trust model's ECE and
+its green / red cuts (`claimfit.fit_claim_model`). Also prints validation / HealthVer / perturbation figures
+of each head fitted on the training pairs alone. `--write-claims F` writes the kept recipe's claim model,
+fitted on its out-of-fold outputs, for `python -m medtune.verify claims --claims F`. Only the dev half is read.
+`--cache DIR` keeps the cross-encoder's probabilities and the MiniLM embeddings between runs (pickles keyed by
+text), so a rerun skips the model calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import pickle
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+class Cached:
+    """The packaged cross-encoder and MiniLM, with their outputs cached by text (optionally on disk)."""
+
+    def __init__(self, cache: Path | None):
+        self.cache, self.base, self.emb, self.model = cache, {}, {}, None
+        if cache and (cache / "emb.pkl").is_file():
+            self.emb = pickle.loads((cache / "emb.pkl").read_bytes())
+            self.base = pickle.loads((cache / "base.pkl").read_bytes())
+
+    def embed(self, texts: list[str]):
+        import numpy as np
+
+        from medtune.kb.embedding import embed
+
+        missing = [t for t in dict.fromkeys(texts) if t not in self.emb]
+        if missing:
+            self.emb.update(zip(missing, np.asarray(embed(missing), dtype="float32")))
+        return np.stack([self.emb[t] for t in texts])
+
+    def probs(self, pairs: list[tuple[str, str]]):
+        import numpy as np
+
+        key = lambda c, e: hashlib.sha1((c + "\x00" + e).encode()).hexdigest()  # noqa: E731
+        missing = [p for p in pairs if key(*p) not in self.base]
+        if missing:
+            if self.model is None:
+                from medtune.verify.model import PACKAGED_VERIFIER, TrainedVerifier
+
+                self.model = TrainedVerifier(PACKAGED_VERIFIER)
+            self.base.update(zip((key(*p) for p in missing), self.model.predict(missing)))
+        return np.stack([self.base[key(*p)] for p in pairs])
+
+    def features(self, pairs: list[tuple[str, str]]):
+        from medtune.verify.stance import pair_features
+
+        return pair_features(pairs, self.probs(pairs), self.embed)
+
+    def save(self) -> None:
+        if self.cache:
+            self.cache.mkdir(parents=True, exist_ok=True)
+            (self.cache / "emb.pkl").write_bytes(pickle.dumps(self.emb))
+            (self.cache / "base.pkl").write_bytes(pickle.dumps(self.base))
+
+
+def fit_head(x, y, names, c, weights=None):
+    from medtune.verify.stance import fit_stance
+
+    return fit_stance(x, y, c=c, weights=weights, names=names)
+
+
+def head_probs(model, x):
+    import numpy as np
+
+    from medtune.verify.stance import FEATURES
+
+    cols = [FEATURES.index(n) for n in model["features"]]
+    z = ((x[:, cols] - np.asarray(model["mean"])) / np.asarray(model["scale"])) @ np.asarray(model["coef"]).T
+    z = z + np.asarray(model["intercept"])
+    z -= z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def judge(saved, probs, tau, margin):
+    """Re-judge saved checker results with new per-passage probabilities."""
+    from medtune.verify import trust as T
+    from medtune.verify.decompose import overreach_cues
+
+    cal = T.load_calibration()
+    cal.tau, cal.margin, cal.claim = tau, margin, {}
+    out, off = [], 0
+    for d in saved:
+        n = len(d["evidence"])
+        owners = [e["sentence"] for e in d["evidence"]]
+        parts = [T.judge_sentence(s["text"], [probs[off + j] for j in range(n) if owners[j] == i], cal,
+                                  role=s["role"], cues=overreach_cues(s["text"])) for i, s in enumerate(d["sentences"])]
+        off += n
+        j = T.judge_claim(parts, cal, d["claim"])
+        out.append(SimpleNamespace(id=d["id"], sentences=parts, verdict=j.verdict, unsupported_parts=j.unsupported))
+    return out
+
+
+def main() -> None:
+    import numpy as np
+    from sklearn.metrics import accuracy_score, f1_score
+    from sklearn.model_selection import GroupKFold
+
+    from medtune.verify.claimfit import fit_claim_model
+    from medtune.verify.pairs import LABELS, bucket
+    from medtune.verify.stance import BASE_FEATURES, FEATURES
+    from medtune.verify.stance_train import (
+        RELEASED,
+        _claims,
+        _jsonl,
+        claims_dev_pairs,
+        medquad_distortions,
+        released_pairs,
+    )
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pairs", type=Path, required=True, help="python -m medtune.verify pairs output")
+    parser.add_argument("--dev-results", type=Path, required=True, help="checker_quality.py --split dev --out")
+    parser.add_argument("--cache", type=Path)
+    parser.add_argument("--write-claims", type=Path, help="write the kept recipe's claim model here")
+    args = parser.parse_args()
+    seed, tools = 13, Cached(args.cache)
+    synthetic = medquad_distortions(700, seed)
+    held = {r["group"] for r in synthetic if bucket(r["group"], {"fit": 0.8, "val": 0.2}, seed) == "val"}
+    train = [r for r in synthetic if r["group"] not in held] + released_pairs(args.pairs / "train.jsonl", RELEASED, seed)
+    val = [r for r in synthetic if r["group"] in held] + _jsonl(args.pairs / "validation.jsonl")[:200]
+    tests = {"healthver": _jsonl(args.pairs / "test_healthver.jsonl"), "perturb": _jsonl(args.pairs / "test_perturb.jsonl")}
+    feats = {name: tools.features([(r["claim"], r["evidence"]) for r in rows])
+             for name, rows in {"train": train, "val": val, **tests}.items()}
+    gold = _claims("dev")
+    saved = [d for d in _jsonl(args.dev_results) if d["id"] in gold]
+    dev_x = tools.features([(d["sentences"][e["sentence"]]["text"], e["passage"]) for d in saved for e in d["evidence"]])
+    dev_pairs = claims_dev_pairs(args.dev_results)
+    dp_x = tools.features([(r["claim"], r["evidence"]) for r in dev_pairs])
+    tools.save()
+    y_train, y_val = [r["label"] for r in train], [r["label"] for r in val]
+    groups = [gold[d["id"]]["group"] for d in saved]
+    labels = [gold[d["id"]]["label"] for d in saved]
+    pair_claim = np.concatenate([[i] * len(d["evidence"]) for i, d in enumerate(saved)]).astype(int)
+
+    def oof(names, c, weight, with_val):
+        x_fit = np.vstack([feats["train"], feats["val"]]) if with_val else feats["train"]
+        y_fit = y_train + (y_val if with_val else [])
+        probs = np.zeros((len(dev_x), 3))
+        for _, held_c in GroupKFold(5).split(np.zeros(len(saved)), groups=groups):
+            out = {groups[i] for i in held_c}
+            keep = [i for i, r in enumerate(dev_pairs) if r["group"] not in out] if weight else []
+            model = fit_head(np.vstack([x_fit, dp_x[keep]]), y_fit + [dev_pairs[i]["label"] for i in keep], names, c,
+                             np.r_[np.ones(len(y_fit)), np.full(len(keep), weight)])
+            mask = np.isin(pair_claim, held_c)
+            probs[mask] = head_probs(model, dev_x[mask])
+        return probs
+
+    print(f"training pairs {len(train)}, validation {len(val)}, dev claims {len(saved)}, dev-claim pairs {len(dev_pairs)}")
+    recipes = [("13 features, C 0.1", BASE_FEATURES, 0.1, 0.0), ("19 features, C 0.1", FEATURES, 0.1, 0.0),
+               ("19 features, C 1", FEATURES, 1.0, 0.0), ("13 features + dev x5, C 0.1", BASE_FEATURES, 0.1, 5.0),
+               ("19 features + dev x5, C 0.1", FEATURES, 0.1, 5.0), ("19 features + dev x5, C 1", FEATURES, 1.0, 5.0),
+               ("19 features + dev x20, C 0.1", FEATURES, 0.1, 20.0)]
+    for name, names, c, weight in recipes:
+        line = name
+        if not weight:
+            model = fit_head(feats["train"], y_train, names, c)
+            for split, rows in (("validation", val), *tests.items()):
+                pred = [LABELS[i] for i in head_probs(model, feats[{"validation": "val"}.get(split, split)]).argmax(1)]
+                gold_l = [r["label"] for r in rows]
+                line += (f" | {split} macro F1 {f1_score(gold_l, pred, labels=list(LABELS), average='macro'):.3f}"
+                         f" acc {accuracy_score(gold_l, pred):.3f}")
+        probs = oof(names, c, weight, with_val=False)
+        for margin in (0.1, 0.2):
+            res = judge(saved, probs, 0.4, margin)
+            acc = np.mean([r.verdict == g for r, g in zip(res, labels)])
+            line += f" | dev OOF accuracy (margin {margin}) {acc:.3f}"
+        print(line, flush=True)
+    probs = oof(FEATURES, 1.0, 5.0, with_val=True)  # the kept recipe as shipped: training + validation + dev pairs
+    res = judge(saved, probs, 0.4, 0.2)
+    fitted = fit_claim_model(res, labels, groups)
+    acc = np.mean([r.verdict == g for r, g in zip(res, labels)])
+    print(f"kept (19 features + dev x5, C 1, fitted on training + validation): dev OOF accuracy {acc:.3f}; "
+          f"claim model out of fold: {json.dumps(fitted['cv'])}")
+    if args.write_claims:
+        args.write_claims.write_text(json.dumps(fitted, indent=2))
+        print(f"claim model -> {args.write_claims}")
+
+
+if __name__ == "__main__":
+    main()
