@@ -117,6 +117,10 @@ def leaderboard_view(found: dict[str, dict[str, Any]]) -> None:
     columns = {**number_columns(metrics), "source": st.column_config.TextColumn("source", width="medium")}
     ui.dataframe_with_download(ev.leaderboard_table(rows, metrics), filename="medtune_leaderboard.csv", key="lb",
                                column_config=columns, missing="–")
+    for row in rows:  # issue 15: a model no better than the majority class is said to be so, in words
+        if row.get("below_majority"):
+            st.warning(f"**{ev.short_model(row.get('model'))}** on {row.get('dataset')}/{row.get('split')}: "
+                       f"{row['below_majority']}", icon=":material/warning:")
     if metrics:
         default = "accuracy" if "accuracy" in metrics else metrics[0]
         metric = st.selectbox("Metric to chart", metrics, index=metrics.index(default), key="lb_metric")
@@ -176,6 +180,10 @@ def header(evaluation: dict[str, Any], directory: str) -> None:
                f"{evaluation.get('timestamp')} · `{directory}`")
     if model.get("note"):
         st.warning(model["note"], icon=":material/warning:")
+    from medtune.eval.majority import below_majority
+
+    if below_majority(evaluation):
+        st.warning(below_majority(evaluation), icon=":material/warning:")
     if model.get("quantize"):
         st.info(f"Weights quantised to {model['quantize']} for speed: the probabilities are close to, not the same "
                 "as, the float32 model's (agreement measured in docs/EVALUATION.md).", icon=":material/speed:")

@@ -138,6 +138,24 @@ def launch(cfg, feasibility=None) -> None:
     if job_id:
         st.success(f"Started job `{job_id}`. Follow its curves on the Jobs page.")
         ui.page_link("jobs.py", "Open the Jobs page", ":material/work_history:")
+        run_result(job_id)
+
+
+def run_result(job_id: str) -> None:
+    """The finished run's validation figure, and in plain words whether it beats the majority class."""
+    from medtune.io import read_json
+    from medtune.jobs import api
+
+    with ui.errors_shown():
+        evaluation = read_json(api.get_job(job_id).dir / "eval.json", None)
+    if not evaluation or evaluation.get("primary") is None:
+        return
+    st.metric(f"Validation {evaluation['primary_metric']} of `{job_id}`", f"{evaluation['primary']:.3f}")
+    check = evaluation.get("majority") or {}
+    if check.get("beats") is False:
+        st.warning(f"**Not a usable model.** {check['message']}", icon=":material/warning:")
+    elif check.get("beats"):
+        st.caption(check["message"])
 
 
 main()

@@ -116,7 +116,9 @@ INTENSITY_LABELS = ("very_negative", "negative", "neutral", "positive", "very_po
 # training and evaluation time, and the 512-token recipe did no better) and trains with plain cross-entropy
 # (`balance: none`): accuracy is its metric, and the class-weighted loss traded accuracy for recall on
 # "maybe". Keeping the abstract's end instead (`truncation_side: left`, where the results are) at 224 tokens
-# did worse (0.51; docs/QUALITY.md). Keys: max_length, epochs, batch_size, learning_rate, plus optional extras
+# did worse (0.51; docs/QUALITY.md). 3-fold CV (benchmarks/cv_select.py --task qa_decision) puts this recipe at
+# 0.492 ± 0.039, BELOW always "yes" (0.551) on every fold: it is not a usable model on MiniLM, and its runs say
+# so (eval.json `majority`, issue 15). Keys: max_length, epochs, batch_size, learning_rate, plus optional extras
 # (`balance` goes to the preparation options). MiniLM's head is mean-pooled (`medtune.train.config.mean_pooled`).
 TASKS: dict[str, TaskSpec] = {}
 

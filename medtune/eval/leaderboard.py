@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from medtune.eval.majority import below_majority
 from medtune.eval.records import EVAL_FILE, SCHEMA, load_evaluation
 from medtune.eval.references import references_for
 from medtune.io import read_json
@@ -45,7 +46,9 @@ def leaderboard(root: str | Path | None = None, *, dataset: str | None = None, t
                                "dataset": split.get("dataset"), "split": split.get("split"), "task": ev.get("task"),
                                "n_items": split.get("n_items"), "official": split.get("official"),
                                "timestamp": ev.get("timestamp"), "dir": str(directory),
-                               "quantize": (ev.get("model") or {}).get("quantize")}  # int8 weights: not exact
+                               "quantize": (ev.get("model") or {}).get("quantize"),  # int8 weights: not exact
+                               # a sentence when the model is no better than the majority class (issue 15)
+                               "below_majority": below_majority(ev)}
         for name, m in (ev.get("metrics") or {}).items():
             if m.get("aggregation") in ("corpus", "mean") and isinstance(m.get("value"), (int, float)):
                 row[name] = m["value"]

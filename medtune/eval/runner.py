@@ -212,9 +212,19 @@ def run_config(cfg: EvalConfig, out_dir: Path, *, progress: Progress | None = No
         "n_boot": cfg.n_boot, "seed": cfg.seed, "metrics": metrics, "summary": summary(metrics),
         "invalid_predictions": sum(1 for r in rows if r["pred"] is None and not generation),
         "references": references_for(cfg.dataset, task), "config": cfg.model_dump(exclude_none=True),
+        "majority": majority_of(rows, labels, task) if labelled and not generation else None,
     }
     records.write_evaluation(out_dir, evaluation, rows)
     return evaluation
+
+
+def majority_of(rows: list[dict[str, Any]], labels: tuple[str, ...], task: str) -> dict[str, Any] | None:
+    """The task's primary metric against always answering the split's most common label (issue 15)."""
+    from medtune.eval.majority import majority_check
+    from medtune.train.config import PRIMARY_METRIC
+
+    metric = PRIMARY_METRIC.get(task)
+    return majority_check([r["gold"] for r in rows], [r["pred"] for r in rows], labels, metric) if metric else None
 
 
 def run_display_name(run_dir: str | None) -> str | None:

@@ -53,9 +53,10 @@ class ReaderWeights:
     neutral_band: float = 0.10
     aspect_band: float = 0.15  # |aspect score| below this is neutral
     cue_weight: float = 0.7  # share of an aspect-specific cue ("six hours" of waiting) in the clause score
-    # A clause with no opinion word (VADER) and no cue keeps this share of the model's score: the heads lean
-    # positive on factual lines ("I switched to the liquid form"); chosen on data/eval/reviews/dev.jsonl.
-    fact_scale: float = 0.4
+    # A clause with no opinion word (VADER) and no cue keeps this share of the model's score. It was 0.4 when
+    # the drug-review head read such lines (it leans positive on "I switched to the liquid form"); the service
+    # head (wording.py) reads them now, and 0.7 was best of 0.4 / 0.7 / 1.0 on data/eval/reviews dev + dev2.
+    fact_scale: float = 0.7
     # ...and a lukewarm verdict ("nothing special", issue 17) this share: the heads read "Fine." as +0.7.
     lukewarm_scale: float = 0.1
 

@@ -267,4 +267,7 @@ def fit_default_heads(out_dir: Path | None = None, encoder: Any = None,
             report["validation"]["intensity_head"][name] = {"n": len(levelled), "macro_f1": round(macro_f1(data5), 3),
                                                             "accuracy": round(accuracy(data5), 3)}
     cache.save()
+    from medtune.sentiment.wording import fit_wording_heads
+
+    report["wording"] = fit_wording_heads(out_dir, cache.encoder)
     return report

@@ -34,6 +34,12 @@ class Head:
         e = np.exp(logits)
         return e / e.sum(axis=1, keepdims=True)
 
+    def sigmoid(self, features: Any) -> Any:
+        """Per-class probabilities of a one-vs-rest head (each row of coef is its own binary classifier)."""
+        import numpy as np
+
+        return 1.0 / (1.0 + np.exp(-(features @ self.coef.T + self.intercept)))
+
     def save(self, path: Path) -> None:
         import numpy as np
 

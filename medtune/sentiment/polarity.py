@@ -44,19 +44,30 @@ def _ordered(head: Head, order: tuple[str, ...], probs: Any) -> Any:
 
 
 class DefaultPolarity:
-    """The shipped linear heads (medtune/sentiment/heads/*.npz)."""
+    """The shipped linear heads (medtune/sentiment/heads/*.npz).
+
+    A clause in which VADER finds no opinion word is read by the service head fitted on our patient-review
+    wording (wording.py) when it is there: the drug-review head reads such clauses by topic, mostly as praise."""
 
     name = "default (MiniLM + lexicon heads)"
 
     def __init__(self, heads_dir: Path | None = None):
+        from medtune.sentiment.wording import SERVICE_HEAD
+
         heads_dir = Path(heads_dir or HEADS_DIR)
         self.polarity = Head.load(heads_dir / POLARITY_HEAD)
         self.intensity = Head.load(heads_dir / INTENSITY_HEAD)
+        self.service = Head.load(heads_dir / SERVICE_HEAD) if (heads_dir / SERVICE_HEAD).is_file() else None
         self.lexicon = Lexicon()
 
     def clause_proba(self, texts: list[str], embeddings: Any) -> Any:
-        x = features(embeddings, self.lexicon.scores(texts))
-        return _ordered(self.polarity, LABELS, self.polarity.proba(x))
+        lex = self.lexicon.scores(texts)
+        x = features(embeddings, lex)
+        probs = _ordered(self.polarity, LABELS, self.polarity.proba(x))
+        if self.service is not None and len(texts):
+            no_opinion = (lex[:, 1] <= 0) & (lex[:, 2] <= 0)  # VADER's pos and neg shares
+            probs[no_opinion] = _ordered(self.service, LABELS, self.service.proba(x[no_opinion]))
+        return probs
 
     def intensity_proba(self, texts: list[str], embeddings: Any) -> Any:
         x = features(embeddings, self.lexicon.scores(texts))

@@ -117,9 +117,7 @@ def reviews_report(analyzer: Any, directory: Path = REVIEWS_DIR, parts: tuple[st
 
 def reviews_text(report: dict[str, Any]) -> str:
     lines = [f"labelled patient reviews ({report['directory']}):"]
-    for part in ("dev", "test"):
-        if part not in report:
-            continue
+    for part in [k for k in report if isinstance(report[k], dict) and "aspects" in report[k]]:
         m, a = report[part], report[part]["aspects"]
         lines.append(f"  {part:<4} n={m['n']:<3} overall accuracy {m['overall_accuracy']:.3f} "
                      f"(macro-F1 {m['overall_macro_f1']:.3f})  aspect detection P {a['precision']:.3f} "

@@ -311,15 +311,21 @@ def evaluate_and_save(cfg: TrainConfig, spec: ModelSpec, trainer: Any, model: An
     write_jsonl(job_dir / "predictions.jsonl", prediction_rows(data.validation, probs, labels))
     if progress is not None:
         progress.end_phase(f"scoring the {len(data.validation)} validation predictions")
+    from medtune.eval.majority import majority_check
     from medtune.train.validation_eval import write_validation_evaluation
 
-    write_validation_evaluation(cfg, job_dir, data.validation, probs, labels, data.report)
+    train_labels = [ex.label for ex in data.train]
+    write_validation_evaluation(cfg, job_dir, data.validation, probs, labels, data.report, train_labels)
     if progress is not None:
         progress.end_phase("saving the " + ("model" if cfg.method == "full" else "adapter"))
     saved = save_outputs(cfg, spec, model, tokenizer, labels, job_dir)
     evaluation = {"split": "validation", "examples": len(data.validation), "primary_metric": cfg.primary_metric,
                   "primary": metrics[cfg.primary_metric], "metrics": metrics,
-                  "best_checkpoint": getattr(trainer.state, "best_model_checkpoint", None)}
+                  "best_checkpoint": getattr(trainer.state, "best_model_checkpoint", None),
+                  # issue 15: is it better than always answering the training data's most common label?
+                  "majority": majority_check([ex.label for ex in data.validation],
+                                             [labels[i] for i in probs.argmax(-1)], labels, cfg.primary_metric,
+                                             train_labels)}
     atomic_write_json(job_dir / "eval.json", evaluation)
     return {"eval": evaluation, "outputs": saved}
 

@@ -23,9 +23,11 @@ N_BOOT = 200
 
 
 def write_validation_evaluation(cfg: Any, job_dir: Path, examples: list[Example], probs: Any,
-                                labels: list[str], report: dict[str, Any] | None = None) -> Path:
+                                labels: list[str], report: dict[str, Any] | None = None,
+                                train_labels: list[str] | None = None) -> Path:
     """Score the run's validation predictions and write `<job_dir>/validation/{predictions.jsonl, eval.json}`."""
     from medtune.eval import records, splits
+    from medtune.eval.majority import majority_check
     from medtune.eval.metrics import evaluate_classification, summary
 
     rows = []
@@ -51,6 +53,8 @@ def write_validation_evaluation(cfg: Any, job_dir: Path, examples: list[Example]
         "labels_fingerprint": splits.labels_fingerprint([r["id"] for r in rows], [r["gold"] for r in rows]),
         "n_boot": N_BOOT, "seed": 0, "metrics": metrics, "summary": summary(metrics), "invalid_predictions": 0,
         "references": [], "config": {"run": str(Path(job_dir).resolve()), "dataset": cfg.dataset},
+        "majority": majority_check([r["gold"] for r in rows], [r["pred"] for r in rows], labels, cfg.primary_metric,
+                                   train_labels),
     }
     out = Path(job_dir) / VALIDATION_DIR
     records.write_evaluation(out, evaluation, rows)
