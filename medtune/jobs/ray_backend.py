@@ -92,7 +92,7 @@ def cluster_gpus() -> float:
     try:
         from ray.util.state import list_nodes
 
-        nodes = list_nodes(address=address().replace("http://", "").replace("https://", ""), raise_on_missing_output=False)
+        nodes = list_nodes(address=address(), raise_on_missing_output=False, timeout=10)
         return float(sum((n.resources_total or {}).get("GPU", 0) for n in nodes))
     except Exception:
         return 0.0

@@ -124,6 +124,16 @@ def test_a_job_runs_on_the_cluster_and_reads_like_a_local_one(on_ray: str) -> No
                       not in ("PENDING", "RUNNING") and s, timeout=30) == "SUCCEEDED"
 
 
+def test_a_training_job_asks_the_cluster_for_what_it_has(on_ray: str) -> None:
+    from medtune.jobs import ray_backend
+
+    start = time.monotonic()
+    assert ray_backend.cluster_gpus() == 0.0  # the head was started with --num-gpus 0
+    assert time.monotonic() - start < 10  # asked the dashboard, not a GCS address that times out
+    assert ray_backend.resources({"kind": "train", "gpus": 2}) == {"entrypoint_num_cpus": 2.0}
+    assert ray_backend.resources({"kind": "eval"}) == {"entrypoint_num_cpus": 1.0}
+
+
 def test_a_sweep_fans_out_and_its_jobs_run_at_the_same_time(on_ray: str) -> None:
     ids = api.sweep(selftest(steps=12, sleep_s=0.25), ["model-a", "model-b"])
     jobs = [wait_until(lambda i=i: finished(i), timeout=90) for i in ids]
