@@ -202,11 +202,12 @@ class E2E:
         out = self.out / "evals" / "causal-adapter"
         # the smoke run skips BERTScore and the verifier (model loads that take most of a CPU minute)
         metrics = ["--metrics", "rouge1,rougeL,answer_length"] if self.smoke else []
+        limit = 2 if self.smoke else 8
         result = self.medtune("eval", "--run", str(self.causal_run), "--dataset", "medquad", "--split", "all",
-                              "--limit", "4", "--out", str(out), "--n-boot", "50", *metrics)
+                              "--limit", str(limit), "--out", str(out), "--n-boot", "50", *metrics)
         rows = [json.loads(line) for line in (out / "predictions.jsonl").read_text().splitlines() if line.strip()]
-        if len(rows) != 4 or not all(isinstance(r.get("pred"), str) for r in rows):
-            raise RuntimeError(f"expected 4 generated predictions, got {rows[:2]}")
+        if len(rows) != limit or not all(isinstance(r.get("pred"), str) for r in rows):
+            raise RuntimeError(f"expected {limit} generated predictions, got {rows[:2]}")
         values = {k: v.get("value") for k, v in (result.get("metrics") or {}).items() if isinstance(v, dict)}
         step.detail = f"{len(rows)} answers generated from the adapter; " + ", ".join(
             f"{k} {v:.3f}" for k, v in values.items() if isinstance(v, (int, float)))
@@ -318,11 +319,13 @@ def last_json(text: str) -> dict[str, Any]:
 
 
 def wait_job(e2e: E2E, job_id: str, deadline: float) -> dict[str, Any]:
-    while True:
-        job = e2e.medtune("jobs", "show", job_id)
-        if job.get("state") not in ("queued", "running") or time.monotonic() > deadline:
-            return job
-        time.sleep(1.0)
+    """Poll the job's status.json (what the Jobs page reads), then return `medtune jobs show`'s view of it."""
+    status_file = e2e.home / "runs" / job_id / "status.json"
+    while time.monotonic() < deadline:
+        if json.loads(status_file.read_text()).get("state") not in ("queued", "running"):
+            break
+        time.sleep(0.5)
+    return e2e.medtune("jobs", "show", job_id)
 
 
 def main(argv: list[str] | None = None) -> int:

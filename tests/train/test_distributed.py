@@ -96,3 +96,32 @@ def test_two_processes_match_one_process_with_the_doubled_batch_and_resume(
     assert (pair / "adapter" / "medtune.json").is_file()
     assert not (pair / ".distributed").exists()  # failure records are removed after a clean end
     assert "launching:" in (pair / "log.txt").read_text(encoding="utf-8")
+
+
+def test_a_ranks_typed_failure_becomes_the_jobs_reason(tmp_path: Path) -> None:
+    from medtune.errors import DataError, MedtuneError
+    from medtune.io import atomic_write_json
+    from medtune.train.distributed import rank_failure
+
+    errors = tmp_path / ".distributed"
+    errors.mkdir()
+    assert rank_failure(errors, 1).reason.value == "INTERNAL"  # nothing recorded: the exit code is all there is
+    assert "exited with code 1" in str(rank_failure(errors, 1))
+    atomic_write_json(errors / "rank-1.json", {"reason": "OOM", "message": "out of memory: CUDA", "hint": "h"})
+    assert rank_failure(errors, 1).reason.value == "OOM"
+    atomic_write_json(errors / "rank-0.json", {"reason": "DATA", "message": "dataset x: no rows", "hint": "h"})
+    err = rank_failure(errors, 1)
+    assert isinstance(err, DataError) and err.message == "dataset x: no rows"  # rank 0 first
+    assert isinstance(err, MedtuneError)
+
+
+def test_settings_no_process_can_run_fail_before_a_job_exists(minilm_without_dropout: Path) -> None:
+    from medtune.errors import ConfigError
+    from medtune.jobs import api, store
+
+    base = {"kind": "train", **config(minilm_without_dropout, gpus=2, batch_size=4)}
+    with pytest.raises(ConfigError, match="distributed: fsdp needs CUDA"):
+        api.submit({**base, "distributed": "fsdp"}, background=False)
+    with pytest.raises(ConfigError, match="staged training"):
+        api.submit({**base, "stages": [{"name": "a", "datasets": ["drug_reviews_explabox"]}]}, background=False)
+    assert list(store.iter_job_dirs()) == []
