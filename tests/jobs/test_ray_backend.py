@@ -22,10 +22,14 @@ from medtune.jobs import api, store
 ray = pytest.importorskip("ray", reason="the ray package is not installed (pip install 'medtune[cluster]')")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def free_port(avoid: range = range(0)) -> int:
+    """A free port outside `avoid` (Ray refuses to start when a component's port lies in its worker range)."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if port not in avoid:
+            return port
 
 
 def _descendants(pid: int) -> list:
@@ -44,12 +48,14 @@ def ray_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import psutil
 
     temp = Path(f"/tmp/mtray-{os.getpid()}")  # short: Ray's socket paths must fit in 107 characters
-    dashboard = free_port()
-    lo = 30000 + (os.getpid() % 200) * 100
+    lo = 20000 + (os.getpid() % 100) * 100  # below the kernel's ephemeral range, where free_port draws from
+    workers = range(lo, lo + 100)
+    dashboard = free_port(workers)
     cmd = [shutil.which("ray") or "ray", "start", "--head", "--block", "--num-cpus", "2", "--num-gpus", "0",
-           "--port", str(free_port()), "--dashboard-host", "127.0.0.1", "--dashboard-port", str(dashboard),
+           "--port", str(free_port(workers)), "--dashboard-host", "127.0.0.1", "--dashboard-port", str(dashboard),
            "--include-dashboard", "true", "--disable-usage-stats", "--temp-dir", str(temp),
-           "--ray-client-server-port", str(free_port()), "--dashboard-agent-listen-port", str(free_port()),
+           "--ray-client-server-port", str(free_port(workers)),
+           "--dashboard-agent-listen-port", str(free_port(workers)),
            "--min-worker-port", str(lo), "--max-worker-port", str(lo + 99)]
     log = open(tmp_path_factory.mktemp("ray") / "ray-start.log", "wb")
     env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0")
@@ -122,6 +128,19 @@ def test_a_job_runs_on_the_cluster_and_reads_like_a_local_one(on_ray: str) -> No
     ray_client = JobSubmissionClient(on_ray)
     assert wait_until(lambda: (s := str(ray_client.get_job_status(job.status["ray_submission_id"]).value))
                       not in ("PENDING", "RUNNING") and s, timeout=30) == "SUCCEEDED"
+
+
+def test_an_evaluation_job_in_the_foreground_runs_on_the_cluster_and_waits(on_ray: str, shared_data: Path) -> None:
+    import json
+
+    # background=False is what `medtune eval` / `medtune train` without --background do: submit, then wait
+    job_id = api.submit({"kind": "eval", "model": "majority", "dataset": "pubmedqa", "split": "dev", "n_boot": 50},
+                        background=False)
+    job = api.get_job(job_id)
+    assert job.state == "succeeded", job.status
+    assert job.status["backend"] == "ray"  # it ran in a Ray job, with this process's MEDTUNE_DATA_DIR passed on
+    evaluation = json.loads((job.dir / "eval.json").read_text())
+    assert evaluation["split"]["n_items"] == 51 and 0 < evaluation["metrics"]["accuracy"]["value"] < 1
 
 
 def test_a_training_job_asks_the_cluster_for_what_it_has(on_ray: str) -> None:
