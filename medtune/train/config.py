@@ -277,7 +277,7 @@ def mean_pooled(spec: Any) -> bool:
     return spec.name == "minilm" or str(spec.hub_id or "").startswith("sentence-transformers/")
 
 
-CLI_FLAGS = {"epochs": "--epochs", "max_steps": "--max-steps"}
+CLI_FLAGS = {"epochs": "--epochs", "max_steps": "--max-steps", "gpus": "--gpus", "distributed": "--distributed"}
 IDENTITY = ("kind", "task", "dataset", "model", "method")
 
 
