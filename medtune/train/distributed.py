@@ -138,6 +138,8 @@ def launch(cfg: Any, reporter: Any) -> dict[str, Any]:
                          cancel_after_step=getattr(reporter, "cancel_after_step", None))
     reporter.update(message=f"starting {cfg.gpus} training processes ({cfg.distributed})", processes=cfg.gpus,
                     distributed=cfg.distributed)
+    print(f"[medtune] training on {cfg.gpus} processes ({cfg.distributed}); their output goes to "
+          f"{job_dir / 'log.txt'}", flush=True)
     with open(job_dir / "log.txt", "ab") as log:
         log.write(f"[medtune] launching: {' '.join(cmd)}\n".encode())
         log.flush()
