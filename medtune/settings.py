@@ -50,6 +50,11 @@ class Settings(BaseSettings):
         "X-Forwarded-Proto headers `medtune serve` believes; empty = none (the socket peer is the client).",
     )
     max_parallel_jobs: int = Field(1, ge=1, le=16, description="Jobs run at once per device; more wait as queued.")
+    jobs_backend: Literal["local", "ray"] = Field(
+        "local", description="Where jobs run: 'local' = a worker process on this machine; 'ray' = a Ray cluster "
+        "(MEDTUNE_RAY_ADDRESS) through Ray's job submission API, with the runs dir on a filesystem both share.")
+    ray_address: str = Field("", description="The Ray cluster's dashboard address for job submission "
+                             "(http://head:8265); empty = RAY_ADDRESS, else http://127.0.0.1:8265.")
     chat_scorer: str = Field(
         "embedding",
         description="How the chatbot scores answer sentences: 'embedding' (the calibrated support verifier: MiniLM "

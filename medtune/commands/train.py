@@ -2,6 +2,7 @@
 
     medtune train --task misinformation --dataset covid_fake_news --model minilm --method lora
     medtune train --config run.yaml --max-steps 100 --background
+    medtune train --config run.yaml --gpus 4                 # 4 processes (DDP) through accelerate
 
 Every run is a job (medtune.jobs): in the foreground it runs in this process and prints the result;
 with --background it starts a worker and returns at once (`medtune jobs show ID` follows it).
@@ -27,6 +28,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--method", choices=["lora", "qlora", "full"], help="default lora")
     p.add_argument("--epochs", type=float, help="passes over the training data")
     p.add_argument("--max-steps", type=int, help="stop after this many optimizer steps")
+    p.add_argument("--gpus", type=int, help="train on N processes, one per GPU, through accelerate (config: gpus; "
+                                            "batch size is per process)")
+    p.add_argument("--distributed", choices=["ddp", "fsdp", "deepspeed"],
+                   help="with --gpus: ddp (default), or fsdp / deepspeed (ZeRO-3) for models that do not fit one GPU")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="FIELD=VALUE",
                    help="any other config field (dotted names for nested ones, e.g. lora.r=16); repeatable")
     p.add_argument("--out", help="run directory (default: a new job directory under MEDTUNE_HOME/runs)")
@@ -60,6 +65,10 @@ def resolve_config(args: argparse.Namespace):
         data["epochs"] = args.epochs
     if args.max_steps is not None:
         data["max_steps"] = args.max_steps
+    if args.gpus is not None:
+        data["gpus"] = args.gpus
+    if args.distributed is not None:
+        data["distributed"] = args.distributed
     return parse_config(apply_sets(data, args.sets))
 
 

@@ -108,7 +108,15 @@ def _named(config: dict[str, Any]) -> dict[str, Any]:
 
 def _start(job_dir: Path, resume: bool, background: bool) -> None:
     from medtune.jobs import queue
+    from medtune.settings import get_settings
 
+    if get_settings().jobs_backend == "ray":  # the cluster schedules it; a foreground run waits for it
+        from medtune.jobs import ray_backend
+
+        ray_backend.submit(job_dir, resume=resume)
+        if not background:
+            wait(job_dir)
+        return
     queue.enqueue(job_dir)
     if background:
         launch(job_dir, resume=resume)
@@ -210,8 +218,20 @@ def cancel(ref: str | Path, timeout_s: float = store.DEFAULT_CANCEL_TIMEOUT_S) -
     job = get_job(ref)
     if job.active:
         store.request_cancel(job.dir, timeout_s)
+        if job.status.get("ray_submission_id") and not job.status.get("pid"):
+            _cancel_pending_ray_job(job)
         job = get_job(ref)
     return job
+
+
+def _cancel_pending_ray_job(job: Job) -> None:
+    """A Ray job whose worker has not started yet (no resources free) has nobody to read the flag: stop it."""
+    from medtune.errors import DEFAULT_HINTS, Reason
+    from medtune.jobs import ray_backend
+
+    ray_backend.stop(job.status)
+    store.finish(job.dir, "cancelled", only_if=("queued",), reason=Reason.CANCELLED.value,
+                 message="cancelled before the cluster started it", hint=DEFAULT_HINTS[Reason.CANCELLED])
 
 
 def resume(ref: str | Path, background: bool = True) -> str:

@@ -56,6 +56,13 @@ def is_alive(status: dict[str, Any]) -> bool:
     """True while the process recorded in `status` runs (or cannot be judged from here)."""
     import psutil
 
+    if status.get("ray_submission_id"):  # a job on a Ray cluster: Ray knows whether its worker still runs
+        from medtune.jobs import ray_backend
+
+        if not ray_backend.is_alive(status, FOREIGN_HOST_SILENCE_S):
+            return False
+        if not status.get("pid") or status.get("host") != socket.gethostname():
+            return True  # started elsewhere, or not yet: Ray's word is all there is
     if status.get("host") and status["host"] != socket.gethostname():
         # Another machine's process (a shared runs dir) or this machine under a new hostname (a recreated
         # container): its pid means nothing here, so only a long silence counts as death.
@@ -89,8 +96,7 @@ def refresh(job_dir: Path, status: dict[str, Any] | None = None) -> dict[str, An
             job_dir,
             "failed",
             reason=Reason.WORKER_LOST.value,
-            message=f"the worker process (pid {status.get('pid')}) is gone: it was killed, crashed, or the "
-            "machine restarted before the job finished",
+            message=lost_message(status),
             hint=store.resume_hint(job_dir),
         )
         return store.read_status(job_dir)
@@ -101,9 +107,23 @@ def refresh(job_dir: Path, status: dict[str, Any] | None = None) -> dict[str, An
     return status
 
 
+def lost_message(status: dict[str, Any]) -> str:
+    if status.get("ray_submission_id"):
+        from medtune.jobs import ray_backend
+
+        return ray_backend.lost_message(status)
+    return (f"the worker process (pid {status.get('pid')}) is gone: it was killed, crashed, or the machine "
+            "restarted before the job finished")
+
+
 def force_cancel(job_dir: Path, status: dict[str, Any], request: dict[str, Any]) -> None:
     """Kill a worker that ignored its cancel flag past the timeout, then record the job as cancelled."""
-    kill_worker(int(status["pid"]))
+    if status.get("ray_submission_id"):
+        from medtune.jobs import ray_backend
+
+        ray_backend.stop(status)
+    else:
+        kill_worker(int(status["pid"]))
     store.finish(
         job_dir,
         "cancelled",

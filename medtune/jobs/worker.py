@@ -56,7 +56,7 @@ def _run_to_end(job_dir: Path, resume: bool) -> tuple[str, dict[str, Any]]:
         if validate is not None:
             validate(config)  # before queueing: a broken config fails now, not after the jobs ahead of it
         ctx = JobContext(job_dir, config, resume=resume)
-        with queue.slot(job_dir, ctx.cancel_requested) as slot:
+        with _slot(job_dir, ctx) as slot:
             if not store.transition(job_dir, ("queued",), state="running", started_at=time.time(), slot=slot):
                 raise CancelledError("the job was ended by someone else while it waited in the queue")
             say(f"job {job_dir.name}: running (slot {slot})")
@@ -70,6 +70,17 @@ def _run_to_end(job_dir: Path, resume: bool) -> tuple[str, dict[str, Any]]:
         outcome = _failure(err)
         store.finish(job_dir, outcome[0], **outcome[1])
         return outcome
+
+
+@contextlib.contextmanager
+def _slot(job_dir: Path, ctx: JobContext) -> Iterator[int | str]:
+    """The local queue's slot; a job on a Ray cluster was scheduled by Ray already (medtune.jobs.ray_backend)."""
+    if store.read_status(job_dir).get("backend") == "ray":
+        ctx.check_cancel()  # cancelled while Ray kept it pending
+        yield "ray"
+        return
+    with queue.slot(job_dir, ctx.cancel_requested) as number:
+        yield number
 
 
 def _run_kind(run: Any, ctx: JobContext) -> tuple[str, dict[str, Any]]:

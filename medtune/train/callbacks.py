@@ -120,9 +120,14 @@ class ProgressCallback(TrainerCallback):
                              progress=round(progress, 4), eta_s=round(eta, 1) if eta is not None else None,
                              tokens_per_s=round(self.meter.tokens / elapsed, 1) if elapsed else None,
                              tokens=self.meter.tokens, memory_mb=memory_mb(), phase=None)
-        if self.checkpoint_s and time.monotonic() - self._last_save >= self.checkpoint_s:
+        from medtune.train.distributed import agree
+
+        # Several processes must save and stop at the same step (docs/SCALING.md): the flags are agreed first.
+        save_due, cancel = agree(bool(self.checkpoint_s and time.monotonic() - self._last_save >= self.checkpoint_s),
+                                 self.reporter.cancel_requested())
+        if save_due:
             control.should_save = True  # a time-budget checkpoint: a kill mid-epoch loses minutes, not the epoch
-        if self.reporter.cancel_requested():
+        if cancel:
             self.cancelled = True
             control.should_save = True  # a complete checkpoint at the step we stop at: resume starts here
             control.should_training_stop = True

@@ -101,6 +101,12 @@ class TrainConfig(_Strict):
     group_by_length: bool = Field(True, description="Batch inputs of similar length together (less padding).")
     num_threads: int | None = Field(None, ge=1, le=256, description="CPU threads (default: physical cores).")
     gradient_checkpointing: bool = Field(False, description="Recompute activations to save memory (slower).")
+    gpus: int = Field(1, ge=1, le=64, description="Processes that train together, one per GPU, launched through "
+                      "accelerate (batch_size is per process; without CUDA: gloo CPU processes).")
+    distributed: Literal["ddp", "fsdp", "deepspeed"] = Field(
+        "ddp", description="How several processes share the model: ddp = a full copy each; fsdp / deepspeed "
+        "(ZeRO-3) = sharded, for models that do not fit one GPU (CUDA only)."
+    )
     merge_adapter: bool = Field(False, description="Also save a merged full model (LoRA runs).")
     prepare: PrepareOptions = Field(
         default_factory=_training_prepare_options,
@@ -239,7 +245,7 @@ def mean_pooled(spec: Any) -> bool:
     return spec.name == "minilm" or str(spec.hub_id or "").startswith("sentence-transformers/")
 
 
-CLI_FLAGS = {"epochs": "--epochs", "max_steps": "--max-steps"}
+CLI_FLAGS = {"epochs": "--epochs", "max_steps": "--max-steps", "gpus": "--gpus", "distributed": "--distributed"}
 IDENTITY = ("kind", "task", "dataset", "model", "method")
 
 

@@ -76,7 +76,9 @@ def load_kwargs(cfg: TrainConfig) -> dict[str, Any]:
         # NF4 + double quantisation + bf16 compute, as in Dettmers et al. 2023 (QLoRA).
         quant = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
                                    bnb_4bit_compute_dtype=torch.bfloat16)
-        return {"quantization_config": quant, "dtype": torch.bfloat16, "device_map": {"": 0}}
+        # Each process of a multi-GPU run loads the 4-bit weights onto its own GPU (LOCAL_RANK; 0 alone).
+        return {"quantization_config": quant, "dtype": torch.bfloat16,
+                "device_map": {"": int(os.environ.get("LOCAL_RANK", "0"))}}
     if cuda() and cfg.method == "lora":
         return {"dtype": torch.bfloat16 if bf16_ok() else torch.float16}
     return {"dtype": torch.float32}

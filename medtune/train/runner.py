@@ -50,6 +50,10 @@ def train(cfg: TrainConfig, ctx: Reporter) -> dict[str, Any]:
 
     spec = get_model(cfg.model)
     check_combination(cfg, spec)
+    from medtune.train import distributed
+
+    if distributed.should_launch(cfg):
+        return distributed.launch(cfg, ctx)  # N processes run this function; rank 0 writes the job's files
     job_dir = Path(ctx.job_dir)
     repro.start_record(cfg, job_dir)
     with translate_oom():
@@ -75,6 +79,10 @@ def check_combination(cfg: TrainConfig, spec: Any) -> None:
         from medtune.train.modeling import load_kwargs
 
         load_kwargs(cfg)  # raises CONFIG when CUDA / bitsandbytes are missing
+    if cfg.gpus > 1:
+        from medtune.train.distributed import check_config
+
+        check_config(cfg)  # GPUs present, a strategy this machine can run
 
 
 class OutOfMemory(MedtuneError):
