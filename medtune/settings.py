@@ -70,12 +70,6 @@ class Settings(BaseSettings):
         description="Padding-free packing of causal-LM SFT batches (trl 'bfd'): 'auto' = on with CUDA, "
         "'on', or 'off' (dynamic padding).",
     )
-    native_inference: bool = Field(
-        True,
-        description="Predict and evaluate trained classifier runs on a local plain-BERT base (the embedded MiniLM) "
-        "with medtune's plain-torch encoder (the same probabilities, about 3 s less start-up, docs/EVALUATION.md); "
-        "false = always transformers.",
-    )
     chroma_url: str = Field("", description="A Chroma server (http://host:8000) for the knowledge base; "
                             "empty = the embedded store in KB_DIR.")
     ncbi_api_key: str = Field("", description="NCBI E-utilities API key (PubMed): 10 requests/s instead of 3.")

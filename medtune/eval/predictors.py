@@ -127,9 +127,7 @@ class UntrainedHeadPredictor:
         self.spec, self.labels, self.max_length, self.batch_size = spec, labels, max_length, batch_size
         self.quantize = check_quantize(quantize)
         torch.manual_seed(seed)
-        native = _native_untrained(spec, len(labels), seed)
-        self.engine = "native-bert" if native else "transformers"
-        self.tokenizer, model = native or _transformers_untrained(spec, len(labels))
+        self.tokenizer, model = _transformers_untrained(spec, len(labels))
         self.model = prepare_for_inference(model)
         if self.quantize == "int8":
             self.model = quantize_int8(self.model)
@@ -137,7 +135,7 @@ class UntrainedHeadPredictor:
 
     def describe(self) -> dict[str, Any]:
         info = {"kind": self.kind, "name": self.spec.name, "source": self.spec.source, "max_length": self.max_length,
-                "seed": self.seed, "engine": self.engine,
+                "seed": self.seed,
                 "note": "untrained classification head: chance-level by construction"}
         if self.quantize:
             info["quantize"] = self.quantize
@@ -148,30 +146,6 @@ class UntrainedHeadPredictor:
         probs = classify_probs(self.model, self.tokenizer, examples, max_length=self.max_length,
                                batch_size=self.batch_size, progress=progress, cancel=cancel)
         return [from_probs(p, self.labels) for p in probs]
-
-
-def _native_untrained(spec: Any, num_labels: int, seed: int) -> tuple[Any, Any] | None:
-    """(tokenizer, model) through medtune.models.native_bert for a local plain-BERT encoder (the embedded MiniLM),
-    its pooler read as transformers' classifier reads it; None when that engine does not apply or is switched off.
-
-    The head is the one transformers draws for the same seed (its first draw after seeding: normal with the
-    config's initializer_range, zero bias), so both engines give the same predictions."""
-    from medtune.settings import get_settings
-
-    source = Path(spec.source)
-    if not get_settings().native_inference or not source.is_dir():
-        return None
-    import torch
-
-    from medtune.models import native_bert
-
-    tokenizer = native_bert.NativeBertTokenizer.from_dir(source)
-    model = native_bert.load_classifier(source, num_labels, "cls") if tokenizer is not None else None
-    if model is None:
-        return None
-    torch.manual_seed(seed)  # building the module drew from the generator; transformers' head is the first draw
-    torch.nn.init.normal_(model.classifier.weight, mean=0.0, std=model.initializer_range)
-    return tokenizer, model
 
 
 def _transformers_untrained(spec: Any, num_labels: int) -> tuple[Any, Any]:

@@ -57,7 +57,6 @@ class TrainedRunPredictor:
         return {"kind": self.kind, "name": str(self.run_dir), "run_dir": str(self.run_dir.resolve()),
                 "model": self.info.get("model"), "base_model": self.info.get("base_model"),
                 "method": self.info.get("method"), "format": self.info.get("format"), "labels": list(self.labels),
-                "engine": getattr(self.run, "engine", "transformers"),
                 **({"quantize": self.quantize} if self.quantize else {})}
 
     def predict(self, examples: list[Example], progress: Progress | None = None,

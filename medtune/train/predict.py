@@ -23,7 +23,6 @@ class LoadedRun:
     info: dict[str, Any]
     model: Any
     tokenizer: Any
-    engine: str = "transformers"  # or "native-bert" (medtune.models.native_bert): what computes the predictions
 
     @property
     def labels(self) -> list[str]:
@@ -39,28 +38,15 @@ def output_dir(run_dir: Path) -> Path:
                             hint="train it first, or point --run at a finished run directory")
 
 
-def load_run(run_dir: str | Path, merge_lora: bool = True, native: bool | None = None) -> LoadedRun:
-    """A finished run's model and tokenizer, in eval mode. A classification run's plain LoRA adapter comes back
-    merged into its base (medtune.models.lora_merge); `merge_lora=False` keeps the peft wrapper.
-
-    A classification run on a local plain-BERT base (the embedded MiniLM) is loaded with
-    medtune.models.native_bert — the same probabilities without importing transformers — unless `native` is
-    False or the setting `MEDTUNE_NATIVE_INFERENCE=false`; everything else, and anything that module declines,
-    loads with transformers.
-    """
+def load_run(run_dir: str | Path, merge_lora: bool = True) -> LoadedRun:
+    """A finished run's model and tokenizer (transformers + peft), in eval mode. A classification run's LoRA
+    adapter comes back merged into its base weights (peft's merge_and_unload: one plain model, the fastest to
+    run); `merge_lora=False` keeps the peft wrapper."""
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
         raise NotAvailableError(f"run directory {run_dir} does not exist")
     saved = output_dir(run_dir)
     info = read_json(saved / OUTPUT_INFO)
-    if native is None:
-        from medtune.settings import get_settings
-
-        native = get_settings().native_inference
-    if native and merge_lora:
-        loaded = _load_native(saved, info)
-        if loaded is not None:
-            return loaded
     from transformers import AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(str(saved), trust_remote_code=False)
@@ -73,7 +59,6 @@ def _load_model(saved: Path, info: dict[str, Any], tokenizer: Any, merge_lora: b
     from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoModelForSequenceClassification
 
     from medtune.models.loading import load_pretrained
-    from medtune.models.lora_merge import merge_saved_lora
     from medtune.train.modeling import apply_pooling
 
     head = info.get("head")
@@ -95,47 +80,16 @@ def _load_model(saved: Path, info: dict[str, Any], tokenizer: Any, merge_lora: b
         if base.config.pad_token_id is None:
             base.config.pad_token_id = tokenizer.pad_token_id
         base = apply_pooling(base, pooling)
-        if merge_lora and merge_saved_lora(base, saved):  # plain LoRA: merged here, peft not imported
-            return base
     from peft import PeftModel
 
-    return PeftModel.from_pretrained(base, str(saved))
+    model = PeftModel.from_pretrained(base, str(saved))
+    if head == "classification" and merge_lora:
+        import warnings
 
-
-def _load_native(saved: Path, info: dict[str, Any]) -> LoadedRun | None:
-    """The run through medtune.models.native_bert, or None when it does not apply (then transformers loads it)."""
-    if info.get("head") != "classification" or not info.get("labels"):
-        return None
-    from medtune.models import native_bert
-    from medtune.models.lora_merge import merge_saved_lora
-
-    tokenizer = native_bert.NativeBertTokenizer.from_dir(saved)
-    if tokenizer is None:
-        return None
-    labels, pooling = info["labels"], info.get("pooling") or "cls"
-    if info.get("format") == "model":
-        model = native_bert.load_classifier(saved, len(labels), pooling, head_in_checkpoint=True)
-    else:
-        base = _local_base_dir(info)
-        if base is None or not native_bert.adapter_has_head(saved):
-            return None
-        model = native_bert.load_classifier(base, len(labels), pooling)
-        if model is not None and not merge_saved_lora(model, saved):
-            return None
-    if model is None:
-        return None
-    return LoadedRun(info, model, tokenizer, engine="native-bert")
-
-
-def _local_base_dir(info: dict[str, Any]) -> Path | None:
-    """The base model's folder on this machine (the embedded MiniLM, a local checkpoint), else None."""
-    from medtune.errors import MedtuneError
-
-    try:
-        source = Path(_base_spec(info).source)
-    except (MedtuneError, KeyError):
-        return None
-    return source if source.is_dir() else None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # transformers' renamed-attribute notice, via peft
+            return model.merge_and_unload()
+    return model
 
 
 def read_input(dataset: str, path: Path, task_name: str | None = None) -> list[Example]:

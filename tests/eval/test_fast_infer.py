@@ -151,7 +151,6 @@ def test_trained_run_predictions_stay_in_item_order(shared_data: Path, tmp_path:
         assert [row["probs"][lbl] for lbl in LABELS] == pytest.approx(probs, abs=1e-4)
     assert set(ev["timings"]) == {"data_s", "load_s", "predict_s", "metrics_s"}
     assert all(v >= 0 for v in ev["timings"].values()) and "quantize" not in ev["model"]
-    assert ev["model"]["engine"] == "native-bert"  # a whole saved BERT classifier: the plain-torch engine ran it
 
     q = evaluate(None, "covid_fake_news", "val", tmp_path / "q", run_dir=str(run), limit=60, n_boot=0,
                  quantize="int8")
@@ -214,29 +213,6 @@ def test_metric_libraries_are_imported_beside_prediction() -> None:
                           cwd=Path(__file__).resolve().parents[2])
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "True", "True"]
-
-
-def test_the_embedded_encoder_before_training_runs_on_the_native_engine(shared_data: Path, tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """`--model minilm` (an untrained head, for timing) uses the plain-torch engine unless it is switched off;
-    both engines draw the same seeded head, so they give the same item-dependent probabilities."""
-    from medtune.settings import get_settings
-
-    native = evaluate("minilm", "pubmedqa", "dev", tmp_path / "native", limit=24, n_boot=0, max_length=64)
-    monkeypatch.setenv("MEDTUNE_NATIVE_INFERENCE", "false")
-    get_settings.cache_clear()
-    try:
-        plain = evaluate("minilm", "pubmedqa", "dev", tmp_path / "plain", limit=24, n_boot=0, max_length=64)
-    finally:
-        monkeypatch.delenv("MEDTUNE_NATIVE_INFERENCE")
-        get_settings.cache_clear()
-    assert native["model"]["engine"] == "native-bert" and plain["model"]["engine"] == "transformers"
-    ours, theirs = ([json.loads(x) for x in (tmp_path / d / "predictions.jsonl").read_text().splitlines()]
-                    for d in ("native", "plain"))
-    assert len(ours) == len(theirs) == 24 and all(set(r["probs"]) == {"yes", "no", "maybe"} for r in ours)
-    assert len({round(r["probs"]["yes"], 6) for r in ours}) > 12  # depends on the item, not a constant
-    assert [r["pred"] for r in ours] == [r["pred"] for r in theirs]
-    assert max(abs(a["probs"][k] - b["probs"][k]) for a, b in zip(ours, theirs) for k in a["probs"]) < 1e-5
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc malloc settings")

@@ -159,39 +159,24 @@ def _logits(run, texts: list[str]):
         return model(**enc).logits
 
 
-def test_plain_lora_is_merged_without_peft_and_equals_peft_merge(minilm_run: Path, tmp_path: Path) -> None:
-    import subprocess
-    import sys
+def test_a_lora_run_is_loaded_merged_and_equals_the_unmerged_peft_model(minilm_run: Path, tmp_path: Path) -> None:
+    """`load_run` folds the adapter into the base weights (one plain model); its logits equal the peft-wrapped
+    model's, and the random B matrices really changed the model, so the equality means something."""
+    import torch
 
     from medtune.train.predict import load_run
 
     run_dir = _adapter_with_random_b(minilm_run, tmp_path)
-    texts = ["Worked well, no side effects.", "Terrible headaches and nausea from day one."]
-    ours = _logits(load_run(run_dir, native=False), texts)
-    peft_merged = _logits(load_run(run_dir, merge_lora=False), texts)
-    assert type(load_run(run_dir, native=False).model).__name__ == "BertForSequenceClassification"  # no peft wrapper
-    assert (ours - peft_merged).abs().max().item() < 1e-5
-    base_only = (ours - _logits(load_run(minilm_run, native=False), texts)).abs().max().item()
-    assert base_only > 1e-3  # the random B matrices really changed the model, so the equality above means something
-    script = ("import sys; from medtune.train.predict import load_run; load_run(sys.argv[1], native=False); "
-              "print('peft' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", script, str(run_dir)], capture_output=True, text=True, timeout=300,
-                          cwd=Path(__file__).resolve().parents[2])
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "False"
-
-
-def test_lora_variants_the_merge_does_not_implement_go_through_peft(minilm_run: Path, tmp_path: Path) -> None:
-    from medtune.models.lora_merge import merge_saved_lora
-    from medtune.train.predict import load_run
-
-    run_dir = _adapter_with_random_b(minilm_run, tmp_path, use_rslora=True)  # scale alpha/sqrt(r), not alpha/r
-    plain = load_run(run_dir, merge_lora=False).model.get_base_model()
-    before = {k: v.clone() for k, v in plain.state_dict().items()}
-    assert merge_saved_lora(plain, run_dir / "adapter") is False
-    assert all((before[k] == v).all() for k, v in plain.state_dict().items())  # refused before touching a weight
-    loaded = load_run(run_dir)
-    assert hasattr(loaded.model, "peft_config") and loaded.model.peft_config["default"].use_rslora
+    texts = ["This drug worked well for my migraines.", "Terrible side effects, I stopped after a week."]
+    merged = load_run(run_dir)
+    assert type(merged.model).__name__ == "BertForSequenceClassification"  # no peft wrapper left
+    wrapped = load_run(run_dir, merge_lora=False)
+    assert hasattr(wrapped.model, "peft_config")
+    with torch.no_grad():  # the adapter applied on the fly by peft, not merged
+        peft_wrapped = wrapped.model.eval()(**wrapped.tokenizer(texts, padding=True, return_tensors="pt")).logits
+    ours = _logits(merged, texts)
+    assert (ours - peft_wrapped).abs().max().item() < 1e-5
+    assert (ours - _logits(load_run(minilm_run), texts)).abs().max().item() > 1e-3
 
 
 def test_truncation_side_is_saved_with_the_tokenizer_and_used_by_predict(tmp_path: Path) -> None:
@@ -214,133 +199,3 @@ def test_truncation_side_is_saved_with_the_tokenizer_and_used_by_predict(tmp_pat
     words = " ".join(f"word{i}" for i in range(40)) + " finale"
     ids = run.tokenizer(words, truncation=True, max_length=16)["input_ids"]
     assert len(ids) == 16 and "finale" in run.tokenizer.decode(ids) and "word0 " not in run.tokenizer.decode(ids)
-
-
-# --- the plain-torch BERT engine (medtune.models.native_bert) -----------------------------------------------
-def _real_items(dataset: str, name: str, n: int):
-    from tests.conftest import SHARED_DATA
-
-    from medtune.train.predict import read_input
-
-    return read_input(dataset, SHARED_DATA / dataset / name)[:n]
-
-
-def test_native_engine_gives_peft_probabilities_on_real_reviews(minilm_run: Path, tmp_path: Path) -> None:
-    """The default load of a MiniLM run is the native engine; on real reviews of many lengths (padded batches)
-    its probabilities equal those of the run loaded as transformers + peft, adapter unmerged."""
-    from medtune.train.predict import classify, load_run
-
-    run_dir = _adapter_with_random_b(minilm_run, tmp_path)
-    native, reference = load_run(run_dir), load_run(run_dir, merge_lora=False)
-    assert native.engine == "native-bert" and reference.engine == "transformers"
-    assert hasattr(reference.model, "peft_config")
-    items = _real_items("drug_reviews_explabox", "train.jsonl", 40)
-    assert len({len(e.text) for e in items}) > 20
-    ours, theirs = classify(native, items, batch_size=8), classify(reference, items, batch_size=8)
-    assert [r["label"] for r in ours] == [r["label"] for r in theirs]
-    gap = max(abs(a["probs"][k] - b["probs"][k]) for a, b in zip(ours, theirs) for k in a["probs"])
-    assert gap < 1e-5
-    moved = max(abs(a["probs"][k] - b["probs"][k]) for a, b in
-                zip(ours, classify(load_run(minilm_run), items, batch_size=8)) for k in a["probs"])
-    assert moved > 1e-3  # the random adapter changed the answers, so the equality above is not trivial
-
-
-def test_native_tokenizer_matches_transformers_on_real_question_context_pairs(minilm_run: Path) -> None:
-    from transformers import AutoTokenizer
-
-    from medtune.models.native_bert import NativeBertTokenizer
-
-    saved = minilm_run / "adapter"
-    ours, theirs = NativeBertTokenizer.from_dir(saved), AutoTokenizer.from_pretrained(str(saved))
-    items = _real_items("pubmedqa", "test_inputs_unlabeled.jsonl", 30)
-    texts, pairs = [e.text for e in items], [e.text_pair for e in items]
-    assert all(pairs)
-    for side in ("right", "left"):
-        ours.truncation_side = theirs.truncation_side = side
-        for max_length in (48, 512):
-            a = ours(texts, pairs, truncation=True, max_length=max_length, padding=True, return_tensors="pt")
-            b = theirs(texts, pairs, truncation=True, max_length=max_length, padding=True, return_tensors="pt")
-            assert set(a) == set(b)
-            assert all(a[k].equal(b[k]) for k in a), (side, max_length)
-    single = ours(texts[0], truncation=True, max_length=16)
-    assert single["input_ids"] == theirs(texts[0], truncation=True, max_length=16)["input_ids"]
-
-
-def test_native_cls_pooling_matches_transformers_with_padding() -> None:
-    """Runs saved before `pooling` existed read BERT's own pooler: the native engine computes it the same way,
-    padding masked."""
-    import torch
-    from transformers import AutoModelForSequenceClassification
-
-    from medtune.models.embedded import minilm_path
-    from medtune.models.native_bert import NativeBertTokenizer, load_classifier
-
-    base = minilm_path()
-    torch.manual_seed(0)
-    reference = AutoModelForSequenceClassification.from_pretrained(str(base), num_labels=3).eval()
-    ours = load_classifier(base, 3, "cls")
-    ours.classifier.load_state_dict(reference.classifier.state_dict())
-    tokenizer = NativeBertTokenizer.from_dir(base)
-    enc = tokenizer(["Short.", "A much longer sentence about statins, muscle pain and what the trial found."],
-                    padding=True, return_tensors="pt")
-    assert enc["attention_mask"].min() == 0  # padding really present
-    with torch.no_grad():
-        gap = (ours(**enc).logits - reference(**enc).logits).abs().max().item()
-    assert gap < 1e-5
-
-
-def test_native_engine_declines_what_it_does_not_compute(minilm_run: Path, tmp_path: Path, monkeypatch) -> None:
-    import shutil
-
-    from medtune.models.embedded import minilm_path
-    from medtune.models.native_bert import load_classifier
-    from medtune.settings import get_settings
-    from medtune.train.predict import load_run
-
-    base = minilm_path()
-    for n, change in enumerate(({"hidden_act": "relu"}, {"position_embedding_type": "relative_key"},
-                                {"model_type": "roberta"}, {"hidden_size": None})):
-        other = tmp_path / f"changed-{n}"
-        other.mkdir()
-        shutil.copy(base / "model.safetensors", other / "model.safetensors")
-        (other / "config.json").write_text(json.dumps({**read_json(base / "config.json"), **change}))
-        assert load_classifier(other, 3, "mean") is None
-    assert load_classifier(base, 3, "attention") is None  # a pooling it does not know
-    from safetensors.torch import load_file, save_file
-
-    half = tmp_path / "bf16"
-    half.mkdir()
-    shutil.copy(base / "config.json", half / "config.json")
-    save_file({k: v.bfloat16() for k, v in load_file(str(base / "model.safetensors")).items()},
-              str(half / "model.safetensors"))
-    assert load_classifier(half, 3, "mean") is None  # transformers would compute in bf16; this engine in float32
-    assert load_classifier(base, 3, "mean") is not None
-    run_dir = _adapter_with_random_b(minilm_run, tmp_path, use_rslora=True)  # a LoRA variant the merge refuses
-    assert load_run(run_dir).engine == "transformers"
-    monkeypatch.setenv("MEDTUNE_NATIVE_INFERENCE", "false")
-    get_settings.cache_clear()
-    try:
-        assert load_run(minilm_run).engine == "transformers"
-    finally:
-        monkeypatch.delenv("MEDTUNE_NATIVE_INFERENCE")
-        get_settings.cache_clear()
-
-
-def test_predicting_with_the_native_engine_never_imports_transformers(minilm_run: Path, tmp_path: Path) -> None:
-    """The point of the engine: `medtune predict` on a MiniLM run loads neither transformers nor peft."""
-    import subprocess
-    import sys
-
-    from tests.conftest import SHARED_DATA
-
-    out = tmp_path / "pred.jsonl"
-    script = ("import sys; from medtune.cli import main; code = main(['predict', '--run', sys.argv[1], '--dataset', "
-              "'drug_reviews_explabox', '--input', sys.argv[2], '--output', sys.argv[3]]); "
-              "print(code, 'transformers' in sys.modules, 'peft' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", script, str(minilm_run),
-                           str(SHARED_DATA / "drug_reviews_explabox" / "test_inputs_unlabeled.jsonl"), str(out)],
-                          capture_output=True, text=True, timeout=300, cwd=Path(__file__).resolve().parents[2])
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "0 False False"
-    rows = read_jsonl(out)
-    assert rows and all(set(r["probs"]) == set(LABELS) for r in rows)
