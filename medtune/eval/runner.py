@@ -220,10 +220,10 @@ def run_config(cfg: EvalConfig, out_dir: Path, *, progress: Progress | None = No
 
 def majority_of(rows: list[dict[str, Any]], labels: tuple[str, ...], task: str) -> dict[str, Any] | None:
     """The task's primary metric against always answering the split's most common label (issue 15)."""
+    from medtune.data.tasks import TASKS
     from medtune.eval.majority import majority_check
-    from medtune.train.config import PRIMARY_METRIC
 
-    metric = PRIMARY_METRIC.get(task)
+    metric = TASKS[task].primary_metric if task in TASKS else None
     return majority_check([r["gold"] for r in rows], [r["pred"] for r in rows], labels, metric) if metric else None
 
 

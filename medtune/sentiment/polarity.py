@@ -79,11 +79,13 @@ class RunPolarity(DefaultPolarity):
 
     def __init__(self, run_dir: str | Path, heads_dir: Path | None = None):
         super().__init__(heads_dir)
-        from medtune.eval.trained import TrainedRunPredictor, run_output
+        from medtune.eval.trained import TrainedRunPredictor
+        from medtune.io import read_json
+        from medtune.train.context import OUTPUT_INFO
+        from medtune.train.predict import output_dir
 
         self.run_dir = Path(run_dir)
-        _, info = run_output(self.run_dir)
-        task = info.get("task")
+        task = read_json(output_dir(self.run_dir) / OUTPUT_INFO).get("task")
         if task not in ("sentiment", "intensity"):
             raise ConfigError(f"run {run_dir} was trained for task {task!r}; sentiment needs a 'sentiment' or "
                               "'intensity' classifier")

@@ -199,3 +199,19 @@ def test_truncation_side_is_saved_with_the_tokenizer_and_used_by_predict(tmp_pat
     words = " ".join(f"word{i}" for i in range(40)) + " finale"
     ids = run.tokenizer(words, truncation=True, max_length=16)["input_ids"]
     assert len(ids) == 16 and "finale" in run.tokenizer.decode(ids) and "word0 " not in run.tokenizer.decode(ids)
+
+
+def test_sentiment_analytics_reads_clauses_with_a_trained_run(minilm_run: Path) -> None:
+    """`medtune sentiment --model RUN`: the run's classifier gives the clause polarities (it was untested and
+    broken by a removed helper until 2026-12-05)."""
+    from medtune.sentiment.analyze import Analyzer
+    from medtune.sentiment.polarity import RunPolarity
+
+    analyzer = Analyzer(model=minilm_run)
+    assert isinstance(analyzer.polarity, RunPolarity) and analyzer.polarity.task == "sentiment"
+    assert minilm_run.name in analyzer.model_name
+    result = analyzer.analyze("The nurses were kind. The wait was three hours and nobody told us why.")
+    assert result.overall in ("negative", "neutral", "positive") and len(result.clauses) >= 2
+    probs = analyzer.polarity.clause_proba([c.text for c in result.clauses], None)
+    assert probs.shape == (len(result.clauses), 3)
+    assert abs(float(probs.sum(axis=1).mean()) - 1.0) < 1e-4
