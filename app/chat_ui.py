@@ -25,7 +25,7 @@ from typing import Any
 
 import gradio as gr
 
-from medtune.api import Warmup
+from medtune.rest_api import Warmup
 from medtune.chat.generators import list_generators
 from medtune.chat.pipeline import ChatResult, answer_stream
 from medtune.chat.scoring import BANDS

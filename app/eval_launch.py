@@ -2,7 +2,7 @@
 
 Model choices mirror what `medtune.eval.predictors.resolve_predictor` accepts: the majority baseline, a
 finished training run, a base model (zero-shot for causal LMs), or an API model when a key or base URL is
-configured (otherwise the view says what to set). The job is submitted with `medtune.jobs.api.submit`.
+configured (otherwise the view says what to set). The job is submitted with `medtune.jobs.manager.submit`.
 """
 
 from __future__ import annotations
@@ -88,9 +88,9 @@ def pick_model(task: str) -> tuple[str | None, str | None]:
 
 
 def pick_run(task: str) -> str | None:
-    from medtune.jobs import api
+    from medtune.jobs import manager
 
-    runs = [j for j in api.list_jobs(kind="train", state="succeeded") if j.config.get("task") == task]
+    runs = [j for j in manager.list_jobs(kind="train", state="succeeded") if j.config.get("task") == task]
     choices = {str(j.dir): f"{j.name} · {j.config.get('model')} on {j.config.get('dataset')} · {j.id}" for j in runs}
     other = "another folder…"
     picked = st.selectbox("Trained run", [*choices, other], key="launch_run",
@@ -142,20 +142,20 @@ def pick_api_model() -> str | None:
 
 def submit(config: dict[str, Any]) -> None:
     from medtune.eval.runner import parse_config
-    from medtune.jobs import api
+    from medtune.jobs import manager
 
     config = {k: v for k, v in config.items() if v is not None}
     with ui.errors_shown():
         cfg = parse_config(config)
-        job_id = api.submit(cfg.model_dump(exclude_none=True), background=True)
+        job_id = manager.submit(cfg.model_dump(exclude_none=True), background=True)
         st.session_state["eval_last_job"] = job_id
         st.toast(f"Evaluation job {job_id} started.")
 
 
 def job_monitor() -> None:
-    from medtune.jobs import api
+    from medtune.jobs import manager
 
-    jobs = api.list_jobs(kind="eval", limit=10)
+    jobs = manager.list_jobs(kind="eval", limit=10)
     if not jobs:
         return
     st.subheader("Evaluation jobs")
@@ -164,9 +164,9 @@ def job_monitor() -> None:
 
 
 def job_rows(watching: bool) -> None:
-    from medtune.jobs import api, report
+    from medtune.jobs import manager, report
 
-    jobs = api.list_jobs(kind="eval", limit=10)
+    jobs = manager.list_jobs(kind="eval", limit=10)
     if watching and not any(j.active for j in jobs):
         st.rerun()  # the last one just ended: redraw the page once (lists and leaderboard), then stop refreshing
     for job in jobs:
@@ -182,7 +182,7 @@ def job_rows(watching: bool) -> None:
                               + (f" · ETA {report.format_duration(status['eta_s'])}" if status.get("eta_s") else ""))
             if stop.button("Cancel", key=f"eval_cancel_{job.id}", icon=":material/stop:"):
                 with ui.errors_shown():
-                    api.cancel(job.id)  # the worker stops at its next batch (killed after 30 s)
+                    manager.cancel(job.id)  # the worker stops at its next batch (killed after 30 s)
         else:
             st.markdown(line)
             if job.state == "failed":

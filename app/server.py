@@ -1,7 +1,7 @@
 """The chat server: medtune's REST API with the Gradio chat mounted at /gradio (one port, uvicorn).
 
 `medtune serve` imports this module from the package's own path (medtune itself never imports gradio). No share
-links (we never call `launch`), no file serving, no uploads: Gradio gets no allowed paths, and medtune.api's
+links (we never call `launch`), no file serving, no uploads: Gradio gets no allowed paths, and medtune.rest_api's
 Guard answers 404 to Gradio's upload and file routes before Gradio sees them — the chat takes text only (issue
 20.5). The Guard also spends one rate-limit quota per client on the Gradio calls that run the chat and on
 /api/chat alike, and applies the Host allow-list and the body cap to every path.
@@ -15,7 +15,7 @@ import gradio as gr
 from fastapi.responses import RedirectResponse
 
 from app.chat_ui import CSS, build_demo
-from medtune.api import create_app
+from medtune.rest_api import create_app
 
 GRADIO_PATH = "/gradio"
 GRADIO_API = f"{GRADIO_PATH}/gradio_api"

@@ -53,7 +53,7 @@ def main() -> None:
 
     torch.set_num_threads(args.threads)
     from medtune.eval.runner import evaluate
-    from medtune.models.fast_infer import reuse_freed_memory
+    from medtune.models.batch_inference import reuse_freed_memory
 
     reuse_freed_memory()  # as `medtune eval` and job workers do at start-up
 

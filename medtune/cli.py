@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USER_ERROR if args.command is None and argv else 0
     if getattr(args, "batch_process", False):
-        from medtune.models.fast_infer import reuse_freed_memory
+        from medtune.models.batch_inference import reuse_freed_memory
 
         reuse_freed_memory()  # a batch command (eval, predict): keep activation buffers for reuse, set once at start
     try:

@@ -17,7 +17,7 @@ from app import ui  # noqa: E402
 from app.navigation import start_links  # noqa: E402
 from medtune.data.info import list_dataset_rows  # noqa: E402
 from medtune.data.registry import USE_CASES  # noqa: E402
-from medtune.jobs.api import list_jobs  # noqa: E402
+from medtune.jobs.manager import list_jobs  # noqa: E402
 from medtune.models.registry import list_models  # noqa: E402
 
 USE_CASE_TEXT = {

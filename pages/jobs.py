@@ -1,6 +1,6 @@
 """Jobs: every job with its state; one job's live curves, progress, ETA, log, config and reproducibility record.
 
-The page only reads job directories through medtune.jobs.api (the selected job is kept in the URL), so a
+The page only reads job directories through medtune.jobs.manager (the selected job is kept in the URL), so a
 reload, a second browser or a restarted server shows the same jobs; cancel / resume / clone write to them.
 """
 
@@ -17,7 +17,7 @@ import streamlit as st  # noqa: E402
 
 from app import ui  # noqa: E402
 from medtune.errors import MedtuneError, title_for, ui_hint_for  # noqa: E402
-from medtune.jobs import api, report  # noqa: E402
+from medtune.jobs import manager, report  # noqa: E402
 
 REFRESH_S = 2.0
 
@@ -33,7 +33,7 @@ def main() -> None:
 
 @st.fragment(run_every=REFRESH_S)
 def jobs_table() -> None:
-    jobs = api.list_jobs()
+    jobs = manager.list_jobs()
     ids = [job.id for job in jobs]
     if st.session_state.setdefault("jobs_seen", ids) != ids:
         st.session_state["jobs_seen"] = ids
@@ -53,7 +53,7 @@ def jobs_table() -> None:
 
 
 def pick_job() -> str | None:
-    jobs = api.list_jobs()
+    jobs = manager.list_jobs()
     if not jobs:
         return None
     ids = [job.id for job in jobs]
@@ -67,13 +67,13 @@ def pick_job() -> str | None:
 
 
 def show_job(job_id: str) -> None:
-    job = api.get_job(job_id)
+    job = manager.get_job(job_id)
     # Refresh only while there is something to watch; a finished job is drawn once.
     st.fragment(run_every=REFRESH_S if job.active else None)(job_detail)(job_id, job.active)
 
 
 def job_detail(job_id: str, watching: bool = False) -> None:
-    job = api.get_job(job_id)
+    job = manager.get_job(job_id)
     if watching and not job.active:
         st.rerun()  # it just ended: redraw the whole page once, which also stops this refresh
     status = job.status
@@ -90,7 +90,7 @@ def job_detail(job_id: str, watching: bool = False) -> None:
     progress_line(status, job.active)
     live_numbers(status)
     validation_section(status)
-    metrics = api.metrics(job.dir)
+    metrics = manager.metrics(job.dir)
     if report.curves(metrics):
         st.plotly_chart(report.curves_figure(metrics), width="stretch", key=f"curves-{job_id}")
     else:
@@ -139,13 +139,13 @@ def validation_section(status: dict) -> None:
         cols[i % len(cols)].metric(key.replace("_", " "), f"{value:.4g}" if isinstance(value, float) else str(value))
 
 
-def actions(job: api.Job) -> None:
+def actions(job: manager.Job) -> None:
     left, middle, right = st.columns(3)
     if job.active and left.button("Cancel", key=f"cancel-{job.id}", icon=":material/stop:"):
-        run_action(lambda: api.cancel(job.id), "Cancel requested: the job stops at its next step.")
+        run_action(lambda: manager.cancel(job.id), "Cancel requested: the job stops at its next step.")
     resumable, note = report.resume_choice(job)
     if resumable and middle.button("Resume", key=f"resume-{job.id}", icon=":material/play_arrow:", help=note):
-        run_action(lambda: api.resume(job.id), "Resumed: it " + note.split("` ", 1)[-1])
+        run_action(lambda: manager.resume(job.id), "Resumed: it " + note.split("` ", 1)[-1])
     if note:
         middle.caption(note)
     with right.popover("Clone with one change", icon=":material/content_copy:"):
@@ -154,7 +154,7 @@ def actions(job: api.Job) -> None:
         value = st.text_input("New value (YAML)", key=f"clone-value-{job.id}-{field}",
                               value=str(job.config.get(field, "")) if field else "")
         if field and st.button("Launch clone", key=f"clone-{job.id}"):
-            run_action(lambda: api.clone(job.id, api.parse_changes([f"{field}={value}"])), "Clone launched.")
+            run_action(lambda: manager.clone(job.id, manager.parse_changes([f"{field}={value}"])), "Clone launched.")
 
 
 def run_action(action, done: str) -> None:
@@ -169,10 +169,10 @@ def run_action(action, done: str) -> None:
     st.rerun()
 
 
-def details(job: api.Job) -> None:
+def details(job: manager.Job) -> None:
     log_tab, config_tab, repro_tab, status_tab = st.tabs(["Log", "Config", "Reproducibility", "Status"])
     with log_tab:
-        tail, warnings = report.clean_log(api.log_tail(job.dir, 50_000))  # no colour codes, warnings folded
+        tail, warnings = report.clean_log(manager.log_tail(job.dir, 50_000))  # no colour codes, warnings folded
         st.code("\n".join(tail.splitlines()[-40:]) or "(empty)", language=None)  # newest lines in view
         with st.expander("More of the log"):
             st.code(tail or "(empty)", language=None, height=500)
@@ -183,7 +183,7 @@ def details(job: api.Job) -> None:
     with config_tab:
         st.json(job.config)
     with repro_tab:
-        record = api.repro(job.dir)
+        record = manager.repro(job.dir)
         if record:
             st.json(record)
         else:

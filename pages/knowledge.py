@@ -118,7 +118,7 @@ def build_section(kb: KnowledgeBase) -> None:
         st.success("Every built-in source is built.", icon=":material/check_circle:")
     st.caption("A build is resumable: stopped or killed, it continues where it left off and never adds a chunk twice.")
     if st.button("Build in the background", disabled=not chosen, icon=":material/play_arrow:"):
-        from medtune.jobs.api import submit
+        from medtune.jobs.manager import submit
 
         job_id = submit({"kind": "kb_build", "name": "kb-build-" + "-".join(chosen), "sources": chosen})
         st.success(f"Started job `{job_id}`; follow it on the Jobs page. Search uses each batch as it is stored.")

@@ -126,10 +126,10 @@ def launch(cfg, feasibility=None) -> None:
     blocked = feasibility is not None and not feasibility.can_launch
     if st.button("Launch training job", type="primary", key="train_launch", disabled=blocked,
                  help=f"Disabled: {feasibility.blocker}." if blocked else None):
-        from medtune.jobs import api
+        from medtune.jobs import manager
 
         with ui.errors_shown():
-            job_id = api.submit(cfg.to_dict(), background=True)
+            job_id = manager.submit(cfg.to_dict(), background=True)
             st.session_state["train_last_job"] = job_id
     if blocked:
         st.caption(f"Launch is disabled here: {feasibility.blocker}. The config and command above run unchanged "
@@ -144,10 +144,10 @@ def launch(cfg, feasibility=None) -> None:
 def run_result(job_id: str) -> None:
     """The finished run's validation figure, and in plain words whether it beats the majority class."""
     from medtune.io import read_json
-    from medtune.jobs import api
+    from medtune.jobs import manager
 
     with ui.errors_shown():
-        evaluation = read_json(api.get_job(job_id).dir / "eval.json", None)
+        evaluation = read_json(manager.get_job(job_id).dir / "eval.json", None)
     if not evaluation or evaluation.get("primary") is None:
         return
     st.metric(f"Validation {evaluation['primary_metric']} of `{job_id}`", f"{evaluation['primary']:.3f}")

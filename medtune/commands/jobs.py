@@ -75,34 +75,34 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from medtune.jobs import api, report
+    from medtune.jobs import manager, report
 
-    jobs = api.list_jobs(state=args.state, group=args.group, kind=args.kind, limit=args.limit)
+    jobs = manager.list_jobs(state=args.state, group=args.group, kind=args.kind, limit=args.limit)
     rows = [report.job_row(job) for job in jobs]
     emit([job.to_dict() for job in jobs], args.json, _table(rows) if rows else "no jobs yet")
     return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from medtune.jobs import api
+    from medtune.jobs import manager
 
-    job = api.get_job(args.id)
+    job = manager.get_job(args.id)
     emit(job.to_dict(), args.json, _describe(job))
     return 0
 
 
 def cmd_logs(args: argparse.Namespace) -> int:
-    from medtune.jobs import api, store
+    from medtune.jobs import manager, store
 
-    job = api.get_job(args.id)
-    sys.stdout.write(api.log_tail(job.dir, args.bytes))
+    job = manager.get_job(args.id)
+    sys.stdout.write(manager.log_tail(job.dir, args.bytes))
     if not args.follow:
         return 0
     path = job.dir / store.LOG_FILE
     offset = path.stat().st_size if path.exists() else 0
     while True:
         offset = _print_from(path, offset)
-        if not api.get_job(job.dir).active:
+        if not manager.get_job(job.dir).active:
             _print_from(path, offset)
             return 0
         time.sleep(0.5)
@@ -120,43 +120,43 @@ def _print_from(path: Any, offset: int) -> int:
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:
-    from medtune.jobs import api
+    from medtune.jobs import manager
 
-    job = api.cancel(args.id, timeout_s=args.timeout)
+    job = manager.cancel(args.id, timeout_s=args.timeout)
     if args.wait:
-        job = api.wait(job.dir, timeout_s=args.timeout + 10)
+        job = manager.wait(job.dir, timeout_s=args.timeout + 10)
     text = f"{job.id}: {_state(job)}" + ("" if not job.active else " (cancel requested)")
     emit(job.to_dict(), args.json, text)
     return 0
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
-    from medtune.jobs import api
+    from medtune.jobs import manager
 
-    job_id = api.resume(args.id)
-    job = api.wait(job_id) if args.wait else api.get_job(job_id)
+    job_id = manager.resume(args.id)
+    job = manager.wait(job_id) if args.wait else manager.get_job(job_id)
     emit(job.to_dict(), args.json, f"{job.id}: {_state(job)}")
     return 0 if job.state != "failed" else 1
 
 
 def cmd_clone(args: argparse.Namespace) -> int:
-    from medtune.jobs import api
+    from medtune.jobs import manager
 
-    changes = api.parse_changes(args.changes)
-    job = api.get_job(api.clone(args.id, changes))
+    changes = manager.parse_changes(args.changes)
+    job = manager.get_job(manager.clone(args.id, changes))
     emit(job.to_dict(), args.json, f"{job.id}: {_state(job)} ({job.name})")
     return 0
 
 
 def cmd_selftest(args: argparse.Namespace) -> int:
-    from medtune.jobs import api
+    from medtune.jobs import manager
 
     config = {"kind": "selftest", "name": args.name, "steps": args.steps, "sleep_s": args.sleep,
               "checkpoint_every": args.checkpoint_every, "print_bytes": args.print_bytes}
     if args.fail_at:
         config.update(fail_at=args.fail_at, fail_with=args.fail_with)
-    job_id = api.submit(config)
-    job = api.wait(job_id) if args.wait else api.get_job(job_id)
+    job_id = manager.submit(config)
+    job = manager.wait(job_id) if args.wait else manager.get_job(job_id)
     emit(job.to_dict(), args.json, f"{job.id}: {_state(job)}  (watch: medtune jobs show {job.id})")
     return 0 if job.state != "failed" else 1
 

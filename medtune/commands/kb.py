@@ -59,7 +59,7 @@ def cmd_build(args: argparse.Namespace) -> int:
               "sources": args.source, "limit": args.limit}
     validate_config(config)
     if args.background:
-        from medtune.jobs.api import submit
+        from medtune.jobs.manager import submit
 
         job_id = submit(config, background=True)
         emit({"job_id": job_id}, args.json, f"started background job {job_id}; follow it with `medtune jobs show {job_id}`")

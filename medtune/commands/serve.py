@@ -4,7 +4,7 @@ medtune never imports gradio (the layering rule), so the full server — FastAPI
 the UI layer's `app/server.py`, found next to the package (`PROJECT_ROOT/app`) and imported only when the
 command runs. Only that folder is made importable, as the package `app` — the checkout is not put on sys.path —
 and where it is missing (medtune installed without its UI) the command says so and `--api-only` still serves
-`medtune.api` alone. At start-up the chat's models load in a background thread (GET /api/health shows
+`medtune.rest_api` alone. At start-up the chat's models load in a background thread (GET /api/health shows
 `warmup`), so the port is open at once and the first answer does not wait on them.
 """
 
@@ -52,9 +52,9 @@ def import_ui_server() -> types.ModuleType:
 
 
 def load_app(api_only: bool = False, warmup: bool = False, host: str | None = None) -> Any:
-    """The ASGI app: medtune.api alone, or app/server.py's API + Gradio; `host` is the bound address."""
+    """The ASGI app: medtune.rest_api alone, or app/server.py's API + Gradio; `host` is the bound address."""
     if api_only:
-        from medtune.api import create_app
+        from medtune.rest_api import create_app
 
         return create_app(warmup=warmup, host=host)
     return import_ui_server().build_app(warmup=warmup, host=host)

@@ -79,10 +79,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.print_config:
         emit(cfg.to_dict(), args.json, dump_yaml(cfg).rstrip())
         return 0
-    from medtune.jobs import api
+    from medtune.jobs import manager
 
-    job_id = api.submit(cfg.to_dict(), background=args.background, job_dir=Path(args.out) if args.out else None)
-    job = api.get_job(job_id)
+    job_id = manager.submit(cfg.to_dict(), background=args.background, job_dir=Path(args.out) if args.out else None)
+    job = manager.get_job(job_id)
     if args.background:
         emit(job.to_dict(), args.json, f"started job {job_id} in {job.dir}\nfollow it: medtune jobs show {job_id}")
         return 0

@@ -2,7 +2,7 @@
 
 - `metrics`   — the registry (each entry: direction, aggregation, how its confidence interval is drawn) and
                 `evaluate_classification` / `evaluate_generation`, which return plain dicts.
-- `classification`, `calibration`, `generation`, `agreement`, `faithfulness` — the metric functions.
+- `classification`, `calibration_metrics`, `generation`, `agreement`, `faithfulness` — the metric functions.
 - `stats`     — seeded bootstrap intervals, paired bootstrap, McNemar.
 - `compare`   — two evaluations on the same items: paired deltas, significance, flipped examples.
 - `runner`    — `evaluate(model_ref, dataset, split, out_dir)` and the `eval` job kind's `run(ctx)`.

@@ -47,7 +47,7 @@ class MetricSpec:
         return {k: v for k, v in asdict(self).items() if k not in ("fn", "boot_fn")}
 
 
-C, CAL, G, A = M + "classification:", M + "calibration:", M + "generation:", M + "agreement:"
+C, CAL, G, A = M + "classification:", M + "calibration_metrics:", M + "generation:", M + "agreement:"
 NEEDS_WHY = {"probs": "the model gave no class probabilities",
              "confidence": "the model gave no confidence scores",
              "evidence": "no evidence was given with the answers"}

@@ -101,8 +101,8 @@ def _majority_counts(dataset: str, task: str, eval_split: str,
 def classify_probs(model: Any, tokenizer: Any, examples: list[Example], *, max_length: int, batch_size: int,
                    progress: Progress | None = None, cancel: Cancel | None = None) -> list[list[float]]:
     """Softmax class probabilities, without gradients: items tokenised once, batched by token length (little
-    padding), each batch padded to its own longest item (`medtune.models.fast_infer`)."""
-    from medtune.models.fast_infer import class_probs
+    padding), each batch padded to its own longest item (`medtune.models.batch_inference`)."""
+    from medtune.models.batch_inference import class_probs
 
     return class_probs(model, tokenizer, [e.text for e in examples], [e.text_pair for e in examples],
                        max_length=max_length, batch_size=batch_size, progress=progress,
@@ -122,7 +122,7 @@ class UntrainedHeadPredictor:
                  seed: int = 0, quantize: str | None = None):
         import torch
 
-        from medtune.models.fast_infer import check_quantize, prepare_for_inference, quantize_int8
+        from medtune.models.batch_inference import check_quantize, prepare_for_inference, quantize_int8
 
         self.spec, self.labels, self.max_length, self.batch_size = spec, labels, max_length, batch_size
         self.quantize = check_quantize(quantize)
@@ -163,7 +163,7 @@ def resolve_predictor(model_ref: str | None, *, run_dir: str | Path | None, data
                       options: dict[str, Any] | None = None) -> Predictor:
     options = options or {}
     if run_dir is not None:
-        from medtune.eval.trained import TrainedRunPredictor
+        from medtune.eval.run_predictions import TrainedRunPredictor
 
         return TrainedRunPredictor(Path(run_dir), task, labels, **_pick(options, "batch_size", "quantize"))
     if not model_ref:

@@ -100,7 +100,7 @@ def last_loss(job_dir: Path) -> float | None:
 
 
 def job_row(job: Any) -> dict[str, Any]:
-    """One row of the job table (a `medtune.jobs.api.Job`)."""
+    """One row of the job table (a `medtune.jobs.manager.Job`)."""
     status = job.status
     loss = status.get("loss")
     if loss is None and not job.active and job.kind == "train":

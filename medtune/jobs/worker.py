@@ -1,6 +1,6 @@
 """The job worker: `python -m medtune.jobs.worker JOB_DIR [--resume]`.
 
-Launched detached by `medtune.jobs.api` with its output going to JOB_DIR/log.txt. It records who it is
+Launched detached by `medtune.jobs.manager` with its output going to JOB_DIR/log.txt. It records who it is
 (pid + start time), validates the config, waits for a queue slot, runs the kind's `run(ctx)` and ends the
 job with one terminal status: `succeeded`, `cancelled`, or `failed` with a reason — the kind's MedtuneError
 reason, OOM for any out-of-memory error, INTERNAL (traceback in log.txt) for anything else.
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("job_dir", type=Path)
     parser.add_argument("--resume", action="store_true", help="continue from the newest complete checkpoint")
     args = parser.parse_args(argv)
-    from medtune.models.fast_infer import reuse_freed_memory
+    from medtune.models.batch_inference import reuse_freed_memory
 
     reuse_freed_memory()  # a job worker is a batch process: set the allocator once, at start-up
     return run_job(args.job_dir, resume=args.resume)

@@ -142,7 +142,7 @@ def format_duration(seconds: float) -> str:
 
 def running_builds() -> dict[str, str]:
     """{source: job id} of the kb_build jobs queued or running now (their sources are not offered again)."""
-    from medtune.jobs.api import list_jobs
+    from medtune.jobs.manager import list_jobs
     from medtune.kb.sources import resolve_sources
 
     running: dict[str, str] = {}

@@ -80,14 +80,14 @@ def run_request(request: AnalysisRequest, progress: Callable[[int, int], None] |
 
 
 def submit_job(request: AnalysisRequest, name: str) -> str:
-    from medtune.jobs.api import submit
+    from medtune.jobs.manager import submit
 
     return submit(request.job_config(name))
 
 
 def sentiment_jobs() -> list[dict[str, Any]]:
     """Finished sentiment jobs whose results can be loaded."""
-    from medtune.jobs.api import list_jobs
+    from medtune.jobs.manager import list_jobs
 
     return [{"id": j.id, "name": j.name, "state": j.state} for j in list_jobs(kind="sentiment")
             if j.state == "succeeded"]
@@ -95,7 +95,7 @@ def sentiment_jobs() -> list[dict[str, Any]]:
 
 def load_job_results(job_id: str) -> list[ReviewResult]:
     from medtune.io import read_jsonl
-    from medtune.jobs.api import get_job
+    from medtune.jobs.manager import get_job
     from medtune.sentiment.batch import PREDICTIONS
 
     path = Path(get_job(job_id).dir) / PREDICTIONS

@@ -3,7 +3,7 @@
 Default (no training run): a logistic-regression head over [MiniLM embedding | VADER scores], fitted on
 the labelled review data in ../shared/data (see `heads.py`, `fit.py`). A trained run (`--model RUN_DIR`,
 a `sentiment` or `intensity` classifier from the training engine) replaces the 3-class clause model; it is
-loaded through `medtune.eval.trained.TrainedRunPredictor`, the same seam evaluation uses.
+loaded through `medtune.eval.run_predictions.TrainedRunPredictor`, the same seam evaluation uses.
 
 Both give, per clause, probabilities over (negative, neutral, positive) and a score
 P(positive) − P(negative) in [−1, 1]. Negation and contrast are handled twice over: VADER's rules inside
@@ -79,7 +79,7 @@ class RunPolarity(DefaultPolarity):
 
     def __init__(self, run_dir: str | Path, heads_dir: Path | None = None):
         super().__init__(heads_dir)
-        from medtune.eval.trained import TrainedRunPredictor
+        from medtune.eval.run_predictions import TrainedRunPredictor
         from medtune.io import read_json
         from medtune.train.context import OUTPUT_INFO
         from medtune.train.predict import output_dir

@@ -120,8 +120,8 @@ def read_input(dataset: str, path: Path, task_name: str | None = None) -> list[E
 
 def classify(run: LoadedRun, examples: list[Example], batch_size: int = 64) -> list[dict[str, Any]]:
     """Class probabilities per example, through the one classification inference path
-    (`medtune.models.fast_infer.class_probs`: tokenised once, sorted by tokens, padded per batch)."""
-    from medtune.models.fast_infer import class_probs
+    (`medtune.models.batch_inference.class_probs`: tokenised once, sorted by tokens, padded per batch)."""
+    from medtune.models.batch_inference import class_probs
 
     max_length = int(run.info.get("max_length") or 512)
     pairs = [e.text_pair or "" for e in examples] if any(e.text_pair for e in examples) else None

@@ -61,7 +61,7 @@ class TrainedVerifier:
     """A classification run of the training engine, loaded once; LoRA folded into the weights for speed."""
 
     def __init__(self, run_dir: str | Path, batch_size: int = 16):
-        from medtune.models.fast_infer import prepare_for_inference
+        from medtune.models.batch_inference import prepare_for_inference
         from medtune.train.predict import load_run
 
         self.run_dir = Path(run_dir)

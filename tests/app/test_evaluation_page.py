@@ -204,7 +204,7 @@ def test_compare_states_the_significance_and_filters_flips(evals: dict[str, Path
 
 
 def test_launch_runs_a_background_eval_job_that_reaches_the_leaderboard(shared_data: Path) -> None:
-    from medtune.jobs import api
+    from medtune.jobs import manager
 
     at = open_page("Launch")
     at.selectbox(key="launch_dataset").set_value(DATASET)
@@ -216,7 +216,7 @@ def test_launch_runs_a_background_eval_job_that_reaches_the_leaderboard(shared_d
     at.button(key="eval_launch").click()
     run(at)
     job_id = at.session_state["eval_last_job"]
-    job = api.wait(job_id, timeout_s=180)
+    job = manager.wait(job_id, timeout_s=180)
     assert job.state == "succeeded", job.status
     assert job.config["model"] == "majority" and job.config["limit"] == 20 and job.config["n_boot"] == 50
     ev = eval_json(job.dir)

@@ -9,7 +9,7 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
-from medtune.jobs import api
+from medtune.jobs import manager
 
 REPO = Path(__file__).resolve().parents[2]
 PAGE = str(REPO / "pages" / "jobs.py")
@@ -28,9 +28,9 @@ def charts(at: AppTest) -> list[dict[str, Any]]:
     return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
 
 
-def wait_ended(job_id: str, timeout: float = 60) -> api.Job:
+def wait_ended(job_id: str, timeout: float = 60) -> manager.Job:
     deadline = time.monotonic() + timeout
-    while (job := api.get_job(job_id)).active:
+    while (job := manager.get_job(job_id)).active:
         assert time.monotonic() < deadline, f"job {job_id} did not end"
         time.sleep(0.1)
     return job
@@ -42,7 +42,7 @@ def test_empty_page_says_how_to_start_a_job():
 
 
 def test_jobs_page_shows_a_job_and_its_curve():
-    job_id = api.submit({"kind": "selftest", "name": "demo", "steps": 12, "sleep_s": 0.01, "checkpoint_every": 4})
+    job_id = manager.submit({"kind": "selftest", "name": "demo", "steps": 12, "sleep_s": 0.01, "checkpoint_every": 4})
     job = wait_ended(job_id)
     assert job.state == "succeeded"
     at = open_page()
@@ -53,7 +53,7 @@ def test_jobs_page_shows_a_job_and_its_curve():
     (figure,) = charts(at)
     traces = {t["name"]: t for t in figure["data"]}
     assert traces["loss"]["x"] == list(range(1, 13))
-    assert traces["loss"]["y"] == [m["loss"] for m in api.metrics(job_id) if "loss" in m]
+    assert traces["loss"]["y"] == [m["loss"] for m in manager.metrics(job_id) if "loss" in m]
     assert traces["val_metric"]["x"] == [4, 8, 12]
     assert at.get("progress")[0].proto.value == 100
     assert "selftest done" in at.code[0].value
@@ -61,7 +61,7 @@ def test_jobs_page_shows_a_job_and_its_curve():
 
 
 def test_a_failed_job_shows_its_reason_and_can_be_resumed_from_the_page():
-    job_id = api.submit({"kind": "selftest", "steps": 6, "sleep_s": 0.01, "checkpoint_every": 2,
+    job_id = manager.submit({"kind": "selftest", "steps": 6, "sleep_s": 0.01, "checkpoint_every": 2,
                          "fail_at": 5, "fail_with": "OOM"})
     assert wait_ended(job_id).reason == "OOM"
     at = open_page(job_id)
@@ -69,16 +69,16 @@ def test_a_failed_job_shows_its_reason_and_can_be_resumed_from_the_page():
     assert [b.label for b in at.button] == ["Resume", "Launch clone"]
     at.button(key=f"resume-{job_id}").click().run()
     assert not at.exception, at.exception
-    job = api.get_job(job_id)
+    job = manager.get_job(job_id)
     assert job.status["attempt"] == 2  # the page resumed it; the resumed run fails at step 5 again
     job = wait_ended(job_id)
     assert (job.state, job.reason, job.status["resumed_from"]) == ("failed", "OOM", 4)
 
 
 def test_a_running_job_shows_progress_and_can_be_cancelled_from_the_page():
-    job_id = api.submit({"kind": "selftest", "name": "long", "steps": 2000, "sleep_s": 0.05})
+    job_id = manager.submit({"kind": "selftest", "name": "long", "steps": 2000, "sleep_s": 0.05})
     deadline = time.monotonic() + 60
-    while (api.get_job(job_id).status.get("step") or 0) < 2:
+    while (manager.get_job(job_id).status.get("step") or 0) < 2:
         assert time.monotonic() < deadline
         time.sleep(0.05)
     at = open_page(job_id)
@@ -90,11 +90,11 @@ def test_a_running_job_shows_progress_and_can_be_cancelled_from_the_page():
 
 
 def test_a_sweep_group_can_be_shown_on_its_own():
-    ids = api.sweep({"kind": "selftest", "name": "cmp", "steps": 2, "sleep_s": 0}, ["m1", "m2"], background=False)
-    api.submit({"kind": "selftest", "name": "other", "steps": 1, "sleep_s": 0}, background=False)
+    ids = manager.sweep({"kind": "selftest", "name": "cmp", "steps": 2, "sleep_s": 0}, ["m1", "m2"], background=False)
+    manager.submit({"kind": "selftest", "name": "other", "steps": 1, "sleep_s": 0}, background=False)
     at = open_page()
     assert len(at.dataframe[0].value) == 3
-    group = api.get_job(ids[0]).group
+    group = manager.get_job(ids[0]).group
     at.selectbox(key="jobs_group").set_value(group).run()
     table = at.dataframe[0].value
     assert sorted(table["id"]) == sorted(ids) and list(table["name"]) == ["cmp-m2", "cmp-m1"]
@@ -103,7 +103,7 @@ def test_a_sweep_group_can_be_shown_on_its_own():
 
 
 def test_a_not_available_failure_offers_no_resume_and_says_why():
-    job_id = api.submit({"kind": "selftest", "steps": 4, "sleep_s": 0.01, "fail_at": 1, "fail_with": "NOT_AVAILABLE"})
+    job_id = manager.submit({"kind": "selftest", "steps": 4, "sleep_s": 0.01, "fail_at": 1, "fail_with": "NOT_AVAILABLE"})
     assert wait_ended(job_id).reason == "NOT_AVAILABLE"
     at = open_page(job_id)
     assert "Resume" not in [b.label for b in at.button]
@@ -111,7 +111,7 @@ def test_a_not_available_failure_offers_no_resume_and_says_why():
 
 
 def test_a_resumable_failure_says_where_the_resume_starts():
-    job_id = api.submit({"kind": "selftest", "steps": 6, "sleep_s": 0.01, "checkpoint_every": 2,
+    job_id = manager.submit({"kind": "selftest", "steps": 6, "sleep_s": 0.01, "checkpoint_every": 2,
                          "fail_at": 5, "fail_with": "INTERNAL"})
     assert wait_ended(job_id).reason == "INTERNAL"
     at = open_page(job_id)
@@ -120,8 +120,8 @@ def test_a_resumable_failure_says_where_the_resume_starts():
 
 
 def test_the_log_view_strips_colour_codes_and_folds_library_warnings():
-    job_id = api.submit({"kind": "selftest", "name": "noisy", "steps": 2, "sleep_s": 0}, background=False)
-    with open(api.get_job(job_id).dir / "log.txt", "a", encoding="utf-8") as log:
+    job_id = manager.submit({"kind": "selftest", "name": "noisy", "steps": 2, "sleep_s": 0}, background=False)
+    with open(manager.get_job(job_id).dir / "log.txt", "a", encoding="utf-8") as log:
         log.write("\x1b[1m\x1b[31mred alert\x1b[0m done\n")
         log.write("/usr/lib/python3/site-packages/transformers/training_args.py:1541: FutureWarning: "
                   "`gradient_checkpointing` is deprecated\n  warnings.warn(msg, FutureWarning)\n")

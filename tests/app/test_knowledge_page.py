@@ -142,7 +142,7 @@ def test_search_sees_a_build_made_by_another_process_while_the_page_was_open(sha
 
 @pytest.mark.needs_shared_data
 def test_build_tab_does_not_offer_a_source_a_running_job_is_building(shared_data):
-    from medtune.jobs.api import cancel, get_job, submit
+    from medtune.jobs.manager import cancel, get_job, submit
 
     job_id = submit({"kind": "kb_build", "name": "kb-build-pubmed", "sources": ["pubmed"]})
     try:

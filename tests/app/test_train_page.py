@@ -65,7 +65,7 @@ def test_bad_value_shows_config_error_naming_the_field() -> None:
 
 
 def test_launch_creates_a_background_job(shared_data: Path) -> None:
-    from medtune.jobs import api
+    from medtune.jobs import manager
 
     at = open_page()
     pick(at, "train_task", "sentiment")
@@ -78,13 +78,13 @@ def test_launch_creates_a_background_job(shared_data: Path) -> None:
     at.run()
     assert not at.exception, at.exception
     job_id = at.session_state["train_last_job"]
-    job = api.get_job(job_id)
+    job = manager.get_job(job_id)
     try:
         assert job.config["task"] == "sentiment" and job.config["max_steps"] == 1
         assert job.config["max_train_examples"] == 16 and job.state in ("queued", "running", "succeeded")
         assert any(job_id in s.value for s in at.success)
     finally:
-        api.cancel(job_id, timeout_s=5)  # the job itself is the worker's business; keep the CPUs free
+        manager.cancel(job_id, timeout_s=5)  # the job itself is the worker's business; keep the CPUs free
 
 
 def test_a_7b_model_on_a_cpu_machine_says_why_launch_is_off_and_still_exports(monkeypatch) -> None:

@@ -32,7 +32,7 @@ def test_build_from_the_page_then_search_without_restart(start_streamlit: Any, m
                                                          shared_data: Path, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
-    from medtune.jobs.api import get_job, wait
+    from medtune.jobs.manager import get_job, wait
 
     page = browser_page
     with start_streamlit(medtune_home) as url:  # this test's MEDTUNE_HOME: an empty store, jobs we can read

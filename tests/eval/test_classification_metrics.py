@@ -7,7 +7,7 @@ import pytest
 
 from medtune.errors import ConfigError, DataError
 from medtune.eval import classification as C
-from medtune.eval.calibration import aurc, ece, reliability, risk_coverage
+from medtune.eval.calibration_metrics import aurc, ece, reliability, risk_coverage
 from medtune.eval.metrics import compute_metric, evaluate_classification, get_metric, list_metrics
 
 LABELS = ("a", "b", "c")
@@ -158,7 +158,7 @@ def test_metric_needing_probabilities_says_why_it_is_unavailable() -> None:
 
 def test_vectorised_calibration_bootstrap_equals_the_loop() -> None:
     from medtune.eval import stats
-    from medtune.eval.calibration import aurc_from_indices, ece_from_indices
+    from medtune.eval.calibration_metrics import aurc_from_indices, ece_from_indices
     from medtune.eval.metrics import compute_metric
 
     rng = np.random.default_rng(5)

@@ -74,15 +74,15 @@ def tiny_encoder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_training_run_carries_the_check_and_the_train_page_says_it(shared_data: Path, tiny_encoder: Path) -> None:
-    from medtune.jobs import api
+    from medtune.jobs import manager
     from medtune.train.config import default_recipe
 
     cfg = default_recipe("qa_decision", "pubmedqa", str(tiny_encoder), "lora").to_dict()
     cfg.update(kind="train", name="tiny-majority-check", max_steps=2, max_length=48, batch_size=8, eval_batch_size=16,
                max_train_examples=64, logging_steps=1)
     cfg["prepare"].update(near_dedup=False, scan_phi=False)
-    job_id = api.submit(cfg, background=False)
-    job = api.get_job(job_id)
+    job_id = manager.submit(cfg, background=False)
+    job = manager.get_job(job_id)
     assert job.state == "succeeded", job.status
     evaluation = json.loads((job.dir / "eval.json").read_text())
     preds = _lines(job.dir / "predictions.jsonl")

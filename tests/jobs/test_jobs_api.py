@@ -10,40 +10,40 @@ from tests.jobs.jobs_helpers import kill_leftover_workers, selftest, wait_until 
 
 from medtune.cli import main as cli
 from medtune.errors import ConfigError
-from medtune.jobs import api, index, store
+from medtune.jobs import manager, index, store
 from medtune.jobs.worker import classify
 
 
-def finished(job_id: str) -> api.Job | None:
-    job = api.get_job(job_id)
+def finished(job_id: str) -> manager.Job | None:
+    job = manager.get_job(job_id)
     return None if job.active else job
 
 
 def test_a_foreground_job_runs_here_and_still_logs_to_its_file(capsys):
-    job_id = api.submit(selftest(steps=4, sleep_s=0, checkpoint_every=2), background=False)
-    job = api.get_job(job_id)
+    job_id = manager.submit(selftest(steps=4, sleep_s=0, checkpoint_every=2), background=False)
+    job = manager.get_job(job_id)
     assert job.state == "succeeded" and job.status["progress"] == 1.0
     assert "selftest done" in capsys.readouterr().out
-    assert "selftest done" in api.log_tail(job_id)
-    assert [m["step"] for m in api.metrics(job_id) if "loss" in m] == [1, 2, 3, 4]
-    assert api.repro(job_id)["seed"] == 0
+    assert "selftest done" in manager.log_tail(job_id)
+    assert [m["step"] for m in manager.metrics(job_id) if "loss" in m] == [1, 2, 3, 4]
+    assert manager.repro(job_id)["seed"] == 0
     assert job.name == "selftest"
 
 
 def test_clone_changes_one_field_and_records_its_origin():
-    source = api.submit(selftest(steps=3, sleep_s=0), background=False)
-    clone_id = api.clone(source, {"steps": 5}, background=False)
-    clone = api.get_job(clone_id)
+    source = manager.submit(selftest(steps=3, sleep_s=0), background=False)
+    clone_id = manager.clone(source, {"steps": 5}, background=False)
+    clone = manager.get_job(clone_id)
     assert clone.config["steps"] == 5 and clone.config["sleep_s"] == 0
     assert clone.status["cloned_from"] == source and clone.name == "selftest-steps=5"
     assert clone.status["step"] == 5 and clone.state == "succeeded"
     with pytest.raises(ConfigError, match="steps"):
-        api.clone(source, {"steps": 0})
-    assert api.parse_changes(["lr=2e-4", "a.b=[1, 2]", "flag=true"]) == {"lr": 2e-4, "a.b": [1, 2], "flag": True}
+        manager.clone(source, {"steps": 0})
+    assert manager.parse_changes(["lr=2e-4", "a.b=[1, 2]", "flag=true"]) == {"lr": 2e-4, "a.b": [1, 2], "flag": True}
 
 
 def test_sweep_queues_one_job_per_model_in_one_group():
-    ids = api.sweep(selftest(name="recipe", steps=2, sleep_s=0), ["model-a", "org/model-b", "model-c"])
+    ids = manager.sweep(selftest(name="recipe", steps=2, sleep_s=0), ["model-a", "org/model-b", "model-c"])
     assert len(ids) == 3
     jobs = [wait_until(lambda i=i: finished(i)) for i in ids]
     groups = {job.group for job in jobs}
@@ -51,7 +51,7 @@ def test_sweep_queues_one_job_per_model_in_one_group():
     assert [job.config["model"] for job in jobs] == ["model-a", "org/model-b", "model-c"]
     assert [job.name for job in jobs] == ["recipe-model-a", "recipe-model-b", "recipe-model-c"]
     assert all(job.state == "succeeded" for job in jobs)
-    assert sorted(j.id for j in api.list_jobs(group=jobs[0].group)) == sorted(ids)
+    assert sorted(j.id for j in manager.list_jobs(group=jobs[0].group)) == sorted(ids)
     # They ran one after another, in submission order.
     starts = [job.status["started_at"] for job in jobs]
     ends = [job.status["ended_at"] for job in jobs]
@@ -60,28 +60,28 @@ def test_sweep_queues_one_job_per_model_in_one_group():
 
 def test_a_sweep_with_a_bad_recipe_starts_nothing():
     with pytest.raises(ConfigError, match="steps"):
-        api.sweep(selftest(steps=-1), ["a", "b"])
+        manager.sweep(selftest(steps=-1), ["a", "b"])
     with pytest.raises(ConfigError, match="model"):
-        api.sweep(selftest(), [])
-    assert api.list_jobs() == []
+        manager.sweep(selftest(), [])
+    assert manager.list_jobs() == []
 
 
 def test_the_sqlite_index_rebuilds_from_the_directories():
-    ids = [api.submit(selftest(steps=1, sleep_s=0, name=f"job{i}"), background=False) for i in range(3)]
-    failing = api.submit(selftest(steps=2, sleep_s=0, fail_at=1, fail_with="DATA"), background=False)
-    assert [j.id for j in api.list_jobs()] == [failing, *reversed(ids)]
+    ids = [manager.submit(selftest(steps=1, sleep_s=0, name=f"job{i}"), background=False) for i in range(3)]
+    failing = manager.submit(selftest(steps=2, sleep_s=0, fail_at=1, fail_with="DATA"), background=False)
+    assert [j.id for j in manager.list_jobs()] == [failing, *reversed(ids)]
     path = index.index_path()
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM jobs").fetchone()[0] == 4
 
     path.unlink()  # deleted: the next read recreates it
-    assert [j.id for j in api.list_jobs(state="succeeded")] == list(reversed(ids))
+    assert [j.id for j in manager.list_jobs(state="succeeded")] == list(reversed(ids))
     path.write_bytes(b"this is not a database" * 100)  # damaged: rebuilt on sight
-    assert [(j.id, j.reason) for j in api.list_jobs(state="failed")] == [(failing, "DATA")]
+    assert [(j.id, j.reason) for j in manager.list_jobs(state="failed")] == [(failing, "DATA")]
     assert index.rebuild() == 4
 
     store.resolve_job_dir(ids[0]).rename(store.runs_dir() / ".trash")  # a directory removed by hand
-    assert len(api.list_jobs()) == 3
+    assert len(manager.list_jobs()) == 3
     assert index.rebuild() == 3
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from medtune.errors import ConfigError
 from medtune.io import atomic_write_json
-from medtune.jobs import api, index, store
+from medtune.jobs import manager, index, store
 from tests.jobs.jobs_helpers import kill_leftover_workers, selftest, wait_until  # noqa: F401 (fixture)
 
 
@@ -35,7 +35,7 @@ def test_an_index_path_that_is_a_folder_is_reported_not_a_traceback():
     job_dir = store.create_job({"kind": "selftest", "name": "still-listed"})
     store.finish(job_dir, "succeeded")
     index.index_path().mkdir()  # e.g. a mistaken `mkdir runs/index.sqlite`
-    assert [job.name for job in api.list_jobs()] == ["still-listed"]  # the folders are the truth: scanned
+    assert [job.name for job in manager.list_jobs()] == ["still-listed"]  # the folders are the truth: scanned
     with pytest.raises(ConfigError, match="not a file"):
         index.rebuild()
     for args in (("jobs", "list"), ("jobs", "reindex")):
@@ -57,11 +57,11 @@ def test_a_status_damaged_after_a_train_job_finished_is_reconciled_from_its_outp
     job_dir = store.create_job({"kind": "train", "name": "done-run"})
     finished_train_folder(job_dir)
     (job_dir / store.STATUS_FILE).write_text('{"state": "runn', encoding="utf-8")
-    job = api.get_job(job_dir.name)
+    job = manager.get_job(job_dir.name)
     assert job.state == "succeeded" and job.status["reconciled"]
     assert job.status["val_metric"] == 0.81
     assert "eval.json" in job.status["message"]
-    assert [j.state for j in api.list_jobs()] == ["succeeded"]
+    assert [j.state for j in manager.list_jobs()] == ["succeeded"]
     # Left as it was on disk: the figures come from eval.json.
     assert (job_dir / store.STATUS_FILE).read_text(encoding="utf-8") == '{"state": "runn'
 
@@ -70,7 +70,7 @@ def test_a_damaged_status_without_outputs_stays_failed():
     job_dir = store.create_job({"kind": "train", "name": "half-run"})
     atomic_write_json(job_dir / "eval.json", {"primary": 0.5})  # no saved adapter: not finished
     (job_dir / store.STATUS_FILE).write_text("\x00\x00", encoding="utf-8")
-    assert api.get_job(job_dir.name).state == "failed"
+    assert manager.get_job(job_dir.name).state == "failed"
 
 
 def test_a_launch_killed_before_config_yaml_is_listed_as_an_incomplete_failure():
@@ -80,19 +80,19 @@ def test_a_launch_killed_before_config_yaml_is_listed_as_an_incomplete_failure()
     (leftover / ".status.json.abc123.tmp").write_text('{"state": "qu', encoding="utf-8")
     old = time.time() - 60
     os.utime(leftover, (old, old))
-    jobs = api.list_jobs()
+    jobs = manager.list_jobs()
     assert [j.id for j in jobs] == [leftover.name]
     job = jobs[0]
     assert (job.state, job.reason) == ("failed", "INTERNAL")
     assert "incomplete job folder" in job.status["message"] and ".status.json.abc123.tmp" in job.status["message"]
     assert str(leftover) in job.status["hint"]
-    assert api.get_job(leftover.name[:20]).state == "failed"
+    assert manager.get_job(leftover.name[:20]).state == "failed"
     out = cli("jobs", "list")
     assert leftover.name in out.stdout and "Traceback" not in out.stderr
     # A folder being created right now (younger than the grace period) is not mistaken for one.
     fresh = root / store.new_job_id()
     fresh.mkdir()
-    assert fresh.name not in [j.id for j in api.list_jobs()]
+    assert fresh.name not in [j.id for j in manager.list_jobs()]
 
 
 def test_metrics_repeated_by_a_resume_are_dropped_on_read():
@@ -116,22 +116,22 @@ def test_metrics_repeated_by_a_resume_are_dropped_on_read():
 
 
 def test_a_killed_job_says_honestly_where_a_resume_starts_and_records_it():
-    job_id = api.submit(selftest(steps=2000, checkpoint_every=0))
-    job = wait_until(lambda: (j := api.get_job(job_id)).status.get("step", 0) >= 3 and j)
+    job_id = manager.submit(selftest(steps=2000, checkpoint_every=0))
+    job = wait_until(lambda: (j := manager.get_job(job_id)).status.get("step", 0) >= 3 and j)
     os.kill(job.status["pid"], signal.SIGKILL)
-    job = wait_until(lambda: (j := api.get_job(job_id)).state == "failed" and j, timeout=10)
+    job = wait_until(lambda: (j := manager.get_job(job_id)).state == "failed" and j, timeout=10)
     assert job.reason == "WORKER_LOST"
     assert "starts again from step 0" in job.status["hint"] and "no complete checkpoint" in job.status["hint"]
 
-    with_ckpt = api.submit(selftest(steps=2000, checkpoint_every=2))
-    job = wait_until(lambda: store.latest_complete_checkpoint(api.get_job(with_ckpt).dir / "checkpoints")
-                     and api.get_job(with_ckpt))
+    with_ckpt = manager.submit(selftest(steps=2000, checkpoint_every=2))
+    job = wait_until(lambda: store.latest_complete_checkpoint(manager.get_job(with_ckpt).dir / "checkpoints")
+                     and manager.get_job(with_ckpt))
     os.kill(job.status["pid"], signal.SIGKILL)
-    job = wait_until(lambda: (j := api.get_job(with_ckpt)).state == "failed" and j, timeout=10)
+    job = wait_until(lambda: (j := manager.get_job(with_ckpt)).state == "failed" and j, timeout=10)
     point = store.checkpoint_step(store.latest_complete_checkpoint(job.dir / "checkpoints"))
     assert f"continues from step {point}" in job.status["hint"]
-    api.resume(with_ckpt)
-    status = api.get_job(with_ckpt).status
+    manager.resume(with_ckpt)
+    status = manager.get_job(with_ckpt).status
     assert status["resumed_from"] == point and str(point) in status["resumed_from_checkpoint"]
-    api.cancel(with_ckpt, timeout_s=5)
-    wait_until(lambda: not api.get_job(with_ckpt).active, timeout=30)
+    manager.cancel(with_ckpt, timeout_s=5)
+    wait_until(lambda: not manager.get_job(with_ckpt).active, timeout=30)

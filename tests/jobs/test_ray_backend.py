@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from tests.jobs.jobs_helpers import selftest, wait_until
 
-from medtune.jobs import api, store
+from medtune.jobs import manager, store
 
 ray = pytest.importorskip("ray", reason="the ray package is not installed (pip install 'medtune[cluster]')")
 
@@ -109,19 +109,19 @@ def on_ray(ray_cluster: str, monkeypatch: pytest.MonkeyPatch) -> str:
     return ray_cluster
 
 
-def finished(job_id: str) -> api.Job | None:
-    job = api.get_job(job_id)
+def finished(job_id: str) -> manager.Job | None:
+    job = manager.get_job(job_id)
     return None if job.active else job
 
 
 def test_a_job_runs_on_the_cluster_and_reads_like_a_local_one(on_ray: str) -> None:
-    job_id = api.submit(selftest(steps=5, sleep_s=0.05, checkpoint_every=2))
+    job_id = manager.submit(selftest(steps=5, sleep_s=0.05, checkpoint_every=2))
     job = wait_until(lambda: finished(job_id), timeout=90)
     assert job.state == "succeeded", job.status
     assert job.status["backend"] == "ray" and job.status["ray_submission_id"] == f"medtune-{job_id}-a1"
     assert job.status["slot"] == "ray"
-    assert [m["step"] for m in api.metrics(job_id) if "loss" in m] == [1, 2, 3, 4, 5]
-    assert "selftest done" in api.log_tail(job_id)  # the worker's output went to log.txt, as locally
+    assert [m["step"] for m in manager.metrics(job_id) if "loss" in m] == [1, 2, 3, 4, 5]
+    assert "selftest done" in manager.log_tail(job_id)  # the worker's output went to log.txt, as locally
     from ray.job_submission import JobSubmissionClient
 
     # the worker writes its final status just before it exits; Ray sees the exit a moment later
@@ -134,9 +134,9 @@ def test_an_evaluation_job_in_the_foreground_runs_on_the_cluster_and_waits(on_ra
     import json
 
     # background=False is what `medtune eval` / `medtune train` without --background do: submit, then wait
-    job_id = api.submit({"kind": "eval", "model": "majority", "dataset": "pubmedqa", "split": "dev", "n_boot": 50},
+    job_id = manager.submit({"kind": "eval", "model": "majority", "dataset": "pubmedqa", "split": "dev", "n_boot": 50},
                         background=False)
-    job = api.get_job(job_id)
+    job = manager.get_job(job_id)
     assert job.state == "succeeded", job.status
     assert job.status["backend"] == "ray"  # it ran in a Ray job, with this process's MEDTUNE_DATA_DIR passed on
     evaluation = json.loads((job.dir / "eval.json").read_text())
@@ -154,7 +154,7 @@ def test_a_training_job_asks_the_cluster_for_what_it_has(on_ray: str) -> None:
 
 
 def test_a_sweep_fans_out_and_its_jobs_run_at_the_same_time(on_ray: str) -> None:
-    ids = api.sweep(selftest(steps=12, sleep_s=0.25), ["model-a", "model-b"])
+    ids = manager.sweep(selftest(steps=12, sleep_s=0.25), ["model-a", "model-b"])
     jobs = [wait_until(lambda i=i: finished(i), timeout=90) for i in ids]
     assert [j.state for j in jobs] == ["succeeded", "succeeded"]
     (a, b) = (j.status for j in jobs)
@@ -164,25 +164,25 @@ def test_a_sweep_fans_out_and_its_jobs_run_at_the_same_time(on_ray: str) -> None
 
 
 def test_cancel_stops_a_running_job_and_resume_continues_it(on_ray: str) -> None:
-    job_id = api.submit(selftest(steps=400, sleep_s=0.05, checkpoint_every=5))
-    wait_until(lambda: (api.get_job(job_id).status.get("step") or 0) >= 6, timeout=90)
-    api.cancel(job_id)
+    job_id = manager.submit(selftest(steps=400, sleep_s=0.05, checkpoint_every=5))
+    wait_until(lambda: (manager.get_job(job_id).status.get("step") or 0) >= 6, timeout=90)
+    manager.cancel(job_id)
     job = wait_until(lambda: finished(job_id), timeout=60)
     assert job.state == "cancelled" and job.reason == "CANCELLED"
     stopped_at = job.status["step"]
     assert 6 <= stopped_at < 400
-    api.resume(job_id)
-    job = api.get_job(job_id)
+    manager.resume(job_id)
+    job = manager.get_job(job_id)
     assert job.status["ray_submission_id"] == f"medtune-{job_id}-a2"
-    wait_until(lambda: (api.get_job(job_id).status.get("step") or 0) > stopped_at, timeout=90)
-    api.cancel(job_id)
+    wait_until(lambda: (manager.get_job(job_id).status.get("step") or 0) > stopped_at, timeout=90)
+    manager.cancel(job_id)
     assert wait_until(lambda: finished(job_id), timeout=60).state == "cancelled"
-    assert api.get_job(job_id).status["attempt"] == 2
+    assert manager.get_job(job_id).status["attempt"] == 2
 
 
 def test_a_killed_worker_is_worker_lost(on_ray: str) -> None:
-    job_id = api.submit(selftest(steps=400, sleep_s=0.05))
-    status = wait_until(lambda: (s := api.get_job(job_id).status).get("pid") and (s.get("step") or 0) >= 2 and s,
+    job_id = manager.submit(selftest(steps=400, sleep_s=0.05))
+    status = wait_until(lambda: (s := manager.get_job(job_id).status).get("pid") and (s.get("step") or 0) >= 2 and s,
                         timeout=90)
     os.kill(int(status["pid"]), signal.SIGKILL)
     job = wait_until(lambda: finished(job_id), timeout=60)
@@ -193,17 +193,17 @@ def test_a_killed_worker_is_worker_lost(on_ray: str) -> None:
 
 def test_a_job_the_cluster_cannot_place_is_cancelled_while_pending(on_ray: str) -> None:
     # two busy jobs hold both CPUs; a third stays PENDING in Ray until cancelled
-    busy = [api.submit(selftest(steps=400, sleep_s=0.05, name=f"busy-{i}")) for i in range(2)]
+    busy = [manager.submit(selftest(steps=400, sleep_s=0.05, name=f"busy-{i}")) for i in range(2)]
     for job_id in busy:
-        wait_until(lambda j=job_id: api.get_job(j).status.get("state") == "running", timeout=90)
-    waiting = api.submit(selftest(steps=3, sleep_s=0))
+        wait_until(lambda j=job_id: manager.get_job(j).status.get("state") == "running", timeout=90)
+    waiting = manager.submit(selftest(steps=3, sleep_s=0))
     time.sleep(1.0)
-    job = api.get_job(waiting)
+    job = manager.get_job(waiting)
     assert job.state == "queued" and not job.status.get("pid")  # not WORKER_LOST: Ray still has it
-    job = api.cancel(waiting)
+    job = manager.cancel(waiting)
     assert job.state == "cancelled", job.status
     for job_id in busy:
-        api.cancel(job_id)
+        manager.cancel(job_id)
     for job_id in busy:
         assert wait_until(lambda j=job_id: finished(j), timeout=60).state == "cancelled"
     from ray.job_submission import JobSubmissionClient
@@ -211,4 +211,4 @@ def test_a_job_the_cluster_cannot_place_is_cancelled_while_pending(on_ray: str) 
     state = wait_until(lambda: (s := str(JobSubmissionClient(on_ray).get_job_status(
         f"medtune-{waiting}-a1").value)) in ("STOPPED", "FAILED", "SUCCEEDED") and s, timeout=30)
     assert state == "STOPPED"
-    assert store.read_status(api.get_job(waiting).dir)["state"] == "cancelled"
+    assert store.read_status(manager.get_job(waiting).dir)["state"] == "cancelled"

@@ -10,15 +10,15 @@ pytestmark = pytest.mark.needs_shared_data
 
 
 def test_kb_build_job_runs_and_reports_progress(shared_data, medtune_home):
-    api = pytest.importorskip("medtune.jobs.api")
+    manager = pytest.importorskip("medtune.jobs.manager")
     from medtune.kb.store import KnowledgeBase
 
-    job_id = api.submit({"kind": "kb_build", "name": "kb-test", "sources": ["dailymed"], "limit": 2},
+    job_id = manager.submit({"kind": "kb_build", "name": "kb-test", "sources": ["dailymed"], "limit": 2},
                         background=False)
-    job = api.get_job(job_id)
+    job = manager.get_job(job_id)
     assert job.state == "succeeded", job.status
     assert job.status["step"] == job.status["total_steps"] == KnowledgeBase.open().count() > 0
-    metrics = api.metrics(job_id)
+    metrics = manager.metrics(job_id)
     assert metrics and metrics[-1]["step"] == job.status["total_steps"]
 
 

@@ -87,7 +87,7 @@ def test_running_api_sees_documents_added_with_kb_add(kb, shared_data, tmp_path)
     `medtune kb add` stores from another process must reach its evidence without a restart."""
     from fastapi.testclient import TestClient
 
-    from medtune.api import create_app
+    from medtune.rest_api import create_app
 
     in_another_process(BUILD_FDA.format(limit=3))
     client = TestClient(create_app(), base_url="http://127.0.0.1")  # a host the server answers to (issue 20.6)

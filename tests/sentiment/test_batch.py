@@ -61,13 +61,13 @@ def test_bad_job_configs_are_config_errors(config: dict[str, Any], message: str)
 
 
 def test_sentiment_job_kind_runs_through_the_jobs_system(tmp_path: Path, analyzer: Any) -> None:
-    from medtune.jobs import api
+    from medtune.jobs import manager
 
-    job_id = api.submit({"kind": "sentiment", "name": "ward-survey", "input": str(reviews_file(tmp_path, 6))},
+    job_id = manager.submit({"kind": "sentiment", "name": "ward-survey", "input": str(reviews_file(tmp_path, 6))},
                         background=False)
-    job = api.get_job(job_id)
+    job = manager.get_job(job_id)
     assert job.state == "succeeded", job.status
     assert job.status.get("step") == 6 and job.status.get("total_steps") == 6
     rows = (job.dir / PREDICTIONS).read_text().splitlines()
     assert len(rows) == 6
-    assert api.metrics(job_id)[-1]["reviews"] == 6
+    assert manager.metrics(job_id)[-1]["reviews"] == 6

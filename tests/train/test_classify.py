@@ -151,7 +151,7 @@ def _adapter_with_random_b(minilm_run: Path, tmp_path: Path, **config_changes: o
 def _logits(run, texts: list[str]):
     import torch
 
-    from medtune.models.fast_infer import prepare_for_inference
+    from medtune.models.batch_inference import prepare_for_inference
 
     model = prepare_for_inference(run.model)
     enc = run.tokenizer(texts, padding=True, return_tensors="pt")

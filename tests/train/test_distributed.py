@@ -117,11 +117,11 @@ def test_a_ranks_typed_failure_becomes_the_jobs_reason(tmp_path: Path) -> None:
 
 def test_settings_no_process_can_run_fail_before_a_job_exists(minilm_without_dropout: Path) -> None:
     from medtune.errors import ConfigError
-    from medtune.jobs import api, store
+    from medtune.jobs import manager, store
 
     base = {"kind": "train", **config(minilm_without_dropout, gpus=2, batch_size=4)}
     with pytest.raises(ConfigError, match="distributed: fsdp needs CUDA"):
-        api.submit({**base, "distributed": "fsdp"}, background=False)
+        manager.submit({**base, "distributed": "fsdp"}, background=False)
     with pytest.raises(ConfigError, match="staged training"):
-        api.submit({**base, "stages": [{"name": "a", "datasets": ["drug_reviews_explabox"]}]}, background=False)
+        manager.submit({**base, "stages": [{"name": "a", "datasets": ["drug_reviews_explabox"]}]}, background=False)
     assert list(store.iter_job_dirs()) == []

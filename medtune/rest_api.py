@@ -7,7 +7,7 @@ warm-up got). The OpenAPI schema is at /openapi.json and the docs at /docs. Ever
 Unicode → 400; a body or question that is too long → 413 (a streamed body is cut off at the cap, never read
 whole); more than `MEDTUNE_CHAT_RATE_LIMIT_PER_MINUTE` requests from one client in a minute → 429 (with
 Retry-After); a Host header that is not one of the server's names → 400. The Guard middleware
-(medtune.api_guard) applies the host, size and rate limits to everything on the port, the mounted Gradio chat
+(medtune.rest_guard) applies the host, size and rate limits to everything on the port, the mounted Gradio chat
 included (`app/server.py` adds its paths); run both with `medtune serve`. docs/SECURITY.md explains the settings.
 """
 
@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, field_validator
 
 from medtune import __version__
-from medtune.api_guard import Guard, GuardRules, RateLimiter, allowed_host_names, error
+from medtune.rest_guard import Guard, GuardRules, RateLimiter, allowed_host_names, error
 from medtune.errors import MedtuneError, Reason
 from medtune.io import text_problem
 

@@ -1,6 +1,6 @@
 """The guard in front of `medtune serve`: Host allow-list, blocked paths, body cap, per-client rate limit.
 
-`Guard` is pure ASGI middleware around everything on the port — medtune.api's routes and the Gradio chat that
+`Guard` is pure ASGI middleware around everything on the port — medtune.rest_api's routes and the Gradio chat that
 app/server.py mounts — configured by one `GuardRules` (kept on `app.state.guard` so the UI layer can add its
 own paths). Every refusal is the API's error object `{"error": {reason, message, hint}}`. docs/SECURITY.md
 describes the limits and the settings behind them (issues 19.2, 19.3, 20.5, 20.6).

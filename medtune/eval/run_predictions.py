@@ -19,7 +19,7 @@ from typing import Any
 from medtune.data.schemas import Example
 from medtune.errors import ConfigError, DataError
 from medtune.eval.predictors import Cancel, Prediction, Progress, check_cancel
-from medtune.models.fast_infer import check_quantize, prepare_for_inference, quantize_int8
+from medtune.models.batch_inference import check_quantize, prepare_for_inference, quantize_int8
 
 CHUNK = 64
 

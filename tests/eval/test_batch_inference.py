@@ -14,7 +14,7 @@ import pytest
 
 from medtune.errors import ConfigError
 from medtune.eval.runner import evaluate
-from medtune.models.fast_infer import class_probs, pad_features, prepare_for_inference, quantize_int8
+from medtune.models.batch_inference import class_probs, pad_features, prepare_for_inference, quantize_int8
 
 LABELS = ["true", "false"]
 
@@ -168,7 +168,7 @@ FAULTS_SCRIPT = """
 import resource, sys
 import torch
 from transformers import BertConfig, BertModel
-from medtune.models.fast_infer import reuse_freed_memory
+from medtune.models.batch_inference import reuse_freed_memory
 torch.set_num_threads(1)
 tuned = reuse_freed_memory() if sys.argv[1] == "tuned" else False
 config = BertConfig(hidden_size=384, intermediate_size=1536, num_hidden_layers=2, num_attention_heads=12, vocab_size=1000)
@@ -221,8 +221,8 @@ def test_batch_commands_tune_the_allocator_once_at_start_and_others_do_not(share
     inside every evaluate() call, and never by other commands (the setting keeps peak memory until exit)."""
     import os
 
-    script = ("import sys; from medtune.cli import main; from medtune.models import fast_infer; "
-              "code = main(sys.argv[1:]); print('TUNED', code, fast_infer._MALLOC_TUNED)")
+    script = ("import sys; from medtune.cli import main; from medtune.models import batch_inference; "
+              "code = main(sys.argv[1:]); print('TUNED', code, batch_inference._MALLOC_TUNED)")
     env = {**os.environ, "MEDTUNE_HOME": str(tmp_path / "home")}
     runs = {}
     for name, argv in {"eval": ["eval", "--model", "majority", "--dataset", "pubmedqa", "--split", "dev", "--limit",
@@ -234,8 +234,8 @@ def test_batch_commands_tune_the_allocator_once_at_start_and_others_do_not(share
         runs[name] = done.stdout.strip().splitlines()[-1]
     assert runs == {"eval": "TUNED 0 True", "models": "TUNED 0 False"}
     from medtune.eval.runner import evaluate
-    from medtune.models import fast_infer
+    from medtune.models import batch_inference
 
-    if not fast_infer._MALLOC_TUNED:  # this test process: evaluate() alone leaves the allocator as it was
+    if not batch_inference._MALLOC_TUNED:  # this test process: evaluate() alone leaves the allocator as it was
         evaluate("majority", "pubmedqa", "dev", tmp_path / "in-process", limit=10, n_boot=0)
-        assert fast_infer._MALLOC_TUNED is False
+        assert batch_inference._MALLOC_TUNED is False
