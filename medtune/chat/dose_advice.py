@@ -118,7 +118,8 @@ _CLINICIAN_SUBJECT = re.compile(r"(?i)\s*(?:(?:the|your|a|their|all)\s+)?(?:" + 
 _SEEK = re.compile(r"(?i)\b(?:ask|talk|speak|check|consult|call|contact|tell|see|seek|get|go\s+to)\b.{0,40}\b(?:"
                    + _CLINICIAN + r")\b")
 
-_NEGATION = re.compile(r"(?i)\b(?:not|never|no|without|avoid|nor)\b|n't\b|\bdont\b|\bcannot\b")
+# The shared negation words, plus "avoid": "avoid taking more than ..." forbids the act as "do not" does.
+_AVOID = re.compile(r"(?i)\bavoid\b")
 _CONDITION = re.compile(r"(?i)\b(?:if|when|whenever|once|after|before|until|while|whether|because|since)\b")
 _CLAUSE_START = re.compile(r"(?:^|[;:,(]\s*|\b(?:please|just|simply|then|so|and|now|maybe|perhaps|instead|also)\s+)$",
                            re.IGNORECASE)
@@ -200,7 +201,10 @@ def _clause_before(sentence: str, start: int) -> str:
 
 def _negated(sentence: str, start: int) -> bool:
     before = _clause_before(sentence, start).split()[-5:]
-    return bool(_NEGATION.search(" ".join(before)))
+    from medtune.text import NEGATION
+
+    words = " ".join(before)
+    return bool(NEGATION.search(words) or _AVOID.search(words))
 
 
 def _conditional(sentence: str, start: int) -> bool:

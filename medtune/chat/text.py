@@ -9,28 +9,18 @@ from __future__ import annotations
 
 import re
 
-_ABBREV = r"(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|St|No|approx|Fig|al)"
-_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?:[-*•]\s+)?(?=[\"'(\[]?[A-Z0-9])")
-_ABBREV_END = re.compile(rf"\b{_ABBREV}\.$")
 _SPL_XREF = re.compile(r"\s*\(\s*\d+(?:\.\d+)*(?:\s*,\s*\d+(?:\.\d+)*)*\s*\)|\s*\[\s*see [^\]]{0,80}\]", re.I)
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split prose into sentences; line breaks and bullets are boundaries too."""
+    """Split prose into sentences (`medtune.text.sentence_spans`); line breaks and bullets are boundaries too."""
+    from medtune.text import sentence_spans
+
     out: list[str] = []
     for block in re.split(r"\s*\n\s*(?:[-*•]\s+)?", text or ""):  # a line break ends a sentence (or a heading)
         block = re.sub(r"\s+", " ", block).strip(" -*•")
-        if not block:
-            continue
-        pieces = _SPLIT.split(block)
-        merged: list[str] = []
-        for piece in pieces:
-            if merged and _ABBREV_END.search(merged[-1]):
-                merged[-1] = f"{merged[-1]} {piece}"
-            else:
-                merged.append(piece)
-        out.extend(p.strip() for p in merged if p.strip())
-    return out
+        out.extend(block[a:b].strip(" -*•") for a, b in sentence_spans(block, capital_next=True))
+    return [s for s in out if s]
 
 
 def clean_source_text(text: str) -> str:

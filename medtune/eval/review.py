@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
@@ -50,12 +49,11 @@ MIGRATIONS: list[str] = [
     """,
 ]
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])")
-
-
 def split_sentences(text: str) -> list[str]:
     """Sentences as a reviewer sees them numbered (0-based); stored with the item so indices stay stable."""
-    return [s.strip() for s in _SENTENCE.split(text.strip()) if s.strip()] if text.strip() else []
+    from medtune.text import split_sentences as shared_split
+
+    return shared_split(text, capital_next=True)
 
 
 def _now() -> str:

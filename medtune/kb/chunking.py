@@ -11,16 +11,9 @@ truncation, and chunks stay small enough to embed at the build throughput target
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 DEFAULT_MAX_CHARS = 700
-
-# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace, or at a line
-# break; abbreviations such as "e.g." or "Dr." are protected below so they do not end a sentence.
-_END = re.compile(r"""(?<=[.!?])["')\]]*\s+|\n+""")
-_ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|St|Fig|No|approx|al)\.$")
-
 
 @dataclass(frozen=True)
 class Span:
@@ -37,17 +30,10 @@ class Chunk:
 
 
 def split_sentences(text: str) -> list[Span]:
-    """Spans of sentences in `text` (leading/trailing whitespace excluded from each span)."""
-    spans: list[Span] = []
-    start = 0
-    for match in _END.finditer(text):
-        piece_end = match.start()
-        if "\n" not in match.group(0) and _ABBREVIATIONS.search(text[start:piece_end]):
-            continue
-        _append_trimmed(text, start, piece_end, spans)
-        start = match.end()
-    _append_trimmed(text, start, len(text), spans)
-    return spans
+    """Spans of sentences in `text` (the shared splitter, `medtune.text.sentence_spans`)."""
+    from medtune.text import sentence_spans
+
+    return [Span(start, end) for start, end in sentence_spans(text)]
 
 
 def _append_trimmed(text: str, start: int, end: int, spans: list[Span]) -> None:

@@ -19,15 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from medtune.io import atomic_write_json
+from medtune.text import STOPWORDS
 
 K1, B = 1.2, 0.75
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
-# Function words only; medical words ("pain", "risk") stay, they carry the query's meaning.
-STOPWORDS = frozenset(
-    "a an and are as at be been but by can could did do does for from had has have how i if in into is it its "
-    "may me my no not of on or our should so such than that the their them then there these they this those "
-    "to was we were what when where which while who whom why will with would you your".split()
-)
 
 
 @lru_cache(maxsize=200_000)

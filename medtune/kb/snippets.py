@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from medtune.kb.lexical import STOPWORDS, _stem
+from medtune.kb.lexical import _stem
+from medtune.text import STOPWORDS
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
 
