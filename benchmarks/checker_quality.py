@@ -1,7 +1,7 @@
 """Checker quality on the everyday health claims of data/eval/claims (true / false / misleading, 3 per fact).
 
-    MEDTUNE_KB_DIR=/work/mthome/kb python benchmarks/checker_quality.py --split dev
-    MEDTUNE_KB_DIR=/work/mthome/kb flock /tmp/medtune-cpu.lock python benchmarks/checker_quality.py --split test
+    MEDTUNE_KB_DIR=FULL_KB_DIR python benchmarks/checker_quality.py --split dev
+    MEDTUNE_KB_DIR=FULL_KB_DIR flock /tmp/medtune-cpu.lock python benchmarks/checker_quality.py --split test
 
 Prints accuracy (verdict = label), the confusion matrix, green precision (share of green claims that are true),
 red precision (share of red claims that are false or misleading), the share of `unverifiable` (every topic here

@@ -32,6 +32,13 @@ def pick(rows: list[dict], split: str) -> list[dict]:
     return [r for r in rows if split == "all" or r["split"] == split]
 
 
+def print_dev_misses(rows: list[dict], results: dict, wrong, describe) -> None:
+    """The dev half's misses only: the test half's are never printed, so nobody tunes on them."""
+    for r in pick(rows, "dev"):
+        if wrong(r, results[r["id"]]):
+            print(f"  dev {describe(r, results[r['id']])}")
+
+
 def triage_scores(show_dev: bool) -> None:
     from medtune.chat.triage import triage
 
@@ -49,10 +56,9 @@ def triage_scores(show_dev: bool) -> None:
               f"false alarms {alarms}/{len(near)} = {alarms / len(near):.3f}   "
               f"self-harm without the crisis response {no_crisis}/{len(self_harm)}")
     if show_dev:
-        for r in pick(rows, "dev"):
-            res = results[r["id"]]
-            if res.emergency != r["emergency"]:
-                print(f"  dev {'MISS' if r['emergency'] else 'FALSE ALARM'} [{r['category']} → {res.category}] {r['text']}")
+        print_dev_misses(rows, results, lambda r, res: res.emergency != r["emergency"],
+                         lambda r, res: f"{'MISS' if r['emergency'] else 'FALSE ALARM'} [{r['category']} → "
+                                        f"{res.category}] {r['text']}")
 
 
 def claims_scores(show_dev: bool) -> None:
@@ -73,10 +79,8 @@ def claims_scores(show_dev: bool) -> None:
         shown = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in figures.items() if k != "confusion"}
         print(f"claims {split:4}: {json.dumps(shown)}")
     if show_dev:
-        for r in pick(rows, "dev"):
-            res = results[r["id"]]
-            if res["verdict"] != r["label"]:
-                print(f"  dev {r['label']} → {res['verdict']}/{res['band']}: {r['claim']}")
+        print_dev_misses(rows, results, lambda r, res: res["verdict"] != r["label"],
+                         lambda r, res: f"{r['label']} → {res['verdict']}/{res['band']}: {r['claim']}")
 
 
 def reviews_scores(show_dev: bool) -> None:
@@ -95,10 +99,8 @@ def reviews_scores(show_dev: bool) -> None:
               f"{figures['overall_macro_f1']:.3f}, aspect F1 {aspects['f1']:.3f} (P {aspects['precision']:.3f} / "
               f"R {aspects['recall']:.3f}), aspect polarity {aspects['polarity_accuracy']:.3f}")
     if show_dev:
-        for r in pick(rows, "dev"):
-            res = results[r["id"]]
-            if res.overall != r["overall"] or res.aspects != r["aspects"]:
-                print(f"  dev {r['overall']}→{res.overall} {r['aspects']} vs {res.aspects}: {r['text']}")
+        print_dev_misses(rows, results, lambda r, res: (res.overall, res.aspects) != (r["overall"], r["aspects"]),
+                         lambda r, res: f"{r['overall']}→{res.overall} {r['aspects']} vs {res.aspects}: {r['text']}")
 
 
 def main() -> int:

@@ -1,8 +1,8 @@
 """Relevance and abstention of the chatbot (issue 13): does a green answer answer what was asked?
 
     python data/eval/relevance/build.py                                   # once: the labelled set
-    MEDTUNE_KB_DIR=/work/mthome/kb python benchmarks/relevance_quality.py --fit   # dev half → relevance_calibration.json
-    MEDTUNE_KB_DIR=/work/mthome/kb python benchmarks/relevance_quality.py         # test half: the targets
+    MEDTUNE_KB_DIR=FULL_KB_DIR python benchmarks/relevance_quality.py --fit   # dev half → relevance_calibration.json
+    MEDTUNE_KB_DIR=FULL_KB_DIR python benchmarks/relevance_quality.py         # test half: the targets
 
 Three measurements on one split of data/eval/relevance (README there):
 - **pairs**: each MedQuAD question answered by the embedded generator from ONE passage — its own answer

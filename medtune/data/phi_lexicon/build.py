@@ -1,6 +1,6 @@
 """Rebuild the word lists `medtune.data.phi` reads (run once, offline; the outputs are committed).
 
-    python medtune/data/phi_lexicon/build.py --census DIR --data /work/shared/data
+    python medtune/data/phi_lexicon/build.py --census DIR --data ../shared/data
 
 - first_names.txt / surnames.txt: US Census 1990 name frequency files (public domain; the copies shipped in
   the MIT-licensed PyPI package `names` 0.3.0: dist.female.first, dist.male.first, dist.all.last), first names
