@@ -18,9 +18,6 @@ CONTRAST = ("but", "however", "although", "though", "yet", "whereas", "except", 
 #: Connectives that concede the clause they open ("although the food was bad, ..."): that clause weighs less.
 CONCESSIVE = ("although", "though", "even though", "while", "whilst", "despite")
 
-_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s|$)|\n")
-# A period after these is not a sentence end ("Dr. Smith was kind").
-_ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "st", "vs", "e.g", "i.e", "etc", "approx", "no", "mg", "prof", "jr", "sr"}
 # A clause boundary: a semicolon, or an optional comma followed by a connective word.
 _CONNECTIVES = sorted({*CONTRAST, *CONCESSIVE, "and then", "plus", "and also"}, key=len, reverse=True)
 _CLAUSE_BREAK = re.compile(
@@ -51,29 +48,11 @@ class Clause:
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) spans of the non-empty sentences of `text`."""
-    spans = []
-    for start, end in _raw_sentences(text):
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start and re.search(r"\w", text[start:end]):
-            spans.append((start, end))
-    return spans
+    """(start, end) spans of the non-empty sentences of `text` (the shared splitter, `medtune.text`: reviews
+    are often typed in lower case, so a sentence end does not need a capital after it)."""
+    from medtune.text import sentence_spans
 
-
-def _raw_sentences(text: str) -> list[tuple[int, int]]:
-    bounds, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        word = re.search(r"([\w.]+)$", text[start:m.start()])
-        if m.group(0).startswith(".") and word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
-            continue
-        bounds.append((start, m.end()))
-        start = m.end()
-    if start < len(text):
-        bounds.append((start, len(text)))
-    return bounds
+    return sentence_spans(text)
 
 
 def clauses(text: str) -> list[Clause]:
