@@ -148,10 +148,10 @@ def warm_encoder() -> None:
 
 def warm_scorer() -> None:
     from medtune.chat.evidence import redact
-    from medtune.chat.scoring import get_scorer
+    from medtune.chat.scoring import score_sentences
 
     redact("warm-up")
-    get_scorer().score_sentences(["Asthma narrows the airways."], ["Asthma is a disease of the airways."])
+    score_sentences(["Asthma narrows the airways."], ["Asthma is a disease of the airways."])
 
 
 # --------------------------------------------------------------------------------------------- the app

@@ -55,16 +55,6 @@ class Settings(BaseSettings):
         "(MEDTUNE_RAY_ADDRESS) through Ray's job submission API, with the runs dir on a filesystem both share.")
     ray_address: str = Field("", description="The Ray cluster's dashboard address for job submission "
                              "(http://head:8265); empty = RAY_ADDRESS, else http://127.0.0.1:8265.")
-    chat_scorer: str = Field(
-        "embedding",
-        description="How the chatbot scores answer sentences: 'embedding' (the calibrated support verifier: MiniLM "
-        "similarity + lexical mismatch signals, docs/CHATBOT.md) or 'verify' (medtune.verify's trained verifier).",
-    )
-    chat_calibration: str = Field(
-        "",
-        description="The chatbot's calibrated support-verifier file (python -m medtune.chat.calibrate); empty = "
-        "medtune/chat/support_calibration.json. A missing or unreadable file falls back to the uncalibrated score.",
-    )
     sft_packing: Literal["auto", "on", "off"] = Field(
         "auto",
         description="Padding-free packing of causal-LM SFT batches (trl 'bfd'): 'auto' = on with CUDA, "

@@ -8,8 +8,10 @@ the generator's text as it comes, then the same result, for the chat UI.
 - An emergency is answered at once with the triage message: nothing is retrieved or generated; its
   confidence is null and its band red (it is advice to get help, not a checked answer).
 - Only the redacted question is logged, retrieved with or sent to a model.
-- `sentences` are the answer's claims, each scored against the evidence; the fixed safety notes (cautions and
-  the disclaimer) follow them in `answer` but are not claims, so they are not scored.
+- `sentences` are the answer's claims, each scored against the evidence by medtune.verify's one support scorer
+  (`medtune/chat/scoring.py`: the checker's stance verifier and calibration; a sentence quoted from a passage
+  is entailed by it); the fixed safety notes (cautions and the disclaimer) follow them in `answer` but are not
+  claims, so they are not scored.
 - Bands follow medtune.verify's one rule (`band_for`): green = the sources support the answer, red = they
   contradict it, yellow = not enough or conflicting evidence. A red answer, or a yellow one with low support,
   starts by saying plainly that it is not sure and to consult a clinician.
@@ -37,7 +39,7 @@ from medtune.chat import guardrails, relevance
 from medtune.chat.config import get_chat_settings
 from medtune.chat.evidence import Evidence, redact, retrieve
 from medtune.chat.generators import GenerationRequest, build_generator
-from medtune.chat.scoring import Thresholds, aggregate, assess_sentences, get_scorer, load_thresholds
+from medtune.chat.scoring import Thresholds, aggregate, assess_sentences, load_thresholds, score_sentences
 from medtune.chat.text import PLAIN_WORDS, apply_lexicon, flesch_kincaid_grade, split_sentences
 from medtune.chat.triage import triage
 from medtune.errors import DataError
@@ -227,12 +229,12 @@ def support(plain: list[str], evidence: list[Evidence]) -> tuple[list[float], li
     whether the evidence contradicts it (the band rule's red)."""
     if not plain or not evidence:
         return [0.0] * len(plain), [False] * len(plain), [False] * len(plain)
-    scorer, thresholds = get_scorer(), load_thresholds()
-    scores, contradicted = assess_sentences(scorer, plain, [e.text for e in evidence])
+    thresholds = load_thresholds()
+    scores, contradicted = assess_sentences(plain, [e.text for e in evidence])
     trusted = [e.text for e in evidence if e.trusted]
     if len(trusted) == len(evidence):
         return scores, [False] * len(plain), contradicted
-    trusted_scores = scorer.score_sentences(plain, trusted) if trusted else [0.0] * len(plain)
+    trusted_scores = score_sentences(plain, trusted) if trusted else [0.0] * len(plain)
     return scores, [thresholds.band(s) == "green" and thresholds.band(t) != "green"
                     for s, t in zip(scores, trusted_scores)], contradicted
 

@@ -1,8 +1,10 @@
 """Faithfulness and hallucination rate of generated answers against their evidence.
 
-The scorer is medtune.verify's `faithfulness_scores(answers, evidence) -> list[float]` (the probability that
-each answer is supported by its evidence, in [0, 1]) with its calibrated `HALLUCINATION_THRESHOLD`; it is
-imported when a metric is computed (the verifier's model loads on first use). Items without evidence are
+The scorer is medtune.verify's one support scorer (`medtune.verify.support.faithfulness_scores(answers,
+evidence) -> list[float]`: the probability that each answer is supported by its evidence, in [0, 1] — the
+checker's verifier and calibration, with the chat's quote rule, so an answer is judged here as the chat judges
+it) with the calibrated `HALLUCINATION_THRESHOLD`; it is imported when a metric is computed (the verifier's
+model loads on first use). Items without evidence are
 reported as unavailable with the reason — never a made-up number.
 """
 
@@ -24,7 +26,8 @@ class ScorerUnavailable(Exception):
 
 
 def _scorer() -> tuple[Callable[[list[str], list[str]], list[float]], float]:
-    from medtune.verify import HALLUCINATION_THRESHOLD, faithfulness_scores
+    from medtune.verify import HALLUCINATION_THRESHOLD
+    from medtune.verify.support import faithfulness_scores
 
     return faithfulness_scores, float(HALLUCINATION_THRESHOLD)
 
