@@ -16,12 +16,13 @@ dose question — always gets the crisis text first and never any dose (docs/CHA
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from medtune.chat.triage_rules import (
     RED_FLAGS,
     RedFlag,
     is_general_question,
+    learned_may_count,
     normalize,
     rule_flags,
     word_matches,
@@ -103,6 +104,10 @@ def triage(question: str) -> TriageResult:
     """Red flags in `question`; `message` is the answer to give at once when `emergency` is true."""
     rules = [f.name for f in rule_flags(question)]
     verdict = _learned(question)
+    if verdict is not None and not rules and not learned_may_count(
+            question, "self_harm" if verdict.self_harm else verdict.category):
+        # Context the head cannot read: a story, a resolved past, a joke, a near-miss cue. Its score is kept.
+        verdict = replace(verdict, emergency=False, self_harm=False, self_harm_likely=False)
     score = None if verdict is None else verdict.p_emergency
     learned_hit = verdict is not None and (verdict.emergency or verdict.self_harm)
     flags = list(rules)
