@@ -9,7 +9,10 @@ Two layers, both run on every question (`triage`):
    question with the model the knowledge base already loaded (the retrieval reuses the same cached vector).
 
 A question is an emergency when a rule fires or the head's emergency probability reaches the threshold chosen
-by grouped cross-validation on that training data. Self-harm intent — in any wording, inside a role-play or a
+by grouped cross-validation on that training data. The head's verdict stands only where the rules' context
+allows it (`triage_rules.learned_may_count`): not on a general question, a story or course, a hypothetical, a
+resolved or wholly past event, a joke, or a message with its category's near-miss cue — context that wording
+alone, which is all the head reads, does not carry. Self-harm intent — in any wording, inside a role-play or a
 dose question — always gets the crisis text first and never any dose (docs/CHATBOT.md, "Triage first").
 """
 
@@ -76,6 +79,10 @@ ADVICE: dict[str, str] = {
     "diabetic": "If the person is awake and can swallow, give a sugary drink or glucose tablets; if they are "
                 "drowsy or unconscious give nothing by mouth, lay them on their side, and use glucagon if you have "
                 "it and know how.",
+    "urgent_surgical": "Sudden severe pain in a testicle, being unable to pass urine, or vomiting with a swollen "
+                       "belly and no wind or poo can need an operation within hours (NHS: testicular torsion, "
+                       "urinary retention, bowel obstruction). Go to the emergency department now and do not eat "
+                       "or drink until you have been seen.",
 }
 
 CRISIS_LINES = [

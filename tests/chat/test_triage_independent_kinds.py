@@ -101,3 +101,11 @@ def test_blood_pressure_is_not_bleeding_and_a_laugh_cancels_only_its_own_clause(
     assert "pregnancy_bleeding" in [f.name for f in rule_flags("I'm 30 weeks pregnant and bleeding heavily")]
     assert not rule_flags("my boss is killing me lol, my chest is tight with stress lol")
     assert "chest_pain" in [f.name for f in rule_flags("lol sorry to bother you. crushing chest pain and sweating")]
+
+
+def test_every_red_flag_has_first_aid_advice_and_urgent_surgical_says_go_now() -> None:
+    from medtune.chat.triage import ADVICE, RED_FLAGS
+
+    assert all(f.name in ADVICE for f in RED_FLAGS if f.name != "self_harm")
+    message = triage("my dad cannot pass urine at all and his belly is swollen").message
+    assert "Call emergency services now" in message and "operation within hours" in message
