@@ -202,7 +202,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     ), unless=(r"\b(after|from|since|doing|did) (the |my |a |doing |some )?(gym|bench press|workout|press ups|"
                r"push ups|pushups|lifting weights|lifting boxes)\b|\b(muscles? ache|grinding|flu jab|jab|vaccine|"
                r"pulled a muscle|toothache|kicked me|slept on|sleeping on|from coughing|coughing so much|goes away with|"
-               r"gaviscon|rennie|antacid|road rage)\b")),
+               r"gaviscon|rennie|antacid|road rage|when (im|i am|i get) (anxious|nervous|stressed|worried)|"
+               r"before (a|my|the) (presentation|exam|interview|meeting))\b")),
     RedFlag("stroke", (
         "face drooping|droopy|droops|drooped|numb|dropped|lopsided|uneven",
         "drooping|droopy|lopsided face|mouth|eyelid|smile", "smile lopsided|uneven|droopy",
@@ -257,7 +258,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         ("sting|stung|stinging|wasp|bee|hornet|bite|bitten|allergic|allergy|nuts|peanut|peanuts|shellfish|prawns|"
          "antibiotic|antibiotics + throat + tight|tightening|closing|swelling|swollen|narrow|lump|itchy"),
         "sting|stung|bite|bitten|allergic|ate|eaten + hard|cant|difficult to|cannot swallow",
-    ), unless=r"\b(sting only|around the sting|sore throat|throat is sore|from a cold|action plan|trainer|practi[cs]e)\b"),
+    ), unless=r"\b(sting only|around the sting|sore throat|throat is sore|from a cold|action plan|trainer|practi[cs]e|"
+               r"(burnt|burned|scalded) (my |his |her )?(tongue|mouth|lips))\b"),
     RedFlag("bleeding", (
         "bleeding|blood wont|doesnt|not|cant stop|stopping", "severe|heavy|uncontrolled|uncontrollable bleeding",
         "vomiting|coughing|spitting blood", "throwing|threw up blood", "bleeding heavily|badly",
@@ -531,15 +533,20 @@ def rule_flags(question: str) -> list[RedFlag]:
     return ([_SELF_HARM] if intent or mention else []) + flags
 
 
+#: Symptoms the writer calls mild: the head, which cannot weigh a qualifier, does not alarm on them alone.
+MILD = re.compile(r"\b(mild|mildly|slight|slightly|minor)\b")
+
+
 def learned_may_count(question: str, category: str) -> bool:
     """Whether the learned layer's verdict may stand on `question` when no rule fired: not on a general
-    question, a story / project / course, a hypothetical, a resolved or entirely past event, a joke, or a
+    question, a story / project / course, a hypothetical, a resolved or entirely past event, a joke, symptoms
+    called mild, or a
     message carrying the near-miss cue of the head's own category ("goes away with gaviscon" for chest pain).
     The head reads wording; these are context it was never shown enough of."""
     content = without_preamble(question)
     words = normalize(content)
     joined = " ".join(words)
-    if is_general_question(words) or is_unreal(joined) or is_resolved(joined):
+    if is_general_question(words) or is_unreal(joined) or is_resolved(joined) or MILD.search(joined):
         return False
     live = live_clauses([normalize(c) for c in clauses(content) if not is_joke(normalize(c))])
     if not live:
