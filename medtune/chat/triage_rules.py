@@ -121,7 +121,7 @@ def _asks_lethal_means(words: list[str]) -> bool:
 
 RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag("self_harm", (
-        "kill|killing myself", "kill me now", "end|ending|take|taking my|own|their|your life", "end|ending it all",
+        "kill|killing myself", "kill me now", "end|ending|take|taking my|own|their|your|his|her life", "end|ending it all",
         "end|ending things|everything", "commit|committing suicide", "kms", "unalive",
         "suicide plan|plans|note|method|methods", "want|wanna|ready to die",
         "want|wanting|going|thinking|urge|urges to hurt|harm|cut|burn myself",
@@ -153,7 +153,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "goodbye|farewell letter|letters|note|notes|message|messages",
         "writing|wrote|written letters|notes + family|kids|children|wife|husband|mum|mom|parents|everyone",
         "how many|much + would|will|to|it + kill|fatal|lethal|die|dead|never|forever",
-        "how many|much + stop + wake|waking|breathing|heart", "wouldnt|wont|never wake up from",
+        "how many|much + stop + wake|waking|breathing|heart|everything",
+        "wouldnt|wont|never wake up from",
         "amount|dose|much|many + fatal|lethal|deadly", "fatal|lethal|deadly for me",
         "sleep forever|permanently", "given away my things|stuff|belongings",
         "gun + myself|himself|herself|themselves", "disappear permanently|forever", "bleed out",
@@ -385,6 +386,10 @@ ADRENALINE_USED = "used|gave|given|injected|jabbed|needed|give|use + epipen|epip
 # not in a general question, a resolved past ("I used to self-harm") or a story.
 _SELF_HARM_MENTIONS = RedFlag("self_harm", (
     "suicidal", "suicide thoughts|thinking|attempt|attempts", "self harm|harming", "selfharm",
+    # Someone else's intent, told by a relative or friend ("my son said he wants to kill himself"): in a film
+    # or a past event it is a mention, so it takes the context checks.
+    ("wants|want|wanted|going|gonna|said|says|saying|threatening|threatened|trying|tried to kill|hurt|harm "
+     "himself|herself|themselves|themself"),
 ), self_harm=True)
 
 def normalize(text: str) -> list[str]:
