@@ -244,7 +244,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
                r"out of shape|stopped going to the gym|(a bit|a little|slightly) (worse|wheezy|short of breath)|"
                r"asthma (nurse|review)|times a week)\b")),
     RedFlag("anaphylaxis", (
-        "throat|tongue|lips|face swelling|swollen|closing|tight|swelled", "swelling|swollen throat|tongue|lips|face",
+        "throat|tongue|tounge|lips|face swelling|swollen|closing|tight|swelled",
+        "swelling|swollen throat|tongue|tounge|lips|face",
         "anaphylaxis|anaphylactic", "severe|bad|serious allergic reaction", "having allergic reaction",
         "throat closing|tight", "eyes swelled|swollen shut", "used|injected epipen|epi + still|throat|breathe|breathing|worse",
         "used|gave|given|injected|jabbed|needed + epipen|epipens|adrenaline|autoinjector|jext|emerade",
