@@ -9,19 +9,23 @@ Two layers, both run on every question (`triage`):
    question with the model the knowledge base already loaded (the retrieval reuses the same cached vector).
 
 A question is an emergency when a rule fires or the head's emergency probability reaches the threshold chosen
-by grouped cross-validation on that training data. Self-harm intent — in any wording, inside a role-play or a
+by grouped cross-validation on that training data. The head's verdict stands only where the rules' context
+allows it (`triage_rules.learned_may_count`): not on a general question, a story or course, a hypothetical, a
+resolved or wholly past event, a joke, or a message with its category's near-miss cue — context that wording
+alone, which is all the head reads, does not carry. Self-harm intent — in any wording, inside a role-play or a
 dose question — always gets the crisis text first and never any dose (docs/CHATBOT.md, "Triage first").
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from medtune.chat.triage_rules import (
     RED_FLAGS,
     RedFlag,
     is_general_question,
+    learned_may_count,
     normalize,
     rule_flags,
     word_matches,
@@ -75,6 +79,10 @@ ADVICE: dict[str, str] = {
     "diabetic": "If the person is awake and can swallow, give a sugary drink or glucose tablets; if they are "
                 "drowsy or unconscious give nothing by mouth, lay them on their side, and use glucagon if you have "
                 "it and know how.",
+    "urgent_surgical": "Sudden severe pain in a testicle, being unable to pass urine, or vomiting with a swollen "
+                       "belly and no wind or poo can need an operation within hours (NHS: testicular torsion, "
+                       "urinary retention, bowel obstruction). Go to the emergency department now and do not eat "
+                       "or drink until you have been seen.",
 }
 
 CRISIS_LINES = [
@@ -103,6 +111,10 @@ def triage(question: str) -> TriageResult:
     """Red flags in `question`; `message` is the answer to give at once when `emergency` is true."""
     rules = [f.name for f in rule_flags(question)]
     verdict = _learned(question)
+    if verdict is not None and not rules and not learned_may_count(
+            question, "self_harm" if verdict.self_harm else verdict.category):
+        # Context the head cannot read: a story, a resolved past, a joke, a near-miss cue. Its score is kept.
+        verdict = replace(verdict, emergency=False, self_harm=False, self_harm_likely=False)
     score = None if verdict is None else verdict.p_emergency
     learned_hit = verdict is not None and (verdict.emergency or verdict.self_harm)
     flags = list(rules)

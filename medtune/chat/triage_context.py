@@ -28,7 +28,9 @@ RESOLVED = re.compile(
     r"is playing|playing normally|running around|feeding fine|feeding and smiling|is improving|recovered|"
     r"healed|healing|doing well|back to \d|(now )?(its|it is|im|hes|shes|he is|she is|they are) (fine|ok|okay|"
     r"better) now|now (its|im|hes|shes|he is|she is) (fine|ok|okay|better)|back to normal|sorts it out|"
-    r"(vet|doctor|gp|nurse) (says|said) (s?he|it|i|they)(s| is| was| am| are)? (ok|okay|fine))\b")
+    r"(vet|doctor|gp|nurse) (says|said) (s?he|it|i|they)(s| is| was| am| are)? (ok|okay|fine)|"
+    r"(?<!not )(?<!isnt )(?<!wasnt )(?<!hasnt )(?<!havent )(acting (herself|himself|themselves|normally|normal|"
+    r"like (herself|himself))|feeling normal|feels normal|fed well|feeding well))\b")
 #: What follows a resolved outcome and makes the message current again.
 AFTER_RESOLVED = re.compile(r"\b(now|again|worse|suddenly|started)\b")
 PAST = re.compile(r"\b(years? ago|last year|last month|months ago|as a teenager|used to|in the past|"
@@ -40,9 +42,10 @@ STORY = re.compile(
     r"\b(movie|film|show|tv|book|novel|episode|documentary|article|news|character|game of thrones|"
     r"for my exam|pharmacology exam|my essay|school project|"
     r"for (my|our|a|the) (\w+ ){0,2}(essay|exam|project|assignment|homework|class|course|training|leaflet|"
-    r"poster|presentation|notes|kit|coaches|staff|students|module|revision))\b")
+    r"poster|presentation|notes|kit|coaches|staff|students|module|revision|ward|team|guidance|policy|protocol))|"
+    r"\b(writing|write|wrote|preparing|drafting) (\w+ ){0,3}(guidance|policy|protocol|leaflet|training|essay)\b")
 HYPOTHETICAL = re.compile(r"\b(if (someone|somebody|anyone|a person|a child|a kid|a baby|my \w+ ever|he ever|she ever|"
-                          r"they ever|it ever|it happens)|in case (of|someone|my)|to be ready|be prepared|"
+                          r"they ever|it ever|it happens)|in case (of|someone|my)|to be ready|be prepared|what (should|do|would|can) (i|we) do if|"
                           r"how do i (use|give|know|take|check|count|put|treat|spot|recognise|recognize))\b")
 PET = re.compile(r"\b(dog|dogs|cat|cats|puppy|kitten|pet|horse|rabbit|hamster|vet)\b")
 HUMAN = re.compile(r"\b(i|im|me|myself|son|daughter|baby|child|kid|kids|toddler|husband|wife|partner|mom|mum|dad|"
@@ -56,6 +59,21 @@ PREAMBLE = re.compile(
     r"|\b(stay|staying|answer|remain) in character\b|\brole-?play(ing)?\b|\bpretend (you|ur|to be)\b|\bact as\b"
     r"|\blet'?s play\b|\bplaying a game\b|\bcreative writing\b|\bdeveloper mode\b|\bfilters? (are )?(disabled|off)\b"
     r"|^\s*(system|user)\s*:", re.IGNORECASE)
+
+
+#: A laugh marker: the clause is hyperbole ("this traffic is killing me, my chest gets so tight lol").
+JOKE = re.compile(r"\b(lol|lmao|rofl|haha+|hehe+|jk)\b")
+#: Asked about self-harm and denied it ("my GP asked if I had thoughts of self-harm and I said no").
+DENIED = re.compile(r"\b(i said no|said no|no thoughts of|never had thoughts of|not suicidal|never been suicidal|"
+                    r"denied (any )?(thoughts|self harm|suicidal))\b")
+
+
+def is_joke(words: list[str]) -> bool:
+    return bool(JOKE.search(" ".join(words)))
+
+
+def is_denied(joined: str) -> bool:
+    return bool(DENIED.search(joined))
 
 
 _SENTENCE = re.compile(r"(?<=[.!?:;])\s+|\n+")
@@ -75,20 +93,34 @@ def without_preamble(text: str) -> str:
     return " ".join(content) if content and len(content) < len(sentences) else text
 
 
+#: Something timed now: a question with it is about the writer ("can u have a migraine where ... started 20
+#: mins ago") even when no person is named.
+TIMED_NOW = re.compile(r"\b(right now|minutes ago|mins ago|min ago|an hour ago|hours ago|started \d+|just started|"
+                       r"since this morning|since last night|tonight)\b")
+#: A story that the writer says is about themself ("my character (who is me basically)").
+SELF_STORY = re.compile(r"\b(is|its|basically|really|actually|secretly) me\b|\bme basically\b")
+
+
 def is_general_question(words: list[str]) -> bool:
     joined = " ".join(words)
-    return bool(GENERAL.match(joined)) and not PERSONAL.search(joined)
+    return bool(GENERAL.match(joined)) and not PERSONAL.search(joined) and not TIMED_NOW.search(joined)
+
+
+#: A negation just before a resolved outcome turns it round ("it's not getting better", "isnt settled").
+NEGATED_BEFORE = re.compile(r"\b(not|isnt|arent|wasnt|werent|no|never|hasnt|havent|doesnt|dont|didnt|nothing|"
+                            r"not really|still not)\s*$")
 
 
 def is_resolved(joined: str) -> bool:
     """An outcome that says it is over, with nothing new after it."""
-    found = list(RESOLVED.finditer(joined))
+    found = [m for m in RESOLVED.finditer(joined) if not NEGATED_BEFORE.search(joined[:m.start()])]
     return bool(found) and not AFTER_RESOLVED.search(joined[found[-1].end():])
 
 
 def is_unreal(joined: str) -> bool:
     """A story, a project or a course, or a hypothetical with nothing happening now."""
-    return bool(STORY.search(joined)) or (bool(HYPOTHETICAL.search(joined)) and not NOW.search(joined))
+    story = bool(STORY.search(joined)) and not SELF_STORY.search(joined)
+    return story or (bool(HYPOTHETICAL.search(joined)) and not NOW.search(joined))
 
 
 def live_clauses(clause_words: list[list[str]]) -> list[str]:

@@ -30,7 +30,9 @@ from pathlib import Path
 
 from medtune.chat.triage_context import (
     clauses,
+    is_denied,
     is_general_question,
+    is_joke,
     is_resolved,
     is_unreal,
     live_clauses,
@@ -86,16 +88,40 @@ def _is_baby_under_3_months(words: list[str]) -> bool:
 
 
 def _took_many_pills(words: list[str]) -> bool:
-    """'took 15 of my sleeping pills', 'took like 30 pills', '20 tylenol': ten or more tablets at once."""
+    """'took 15 of my sleeping pills', 'took like 30 pills', '20 tylenol': ten or more tablets at once; or more
+    than 4 grams taken ("thats like 15 grams")."""
     text = " ".join(words)
+    grams = [int(n) for n in re.findall(r"\b(\d+) (?:grams?|g)\b", text)]
+    if any(n > 4 for n in grams) and re.search(r"\b(paracetamol|tylenol|acetaminophen|took|taken|had)\b", text):
+        return True  # more than the 4 g a day paracetamol limit, in any spacing
     return bool(re.search(r"\b(took|taken|swallowed|had|ate)\b(\s\w+){0,2}\s([1-9]\d+)\b"
                           r"(?!\s(mg|mcg|ml|g|grams?|units?|minutes?|mins?|hours?|days?|weeks?)\b)(\s\w+){0,3}\s"
                           r"(pills?|tablets?|tylenol|paracetamol|ibuprofen|aspirin|capsules?|of)\b", text))
 
 
+_STOPS_HEART = re.compile(r"\b(stops?|stopped|stopping) (your|my|the|a|his|her|someones) (heart|breathing)\b"
+                          r"(?! (racing|pounding|palpitations|palpitating|fluttering|skipping|beating so fast))")
+_MEANS = re.compile(r"\b(pills?|tablets?|drugs?|meds|medicines?|alcohol|vodka|whisky|mix|mixed|combination|overdose|"
+                    r"dose|amount|insulin|paracetamol|antidepressants?)\b")
+_HEIGHT = re.compile(r"\b(how|what|which) (high|far|tall|height|floor|storey|story)\b|\bhigh enough\b")
+_CERTAIN_END = re.compile(r"\b(certain|sure|fatal|lethal|to die|kill (me|you|someone)|(wouldnt|not|never) survive|"
+                          r"instant|instantly|be over)\b")
+_FALL = re.compile(r"\b(fall|falling|jump|jumping|drop|building|bridge|cliff|roof|car park|multistorey|quarry|balcony)\b")
+_WHEN_GONE = re.compile(r"\bwhen (im|i am|shes|she is|hes|he is) gone\b(?! (on|to|for|away|out|abroad|back|shopping))")
+
+
+def _asks_lethal_means(words: list[str]) -> bool:
+    """A question about what would stop a heart or breathing with a drug or drink, what height would be certain,
+    or arrangements "for when I'm gone": suicidal intent in any person or frame."""
+    text = " ".join(words)
+    heart = bool(_STOPS_HEART.search(text)) and bool(_MEANS.search(text))
+    height = bool(_HEIGHT.search(text)) and bool(_CERTAIN_END.search(text)) and bool(_FALL.search(text))
+    return heart or height or bool(_WHEN_GONE.search(text))
+
+
 RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag("self_harm", (
-        "kill|killing myself", "kill me now", "end|ending|take|taking my|own|their|your life", "end|ending it all",
+        "kill|killing myself", "kill me now", "end|ending|take|taking my|own|their|your|his|her life", "end|ending it all",
         "end|ending things|everything", "commit|committing suicide", "kms", "unalive",
         "suicide plan|plans|note|method|methods", "want|wanna|ready to die",
         "want|wanting|going|thinking|urge|urges to hurt|harm|cut|burn myself",
@@ -127,17 +153,38 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "goodbye|farewell letter|letters|note|notes|message|messages",
         "writing|wrote|written letters|notes + family|kids|children|wife|husband|mum|mom|parents|everyone",
         "how many|much + would|will|to|it + kill|fatal|lethal|die|dead|never|forever",
-        "how many|much + stop + wake|waking|breathing|heart", "wouldnt|wont|never wake up from",
+        "how many|much + stop + wake|waking|breathing|heart|everything",
+        "wouldnt|wont|never wake up from",
         "amount|dose|much|many + fatal|lethal|deadly", "fatal|lethal|deadly for me",
         "sleep forever|permanently", "given away my things|stuff|belongings",
         "gun + myself|himself|herself|themselves", "disappear permanently|forever", "bleed out",
         "researching|researched|looking|searching|googling how to end|die|kill", "plan to kill|end|die",
         "end it tonight|today|now", "tonights|tonight the night", "standing on|at bridge|edge|ledge|roof|cliff",
         "wanna|gonna hurt|harm|cut|kill myself", "be done + dose|pills|tablets|meds|double",
-    ), self_harm=True,
+        # Repeated or deliberate self-injury ("cut myself again", "burnt myself on purpose").
+        "cut|cutting|burnt|burned|burning|hurt|hit|scratched myself + again|deeper|purpose|deliberately",
+        ("cut|cutting|burnt|burned|burning|scratched|slashed my arm|arms|wrist|wrists|thigh|thighs|legs|skin|stomach + "
+         "again|deeper|purpose|deliberately"),
+        # Pills kept back instead of taken, in any person and order ("has pills stockpiled", "collecting my
+        # codeine instead of taking it").
+        "pills|tablets|meds|painkillers|codeine|tramadol|them stockpiled|stashed|hoarded|saved",
+        "collecting|keeping|saving|hiding|storing|putting|kept|hid|stored + instead of taking|swallowing them|it",
+        # Wanting to join someone who has died; being a burden (lethality questions and "when I'm gone"
+        # arrangements are read by `_asks_lethal_means`).
+        "want|wanna|wish|going|ready to join + her|him|them|mum|dad|wife|husband|grandma|grandpa|nan + late|died|passed|heaven|grave|dead",
+        "im|shes|hes|being|feels|feel|saying|says|just a burden",
+        # Asking for a method that is certain, in any frame ("exact steps to hang herself that will work").
+        ("how|steps|way|ways|method|methods|instructions to hang|kill|end|drown|suffocate|poison + myself|herself|"
+         "himself|themselves|yourself + definitely|certain|certainly|sure|work|works|painless|quick|exact|exactly|"
+         "guaranteed"),
+        # An overdose followed by regret ("swallowed a pack of my antidepressants ... I regret it now").
+        ("swallowed|took|taken|overdosed|od + pills|tablets|pack|box|packet|strip|bottle|antidepressants|all|rest|"
+         "lot|overdose + regret|regretting|regretted|undo"),
+    ), self_harm=True, check=_asks_lethal_means,
         # Hyperbole said with a laugh ("this exam is killing me, I want to die lol") is a near-miss.
-        unless=(r"\b(want to die|wanna die|kill me|killing me|makes me want to die)\b.{0,40}\b(lol|lmao|haha+|jk|rofl)\b"
-                r"|\b(lol|lmao|haha+)\b.{0,40}\b(want to die|wanna die)\b")),
+        unless=(r"^(?!.*\b(for me|not joking|not a joke|im serious|seriously|for real|actually)\b.*$)(.*\b(want to die|wanna die|"
+                r"kill me|killing me|makes me want to die|jump(ing)? off (a |the )?(bridge|roof|cliff))\b.{0,40}\b(lol|lmao|"
+                r"haha+|jk|rofl)\b|.*\b(lol|lmao|haha+)\b.{0,40}\b(want to die|wanna die)\b)")),
     RedFlag("chest_pain", (
         ("chest pain|pains|pressure|tightness|tight|hurts|hurting|ache|aching|crushing|squeezing|heavy|heaviness"
         "|burning"),
@@ -151,9 +198,13 @@ RED_FLAGS: tuple[RedFlag, ...] = (
          "sweats|clammy|nausea|nauseous|nauseated|sick|vomiting|throwing|grey|gray|pale|breathless"),
         "chest + tightening|band + arm|tingling|numb",
         "having|had heart attack", "think im|its heart attack", "chest + killing",
+        "gtn|nitro|nitroglycerin|angina|spray + not|isnt|didnt|doesnt|no help|helping|working|worked|touching",
+        "same pain|pains + back|again + heart|attack|stent|angina",
     ), unless=(r"\b(after|from|since|doing|did) (the |my |a |doing |some )?(gym|bench press|workout|press ups|"
                r"push ups|pushups|lifting weights|lifting boxes)\b|\b(muscles? ache|grinding|flu jab|jab|vaccine|"
-               r"pulled a muscle|toothache|kicked me|slept on|sleeping on)\b")),
+               r"pulled a muscle|toothache|kicked me|slept on|sleeping on|from coughing|coughing so much|goes away with|"
+               r"gaviscon|rennie|antacid|road rage|when (im|i am|i get) (anxious|nervous|stressed|worried)|"
+               r"before (a|my|the) (presentation|exam|interview|meeting))\b")),
     RedFlag("stroke", (
         "face drooping|droopy|droops|drooped|numb|dropped|lopsided|uneven",
         "drooping|droopy|lopsided face|mouth|eyelid|smile", "smile lopsided|uneven|droopy",
@@ -189,11 +240,16 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "breathless + cant|cannot walk|talk|speak", "every breath + struggle", "breath is struggle",
         "stuck in throat + noise|squeaky|cant|cry|breathe|breathing",
     ), unless=(r"\b(when i (run|climb|jog|exercise)|up a hill|climbing stairs|not very fit|blocked nose|stuffy nose|"
-               r"when im (anxious|nervous|stressed)|(this|the) heat|sorts it out|breathtaking)\b")),
+               r"when im (anxious|nervous|stressed)|(this|the) heat|sorts it out|breathtaking|flights? of stairs|unfit|"
+               r"out of shape|stopped going to the gym|(a bit|a little|slightly) (worse|wheezy|short of breath)|"
+               r"asthma (nurse|review)|times a week)\b")),
     RedFlag("anaphylaxis", (
-        "throat|tongue|lips|face swelling|swollen|closing|tight|swelled", "swelling|swollen throat|tongue|lips|face",
+        "throat|tongue|tounge|lips|face swelling|swollen|closing|tight|swelled",
+        "swelling|swollen throat|tongue|tounge|lips|face",
         "anaphylaxis|anaphylactic", "severe|bad|serious allergic reaction", "having allergic reaction",
-        "throat closing|tight", "eyes swelled|swollen shut", "used|injected epipen|epi + still|throat|breathe|breathing|worse", "hives + throat|faint|dizzy|wheezing",
+        "throat closing|tight", "eyes swelled|swollen shut", "used|injected epipen|epi + still|throat|breathe|breathing|worse",
+        "used|gave|given|injected|jabbed|needed + epipen|epipens|adrenaline|autoinjector|jext|emerade",
+        "had to give|use + epipen|epipens|adrenaline|autoinjector|jext|emerade", "hives + throat|faint|dizzy|wheezing",
         "allergic + throat|wheezing|breathe|faint|dizzy|swelling|swollen|breathing", "tongue bigger|getting",
         "lump in throat + bigger|getting",
         "allergic|allergy + ate|eaten|eating|had + coughing|lips|face|wheezing|swelling|swollen|vomiting|hives",
@@ -204,7 +260,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         ("sting|stung|stinging|wasp|bee|hornet|bite|bitten|allergic|allergy|nuts|peanut|peanuts|shellfish|prawns|"
          "antibiotic|antibiotics + throat + tight|tightening|closing|swelling|swollen|narrow|lump|itchy"),
         "sting|stung|bite|bitten|allergic|ate|eaten + hard|cant|difficult to|cannot swallow",
-    ), unless=r"\b(sting only|around the sting|sore throat|throat is sore|from a cold|action plan)\b"),
+    ), unless=r"\b(sting only|around the sting|sore throat|throat is sore|from a cold|action plan|trainer|practi[cs]e|"
+               r"(burnt|burned|scalded) (my |his |her )?(tongue|mouth|lips))\b"),
     RedFlag("bleeding", (
         "bleeding|blood wont|doesnt|not|cant stop|stopping", "severe|heavy|uncontrolled|uncontrollable bleeding",
         "vomiting|coughing|spitting blood", "throwing|threw up blood", "bleeding heavily|badly",
@@ -239,6 +296,13 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "took|taken double|triple|twice", "took|taken bunch|lot|load of", "pupils tiny|pinpoint",
         "heroin|fentanyl|opioids + breathing|respond|wake",
         "snorted|snorting|sniffed|smoked|dropped + racing|burning|hot|collapsed|fitting|seizure|pounding",
+        # Doses repeated every hour or two ("been taking two paracetamol every hour"), not a question about it.
+        ("took|taken|taking|had|having|been|popping|popped|swallowed|swallowing + paracetamol|tylenol|acetaminophen|"
+         "calpol|cocodamol|codamol|codeine|ibuprofen|nurofen|aspirin + every 1|2|one|two hour|hours|hrs"),
+        ("took|taken|taking|had|having|been|popping|popped|swallowed|swallowing + paracetamol|tylenol|acetaminophen|"
+         "calpol|cocodamol|codamol|codeine|ibuprofen|nurofen|aspirin + every hour|hr"),
+        f"accidentally|mistake|wrong|adult + gave|given|give + {_KIDS}",
+        f"gave|given + {_KIDS} + adult|double|too much",
     ), check=_took_many_pills,
         unless=r"\boverdo(sed|se|sing)? on (coffee|caffeine|sugar|chocolate|cake|tv|netflix|sun)\b"),
     RedFlag("unconscious", (
@@ -273,7 +337,10 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "floppy|slurred|slurring|awake|severe|worse"),
         "helmet|crash|crashed|accident|fell + drowsy|confused|unconscious|knocked|remember",
         "bleeding from ear|ears", "fluid from nose|ear",
-        "hit|banged|bumped|knocked|fell + head|bed|stairs|ladder + questions|repeating|floppy|himself|herself|blacked",
+        "hit|banged|bumped|knocked|fell + head|bed|stairs|ladder + questions|repeating|floppy|blacked",
+        "not himself|herself|themselves|acting + hit|banged|bumped|knocked|fell|head",
+        ("baby|babys|infant|newborn|month|months + fell|rolled|dropped|fall + floor|table|bed|sofa|stairs|changing + "
+         "swelling|swollen|lump|bump|quiet|sleepy|drowsy|floppy|vomit|vomiting|sick|unusual|unusually|crying"),
         "was|been out for + minute|minutes|seconds|while",
     )),
     RedFlag("pregnancy_bleeding", (
@@ -282,7 +349,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "pregnant + vision|blurry + headache", "waters broke + cord", "cord hanging|out",
         "baby hasnt|not|stopped moved|moving", "pregnant + fall|fell", "weeks + bleeding + pain|cramps|hard",
         "weeks|pregnant + kick|kicks|kicking|movements|moving|moved + less|not|havent|hasnt|stopped|fewer",
-        "pregnant|weeks + headache + flashing|vision|swollen|swelling|blurry", "pregnant|weeks + gush|leaking|waters",
+        "pregnant|weeks + headache + flashing|vision|swollen|swelling|blurry|spots|lights|stars|ribs|upper",
+        "pregnant|weeks + ribs|upper + pain + headache|vision|spots|swelling", "pregnant|weeks + gush|leaking|waters",
     )),
     RedFlag("infant_fever", (), check=_is_baby_under_3_months),
     RedFlag("meningitis_sepsis", (
@@ -294,18 +362,35 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "infection|infected|uti|pneumonia|sepsis + hasnt|havent|not|no|barely peed|weed|urine|wee",
         "cold hands + floppy|fever", "high pitched cry",
         "soft spot + bulging|bulge", "rash + bruise|bruises|bruising + fever|temp|high|temperature",
-    ), unless=r"\b(fades|fade) when\b"),
+        "chemo|chemotherapy|neutropenic|immunosuppressed|transplant + temperature|temp|fever|38|39|40|shivering|shivers",
+    ), unless=r"\b(?<!doesnt )(?<!dont )(?<!didnt )(?<!wont )(?<!not )(fades|fade) when\b"),
     RedFlag("diabetic", (
         f"{_DIABETES} + {_DIABETIC_SIGNS}", f"type 1 + {_DIABETIC_SIGNS}", "not making sense", "acting drunk",
         "pear drops",
     ), unless=r"\b(not|arent|isnt) diabetic\b"),
+    # Emergencies outside the list above that need surgery within hours (NHS: testicular torsion, urinary
+    # retention, bowel obstruction): sudden testicle pain, no urine at all, vomiting with no wind or poo.
+    RedFlag("urgent_surgical", (
+        ("testicle|testicles|testicular|scrotum|balls + sudden|suddenly|severe|agony|agonising|really|vomiting|"
+         "sick|swollen|woke"),
+        "cant|cannot|unable|havent|hasnt|not pass|passed urine|wee|pee|water",
+        "havent|hasnt|not|cant peed|weed|urinated|pee|wee + all day|since|hours|last night|belly|swollen|agony",
+        "cant|cannot|unable pee|wee|urinate + since|hours|night|day|belly|swollen|agony|agonising|pain",
+        ("havent|hasnt|not|no|cant passed|pass|farted|pooed|pooped wind|poo|gas|stool|bowels + vomiting|sick|"
+         "swollen|bloated|distended"),
+    )),
 )
 
 _SELF_HARM = RED_FLAGS[0]
+ADRENALINE_USED = "used|gave|given|injected|jabbed|needed|give|use + epipen|epipens|adrenaline|autoinjector|jext|emerade"
 # Words that name the topic rather than an intent ("What is self-harm?"): they count like other red flags, so
 # not in a general question, a resolved past ("I used to self-harm") or a story.
 _SELF_HARM_MENTIONS = RedFlag("self_harm", (
     "suicidal", "suicide thoughts|thinking|attempt|attempts", "self harm|harming", "selfharm",
+    # Someone else's intent, told by a relative or friend ("my son said he wants to kill himself"): in a film
+    # or a past event it is a mention, so it takes the context checks.
+    ("wants|want|wanted|going|gonna|said|says|saying|threatening|threatened|trying|tried to kill|hurt|harm "
+     "himself|herself|themselves|themself"),
 ), self_harm=True)
 
 def normalize(text: str) -> list[str]:
@@ -417,6 +502,14 @@ def phrase_in(words: list[str], phrase: str) -> bool:
                for start in range(0, len(words) - WINDOW + WINDOW // 3, WINDOW // 3))
 
 
+#: Words that contain "blood" without any bleeding ("blood pressure normal at last check").
+_NOT_BLEEDING = re.compile(r"\bblood (pressure|sugars?|tests?|results?|group|type|glucose|levels?|count|donation)\b")
+
+
+def without_blood_terms(words: list[str]) -> list[str]:
+    return _NOT_BLEEDING.sub(r"\1", " ".join(words)).split()
+
+
 def flag_fires(flag: RedFlag, words: list[str]) -> bool:
     if flag.unless and re.search(flag.unless, " ".join(words)):
         return False
@@ -436,12 +529,36 @@ def rule_flags(question: str) -> list[RedFlag]:
     joined = " ".join(words)
     if is_general_question(words) or is_unreal(joined):
         return [_SELF_HARM] if intent else []
-    live = live_clauses([normalize(c) for c in clauses(content)])
-    flags = [f for f in RED_FLAGS[1:] if flag_fires(f, live)]
-    mention = not intent and flag_fires(_SELF_HARM_MENTIONS, live)
+    live = live_clauses([normalize(c) for c in clauses(content) if not is_joke(normalize(c))])
+    flags = [f for f in RED_FLAGS[1:] if flag_fires(f, without_blood_terms(live))]
+    mention = not intent and flag_fires(_SELF_HARM_MENTIONS, live) and not is_denied(" ".join(live))
     if is_resolved(joined):
-        flags, mention = [f for f in flags if f.name in WELL_LOOKING_EMERGENCIES], False
+        # An adrenaline pen used at all still needs the emergency department: the reaction can come back.
+        kept = WELL_LOOKING_EMERGENCIES | ({"anaphylaxis"} if phrase_in(live, ADRENALINE_USED) else set())
+        flags, mention = [f for f in flags if f.name in kept], False
     return ([_SELF_HARM] if intent or mention else []) + flags
+
+
+#: Symptoms the writer calls mild: the head, which cannot weigh a qualifier, does not alarm on them alone.
+MILD = re.compile(r"\b(mild|mildly|slight|slightly|minor)\b")
+
+
+def learned_may_count(question: str, category: str) -> bool:
+    """Whether the learned layer's verdict may stand on `question` when no rule fired: not on a general
+    question, a story / project / course, a hypothetical, a resolved or entirely past event, a joke, symptoms
+    called mild, or a
+    message carrying the near-miss cue of the head's own category ("goes away with gaviscon" for chest pain).
+    The head reads wording; these are context it was never shown enough of."""
+    content = without_preamble(question)
+    words = normalize(content)
+    joined = " ".join(words)
+    if is_general_question(words) or is_unreal(joined) or is_resolved(joined) or MILD.search(joined):
+        return False
+    live = live_clauses([normalize(c) for c in clauses(content) if not is_joke(normalize(c))])
+    if not live:
+        return False
+    flag = next((f for f in RED_FLAGS if f.name == category), None)
+    return not (flag is not None and flag.unless and re.search(flag.unless, joined))
 
 
 def explain(question: str) -> list[tuple[str, str]]:
