@@ -8,8 +8,9 @@ Why: the claim trust (P(the claim is true)) and its band cuts need labelled *cla
 come from the MedQuAD documents of pairs.py's held-out bucket ("test"; consumer-health sources, not GHR / GARD: never in the cross-encoder's or the
 stance head's training pairs), minus every page and topic of the two claim benchmarks. Per page:
 - **true**: a sentence of the page, reworded the lay way (`stance_train.lay_rewording`);
-- **false**: a sentence distorted (negation, reversed / flipped effect, changed number, absolute for hedge,
-  swapped comparison or population), reworded;
+- **false**: a sentence distorted: a term swapped for another of its kind (bacterial → viral, heart → liver;
+  when the sentence has one, 60%), else negation, reversed / flipped effect, changed number, swapped comparison
+  or population; reworded;
 - **misleading**: the true rewording plus a conclusion the page does not draw (stop treatment, completely
   safe, no need for a doctor, everyone should, cure) with a varied connector.
 One group per page, so grouped cross-validation never scores a page's claims with a model fitted on them.
@@ -41,21 +42,62 @@ CONCLUSIONS = (
 
 
 _BOILERPLATE = re.compile(r"^(?:summary|-|these resources|see )|orphanet|genetic and rare diseases|this page|"
-                          r"information (?:center|about)|clinicaltrials|\\bGARD\\b|contact|www\\.", re.I)
+                          r"information (?:center|about)|clinicaltrials|watch the video|learn (?:more|less) about|\bGARD\b|contact|www\.", re.I)
 _DOUBLE_NEGATION = re.compile(r"\b(?:not|n't|never)\s+(?:no|not|none|never|without)\b", re.I)
-_REFERRING = re.compile(r"^(?:it|this condition|the condition|this disorder|the disorder|this disease|the disease)\\b",
+_HEDGED = re.compile(r"\b(?:may|might|could|whether|some|sometimes|often)\b", re.I)
+_REFERRING = re.compile(r"^(?:this condition|the condition|this disorder|the disorder|this disease|the disease)\b",
                         re.I)
 
 
 def _named(sentence: str, focus: str) -> str | None:
-    """The sentence with a leading "It" / "This condition" replaced by the page's topic; None when the topic is
+    """The sentence with a leading "This condition" / "The disease" replaced by the page's topic; None when the topic is
     still not named (a claim a reader checks names what it is about)."""
-    focus = re.sub(r"\\s*\\(.*?\\)", "", focus).strip()
+    focus = re.sub(r"\s*\(.*?\)", "", focus).strip()
     if not focus:
         return None
     text = _REFERRING.sub(focus, sentence, count=1)
     words = [w for w in re.findall(r"[a-z]{4,}", focus.lower())]
     return text if words and any(w in text.lower() for w in words) else None
+
+
+# Distortions whose result is false for sure: a hedge made absolute ("many" → "all") is often still true, and
+# such label noise at the top of the trust ranking is what decides the green cut.
+CALIBRATION_DISTORTIONS = ["negation", "reversed_effect", "changed_number", "flipped_direction",
+                           "swapped_comparison", "swapped_population"]
+
+
+# "Wrong attribute" falsehoods, the kind that reads as a paraphrase ("Athlete's foot is a bacterial infection"
+# where the page says fungus; "psoriasis is a skin infection" where it says immune system): a term swapped for
+# another of its kind.
+ENTITY_KINDS = (
+    ("bacteria", "virus", "fungus", "parasite"), ("bacterial", "viral", "fungal", "parasitic"),
+    ("heart", "lungs", "liver", "kidneys", "brain", "skin", "bones", "stomach", "eyes", "muscles", "joints"),
+    ("genetic", "infectious", "autoimmune", "contagious"), ("children", "adults", "older adults", "women", "men"),
+    ("blood pressure", "blood sugar", "cholesterol"), ("surgery", "antibiotics", "chemotherapy", "radiation"),
+)
+
+
+def swap_entity(sentence: str, rng: random.Random) -> str | None:
+    """The sentence with one term swapped for another of its kind that the sentence does not use; None if it
+    names no such term."""
+    found = [(kind, term) for kind in ENTITY_KINDS for term in kind
+             if re.search(rf"\b{re.escape(term)}\b", sentence, re.I)]
+    if not found:
+        return None
+    kind, term = rng.choice(found)
+    others = [t for t in kind if t != term and not re.search(rf"\b{re.escape(t)}\b", sentence, re.I)]
+    if not others:
+        return None
+    return re.sub(rf"\b{re.escape(term)}\b", rng.choice(others), sentence, count=1, flags=re.I)
+
+
+def _reworded(sentence: str, rng: random.Random) -> str:
+    """The lay rewording, but whole: a rewording cut to its first clause can drop the very words a distortion
+    changed ("When sweat mixes with bacteria on your skin." from "..., it does not smell"), or leave a fragment."""
+    from medtune.verify.stance_train import lay_rewording
+
+    text = lay_rewording(sentence, rng)
+    return text if len(text) >= 0.85 * len(sentence) else sentence
 
 
 def _excluded() -> tuple[set[str], set[str]]:
@@ -76,7 +118,7 @@ def calibration_claims(pages: int = 120, seed: int = 29) -> list[dict[str, Any]]
     """Three claims (true / false / misleading) from each of up to `pages` held-out MedQuAD pages."""
     from medtune.settings import get_settings
     from medtune.verify.sentences import split_sentences
-    from medtune.verify.stance_train import DISTORTIONS, lay_rewording
+    from medtune.verify.stance_train import DISTORTIONS
 
     rng = random.Random(seed)
     ids, topics = _excluded()
@@ -97,25 +139,28 @@ def calibration_claims(pages: int = 120, seed: int = 29) -> list[dict[str, Any]]
         if focus in seen_focus:  # one page per topic: MedQuAD repeats a topic's facts across its pages
             continue
         sents = [named for s in split_sentences(doc["answer"], split_conjunctions=False)
-                 if 40 <= len(s) <= 200 and not _BOILERPLATE.search(s)
+                 if 40 <= len(s) <= 200 and not _BOILERPLATE.search(s) and " - " not in s
                  and (named := _named(s, str(doc.get("focus", ""))))]
         if not sents:
             continue
         sentence = rng.choice(sents)
-        false = None
-        for kind in rng.sample(list(DISTORTIONS), len(DISTORTIONS)):
+        swapped = swap_entity(sentence, rng)
+        false = ("swapped_entity", swapped) if swapped and rng.random() < 0.6 else None
+        for kind in rng.sample(CALIBRATION_DISTORTIONS, len(CALIBRATION_DISTORTIONS)) if false is None else []:
             changed = DISTORTIONS[kind](sentence, rng)
             # A negation of a negative ("not no treatment") still says the same: not a false claim.
-            if changed and changed != sentence and not _DOUBLE_NEGATION.search(changed):
+            # "may not" / "whether ... not" does not contradict "may": a hedged sentence is not negated.
+            hedged = kind == "negation" and _HEDGED.search(sentence)
+            if changed and changed != sentence and not _DOUBLE_NEGATION.search(changed) and not hedged:
                 false = (kind, changed)
                 break
         if false is None:
             continue
         seen_focus.add(focus)
-        true = lay_rewording(sentence, rng).rstrip(" .")
+        true = _reworded(sentence, rng).rstrip(" .")
         group = f"{doc.get('source', '')}:{doc['id']}"  # MedQuAD ids repeat across its sources
         out.append({"id": f"{group}-true", "claim": true + ".", "label": "true", "group": group, "kind": "reworded"})
-        out.append({"id": f"{group}-false", "claim": lay_rewording(false[1], rng), "label": "false", "group": group,
+        out.append({"id": f"{group}-false", "claim": _reworded(false[1], rng), "label": "false", "group": group,
                     "kind": false[0]})
         out.append({"id": f"{group}-misleading", "claim": true + rng.choice(CONCLUSIONS), "label": "misleading",
                     "group": group, "kind": "overreach"})

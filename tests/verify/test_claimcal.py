@@ -84,3 +84,14 @@ def test_the_claim_model_fitted_on_checked_claims_orders_support(tmp_path: Path)
     weak.coverage = 0.7
     assert T.judge_claim([strong], cal).trust > T.judge_claim([weak], cal).trust
     json.dumps(fitted)  # JSON-able, as packaged into calibration.json
+
+
+def test_swap_entity_changes_one_term_for_another_of_its_kind() -> None:
+    import random
+
+    from medtune.verify.claimcal import swap_entity
+
+    changed = swap_entity("Athlete's foot is a common infection caused by a fungus.", random.Random(1))
+    assert changed and "fungus" not in changed
+    assert any(t in changed for t in ("bacteria", "virus", "parasite"))
+    assert swap_entity("Wash your hands often.", random.Random(1)) is None
