@@ -196,8 +196,13 @@ def check_calibration_claims(rows: list[dict[str, Any]], checker: Any = None) ->
 def fit_from_results(checked: list[dict[str, Any]], c: float = 1.0) -> dict[str, Any]:
     """The claim trust model and its band cuts (grouped 5-fold CV, `claimfit.fit_claim_model`) on checked
     calibration claims, with where they came from."""
-    from medtune.verify.claimfit import fit_claim_model
+    from medtune.errors import DataError
+    from medtune.verify.claimfit import FOLDS, fit_claim_model
 
+    pages = len({d["group"] for d in checked})
+    if pages < FOLDS:
+        raise DataError(f"{pages} calibration pages: the claim model's {FOLDS}-fold CV needs at least {FOLDS}",
+                        hint="python -m medtune.verify claimcal --pages 150")
     fitted = fit_claim_model(results_from_dicts(checked), [d["gold"] for d in checked],
                              [d["group"] for d in checked], c=c)
     fitted["data"] = (f"{len(checked)} calibration claims (medtune.verify.claimcal: held-out MedQuAD pages, "

@@ -95,3 +95,14 @@ def test_swap_entity_changes_one_term_for_another_of_its_kind() -> None:
     assert changed and "fungus" not in changed
     assert any(t in changed for t in ("bacteria", "virus", "parasite"))
     assert swap_entity("Wash your hands often.", random.Random(1)) is None
+
+
+def test_too_few_calibration_pages_is_a_clear_error() -> None:
+    from medtune.errors import DataError
+    from medtune.verify.claimcal import fit_from_results
+
+    checked = [{"gold": "true", "group": "p1", "verdict": "true", "unsupported_parts": [],
+                "sentences": [{"text": "A is B.", "label": "supported", "trust": 0.9, "support": 0.9,
+                               "contradiction": 0.1, "role": "core"}]}]
+    with pytest.raises(DataError, match="calibration pages"):
+        fit_from_results(checked)
