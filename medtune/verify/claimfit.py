@@ -26,13 +26,15 @@ def _features(result: Any) -> list[float]:
     return T.claim_features(sentences, cores, list(result.unsupported_parts), result.verdict)
 
 
-def fit_claim_model(results: list[Any], labels: list[str], groups: list[str], c: float = 1.0) -> dict[str, Any]:
+def fit_claim_model(results: list[Any], labels: list[str], groups: list[str], c: float = 1.0,
+                    features: tuple[str, ...] = T.CLAIM_FEATURES) -> dict[str, Any]:
     import numpy as np
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
     keep = [i for i, r in enumerate(results) if r.sentences]
-    x = np.array([_features(results[i]) for i in keep])
+    columns = [T.CLAIM_FEATURES.index(name) for name in features]
+    x = np.array([_features(results[i]) for i in keep])[:, columns]
     y = np.array([int(labels[i] == "true") for i in keep])
     verdicts = [results[i].verdict for i in keep]
     oof = np.zeros(len(keep))
@@ -43,8 +45,7 @@ def fit_claim_model(results: list[Any], labels: list[str], groups: list[str], c:
     red = _cut(oof, y, verdicts, ("false", "misleading"), above=False, target=RED_PRECISION)
     model = LogisticRegression(C=c, max_iter=2000).fit(x, y)
     return {"coef": model.coef_[0].tolist(), "intercept": float(model.intercept_[0]), "C": c,
-            "features": ["logit_support", "logit_refutation", "unsupported_part", "verdict_true", "verdict_false",
-                         "verdict_misleading"],
+            "features": list(features),
             "green": green, "red": red, "items": len(keep),
             "cv": {"folds": FOLDS, "ece": round(_ece(oof, y), 4), "green": green, "red": red}}
 

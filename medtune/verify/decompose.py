@@ -46,6 +46,9 @@ CUES: dict[str, re.Pattern[str]] = {
         r"instead of|replace[sd]?|waste of|pointless|unnecessary|can skip|wait (?:until|it out)|just wait|"
         r"can be ignored|nothing to worry|never (?:needs?|worth)|not worth)\b[^.]{0,60}?\b" + _TREATMENT + r"\b"
         r"|\b" + _TREATMENT + r"\b[^.]{0,40}?\b(?:is|are)\s+(?:pointless|unnecessary|a waste|not needed|useless)\b"
+        # "natural remedies work better than medicine", "you can safely ignore any symptoms": the same tip-off.
+        r"|\b(?:work|works|is|are)\s+(?:much\s+|far\s+)?better\s+than\s+(?:any\s+|regular\s+|modern\s+)?"
+        + _TREATMENT + r"\b|\b(?:can|may|could|safely|just)\s+(?:safely\s+|just\s+)?ignore\b[^.]{0,30}?\b(?:symptoms?|signs?|cough|pain|fever|rash|bleeding|lumps?|headaches?|infections?)\b"
         r"|\bdon'?t need to worry\b|\bnothing to worry about\b|\bcan be ignored\b|\b(?:wait|waits) it out\b", re.I),
     "absolute_safety": re.compile(
         r"\b(?:completely|totally|perfectly|100 ?%|always)\s+(?:safe|harmless|risk-free)\b|\bno side effects\b|"

@@ -167,6 +167,15 @@ _DENIAL = frozenset("not no never cannot isn't aren't doesn't don't myth myths l
                     "only".split())
 
 
+def term_coverage(claim: str, passage: str) -> float:
+    """Share of the claim's content terms that the passage holds, a synonym standing in for its term."""
+    alts = term_alternatives(claim)
+    if not alts:
+        return 1.0
+    words = content_words(passage)
+    return sum(bool(options & words) for options in alts.values()) / len(alts)
+
+
 def term_weights(alts: dict[str, set[str]], windows: list[str]) -> dict[str, float]:
     """Inverse document frequency of the claim's terms over the candidate windows (log(1 + n / (1 + df)))."""
     import math

@@ -86,6 +86,7 @@ class SentenceVerdict:
     flags: list[str] = field(default_factory=list)  # overstated | drops_treatment
     role: str = "core"  # core | conclusion (medtune.verify.decompose)
     cues: list[str] = field(default_factory=list)  # overreach kinds (decompose.overreach_cues)
+    coverage: float = 1.0  # share of its terms (or their synonyms) in the decisive passage (evidence.term_coverage)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -249,14 +250,21 @@ def _cautious(sentence: SentenceVerdict) -> bool:
     return is_cautious(sentence.text)
 
 
+CLAIM_FEATURES = ("logit_support", "logit_refutation", "unsupported_part", "verdict_true", "verdict_false",
+                  "verdict_misleading", "coverage")
+
+
 def claim_features(sentences: list[SentenceVerdict], cores: list[int], unsupported: list[int],
                    verdict: str) -> list[float]:
-    """What the claim-level trust is fitted on: the weakest core's support and the strongest refutation (as
-    logits), whether a part goes unsupported, and the verdict (one-hot, true / false / misleading)."""
+    """What the claim-level trust is fitted on (`CLAIM_FEATURES`): the weakest core's support and the strongest
+    refutation (as logits), whether a part goes unsupported, the verdict (one-hot, true / false / misleading),
+    and the lowest share of a core's terms its decisive passage holds (a paraphrase keeps the source's terms; a
+    false claim brings its own: "bacterial" where the page says "fungus")."""
     s = min(sentences[i].support for i in cores)
     c = max(sentences[i].contradiction for i in cores)
+    coverage = min(float(getattr(sentences[i], "coverage", 1.0)) for i in cores)
     return [_logit(s), _logit(c), float(bool(unsupported)),
-            float(verdict == "true"), float(verdict == "false"), float(verdict == "misleading")]
+            float(verdict == "true"), float(verdict == "false"), float(verdict == "misleading"), coverage]
 
 
 def claim_trust(sentences: list[SentenceVerdict], cores: list[int], unsupported: list[int], verdict: str,
@@ -264,7 +272,8 @@ def claim_trust(sentences: list[SentenceVerdict], cores: list[int], unsupported:
     """Calibrated P(the claim is true): the claim model of the calibration file when fitted (a logistic
     regression on `claim_features`), else the weakest core's sentence trust capped by the verdict."""
     if cal.claim and cal.claim.get("coef"):
-        x = claim_features(sentences, cores, unsupported, verdict)
+        values = dict(zip(CLAIM_FEATURES, claim_features(sentences, cores, unsupported, verdict)))
+        x = [values[name] for name in cal.claim.get("features") or CLAIM_FEATURES[:6]]
         z = sum(w * v for w, v in zip(cal.claim["coef"], x)) + float(cal.claim["intercept"])
         return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
     trust = min(sentences[i].trust for i in cores)
