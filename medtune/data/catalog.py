@@ -138,6 +138,7 @@ register(DatasetSpec(
     licence="MIT", citation="Pandit et al. MedHallu. arXiv:2502.14302, 2025.",
     description="PubMedQA questions with a faithful and a hallucinated answer each.",
 ))
+register(DatasetSpec(name="hallu_mix", title="MedHallu + MedQuAD / PubMedQA distortion pairs", record_kind="answer", tasks=("hallucination",), default_task="hallucination", converter="medtune.data.hallu_mix:record", reader="medtune.data.hallu_mix:read_mix", folder="medhallu", use_cases=("hallucination",), files={"train": "train.jsonl", "dev": "dev.jsonl"}, licence="MIT (MedHallu, PubMedQA); CC BY 4.0 (MedQuAD)", citation="Pandit et al. MedHallu. arXiv:2502.14302, 2025; Jin et al. PubMedQA. EMNLP 2019; Ben Abacha & Demner-Fushman. BMC Bioinformatics 2019.", description="MedHallu train plus faithful / distorted answer pairs built from MedQuAD and PubMedQA train (medtune/data/hallu_mix.py); validation is MedHallu dev."))
 register(DatasetSpec(
     name="covid_dialogue_en", title="COVID-Dialogue (MedDialog family, English)", record_kind="dialogue",
     tasks=("sft",), default_task="sft", converter=C + "covid_dialogue", use_cases=("chatbot",),
