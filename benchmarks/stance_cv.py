@@ -1,6 +1,6 @@
 """Stance-head comparison for issue 14: grouped cross-validation on the dev half of the everyday claims.
 
-    MEDTUNE_KB_DIR=/work/mthome/kb python benchmarks/checker_quality.py --split dev --out dev.jsonl
+    MEDTUNE_KB_DIR=FULL_KB_DIR python benchmarks/checker_quality.py --split dev --out dev.jsonl
     flock /tmp/medtune-cpu.lock python benchmarks/stance_cv.py --pairs PAIRS_DIR --dev-results dev.jsonl \
         [--cache DIR]
 

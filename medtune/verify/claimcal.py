@@ -24,7 +24,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from medtune.verify.pairs import MEDQUAD_SHARES, bucket
 
 INDEPENDENT_FILE = Path(__file__).resolve().parents[2] / "data" / "eval" / "independent" / "claims.jsonl"
 # Genetic / rare-disease pages (GHR, GARD) are half of MedQuAD but not what everyday claims are about.
@@ -116,19 +115,12 @@ def _excluded() -> tuple[set[str], set[str]]:
 
 def calibration_claims(pages: int = 120, seed: int = 29) -> list[dict[str, Any]]:
     """Three claims (true / false / misleading) from each of up to `pages` held-out MedQuAD pages."""
-    from medtune.settings import get_settings
     from medtune.verify.sentences import split_sentences
-    from medtune.verify.stance_train import DISTORTIONS
+    from medtune.verify.stance_train import DISTORTIONS, medquad_pages
 
     rng = random.Random(seed)
     ids, topics = _excluded()
-    docs = []
-    with open(Path(get_settings().data_dir) / "medquad" / "medquad.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            if (row.get("answer") and not str(row.get("source", "")).endswith(RARE_DISEASE_SOURCES) and row["id"] not in ids and str(row.get("focus", "")).lower() not in topics
-                    and bucket(str(row.get("doc_id") or row["id"]), MEDQUAD_SHARES, 13) == "test"):
-                docs.append(row)
+    docs = medquad_pages(ids, topics, held_out=True, skip_sources=RARE_DISEASE_SOURCES)
     rng.shuffle(docs)
     out: list[dict[str, Any]] = []
     seen_focus: set[str] = set()

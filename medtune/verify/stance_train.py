@@ -117,6 +117,24 @@ DISTORTIONS = {"negation": negate, "reversed_effect": reverse_effect, "changed_n
 RELATION_KINDS = ("flipped_direction", "swapped_comparison", "swapped_population")
 
 
+def medquad_pages(ids: set[str], topics: set[str], *, held_out: bool,
+                  skip_sources: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """MedQuAD pages with an answer, none of the excluded ids or topics, from the held-out share of the page
+    buckets (`held_out=True`: pages no stance head was trained on) or from the rest."""
+    from medtune.settings import get_settings
+
+    pages = []
+    with open(Path(get_settings().data_dir) / "medquad" / "medquad.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            if (not row.get("answer") or row["id"] in ids or str(row.get("focus", "")).lower() in topics
+                    or str(row.get("source", "")).endswith(skip_sources)):
+                continue
+            if (bucket(str(row.get("doc_id") or row["id"]), MEDQUAD_SHARES, 13) == "test") == held_out:
+                pages.append(row)
+    return pages
+
+
 def benchmark_exclusions() -> tuple[set[str], set[str]]:
     """MedQuAD ids and topics (focus) of the everyday-claims benchmark: never used for training."""
     ids, topics = set(), set()
@@ -130,18 +148,11 @@ def benchmark_exclusions() -> tuple[set[str], set[str]]:
 
 def medquad_distortions(n: int, seed: int) -> list[dict[str, Any]]:
     """~n sentences → supported / refuted / not_enough_info pairs against windows of MedQuAD pages."""
-    from medtune.settings import get_settings
     from medtune.verify.sentences import split_sentences
 
     rng = random.Random(seed)
     ids, topics = benchmark_exclusions()
-    docs = []
-    with open(Path(get_settings().data_dir) / "medquad" / "medquad.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            if (row.get("answer") and row["id"] not in ids and row["focus"].lower() not in topics
-                    and bucket(str(row.get("doc_id") or row["id"]), MEDQUAD_SHARES, 13) != "test"):
-                docs.append(row)
+    docs = medquad_pages(ids, topics, held_out=False)
     rng.shuffle(docs)
     out: list[dict[str, Any]] = []
     for doc in docs:
