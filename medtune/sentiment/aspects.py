@@ -23,9 +23,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from medtune.errors import ConfigError
 from medtune.settings import get_settings
+from medtune.text import is_negation
 
 DEFAULT_TAXONOMY = Path(__file__).with_name("taxonomy.yaml")
-NEGATIONS = ("not", "no", "never", "n't", "without", "nothing", "nobody", "none", "neither", "nor", "hardly")
 
 
 class Cues(BaseModel):
@@ -176,7 +176,7 @@ def term_pattern(terms: list[str]) -> re.Pattern[str] | None:
 def negated(text: str, pos: int, window: int = 3) -> bool:
     """True when one of the `window` words before `pos` is a negation ("not long", "wasn't rude")."""
     before = re.findall(r"[\w']+", text[:pos].lower())[-window:]
-    return any(w in NEGATIONS or w.endswith("n't") for w in before)
+    return any(is_negation(w) for w in before)
 
 
 @dataclass
@@ -220,7 +220,7 @@ def cue_score(text: str, negative: re.Pattern[str] | None, positive: re.Pattern[
                 continue
             spans.append((m.start(), m.end()))
             words = m.group(0).lower().split()
-            phrase_is_negative = bool(words) and (words[0] in NEGATIONS or "n't" in m.group(0))
+            phrase_is_negative = bool(words) and (is_negation(words[0]) or "n't" in m.group(0))
             flip = -1.0 if (not phrase_is_negative and negated(text, m.start())) else 1.0
             score += sign * flip
     return max(-1.0, min(1.0, score))
