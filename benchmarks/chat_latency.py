@@ -57,7 +57,7 @@ def main() -> int:
         import os
         import tempfile
 
-        from medtune.train.tiny import build_tiny_model, sample_texts
+        from tests.tiny_models import build_tiny_model, sample_texts
 
         os.environ["MEDTUNE_CHAT_LOCAL_MODEL"] = str(build_tiny_model("causal", Path(tempfile.mkdtemp()) / "m",
                                                                       sample_texts(300)))

@@ -53,6 +53,19 @@ PRESETS: dict[str, dict] = {
             "head-C1": "frozen-head:C=1",
         },
     },
+    # The other default recipes of issue 15's table, 3 folds each (one fold ≈ one training run of the recipe).
+    "misinformation": {
+        "dataset": "covid_fake_news", "k": 3, "out": "/tmp/medtune-cv-misinformation",
+        "candidates": {"recipe": "recipe", "head-C1": "frozen-head:C=1"},
+    },
+    "claim_verification": {
+        "dataset": "healthver", "k": 3, "out": "/tmp/medtune-cv-claims",
+        "candidates": {"recipe": "recipe", "head-C1": "frozen-head:C=1"},
+    },
+    "intensity": {
+        "dataset": "covid_tweets_sentiment", "k": 3, "out": "/tmp/medtune-cv-intensity",
+        "candidates": {"recipe": "recipe", "head-C1": "frozen-head:C=1"},
+    },
 }
 
 

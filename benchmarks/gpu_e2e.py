@@ -120,7 +120,7 @@ class E2E:
     def build_models(self, step: Step) -> None:
         import torch
 
-        from medtune.train.tiny import build_tokenizer, sample_texts
+        from tests.tiny_models import build_tokenizer, sample_texts
 
         texts = sample_texts(400)
         device = "cpu" if self.smoke else "cuda"

@@ -21,7 +21,7 @@ def tiny_lm(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForCausalLM
 
-    from medtune.train.tiny import build_tiny_model
+    from tests.tiny_models import build_tiny_model
 
     root = tmp_path_factory.mktemp("tiny_lm")
     model_dir = build_tiny_model("causal", root / "model")

@@ -68,7 +68,7 @@ def test_majority_evaluation_is_flagged_on_the_evaluation_page(shared_data: Path
 
 @pytest.fixture(scope="module")
 def tiny_encoder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from medtune.train.tiny import build_tiny_model, sample_texts
+    from tests.tiny_models import build_tiny_model, sample_texts
 
     return build_tiny_model("encoder", tmp_path_factory.mktemp("tiny") / "encoder", sample_texts(300))
 

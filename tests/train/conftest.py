@@ -24,14 +24,14 @@ def tiny_texts(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not present")
-    from medtune.train.tiny import sample_texts
+    from tests.tiny_models import sample_texts
 
     return sample_texts(300)
 
 
 @pytest.fixture(scope="session")
 def tiny_models(tmp_path_factory: pytest.TempPathFactory, tiny_texts: list[str]) -> dict[str, Path]:
-    from medtune.train.tiny import build_tiny_model
+    from tests.tiny_models import build_tiny_model
 
     root = tmp_path_factory.mktemp("tiny_models")
     return {kind: build_tiny_model(kind, root / kind, tiny_texts) for kind in ("encoder", "causal", "seq2seq")}

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.skipif(not _available(DATASET, "train"), reason="full d
 @pytest.fixture(scope="module")
 def tiny_encoder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny BERT-style encoder built from a config, tokenizer trained on real MedQuAD sentences."""
-    from medtune.train.tiny import build_tiny_model, sample_texts
+    from tests.tiny_models import build_tiny_model, sample_texts
 
     if not _available("medquad", "all"):
         pytest.skip("medquad is not present")

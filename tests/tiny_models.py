@@ -1,4 +1,5 @@
-"""Tiny models built from a config, with a tokenizer trained on real sentences: offline stand-ins for tests.
+"""Tiny models built from a config, with a tokenizer trained on real sentences: offline stand-ins for tests
+and benchmarks (issue 18.6: a test fixture, so it lives beside the tests, not in the library).
 
 They train, checkpoint, predict and generate in seconds on CPU, exercising the same code paths as a 7B
 model. `build_tiny_model(kind, out_dir, texts)` writes a model directory `get_model` accepts.
