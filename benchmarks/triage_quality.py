@@ -125,12 +125,12 @@ def cross_validation() -> None:
     """The learned layer's grouped k-fold figures on dev + train_extra at the shipped scorer (C and exemplar
     weight), computed as `python -m medtune.chat.triage_fit` computed them to choose it."""
     from medtune.chat.triage_cv import FOLDS, SEEDS, cross_validate, describe
-    from medtune.chat.triage_fit import embed_cached, encode, load_all_training, load_labelled, medquad_questions
+    from medtune.chat.triage_fit import embed_cached, encode, medquad_questions, training_rows
     from medtune.chat.triage_learned import load_head
 
     head = load_head()
     c = head.c or 16.0
-    enc = encode(load_labelled(split="dev") + load_all_training())
+    enc = encode(training_rows())
     negatives = embed_cached(medquad_questions("train"))
     print(f"\ndev + train_extra cross-validation ({FOLDS} folds over paraphrase groups x {len(SEEDS)} shuffles, "
           "mean ± sd; each fold scored by a head fitted without it):")

@@ -41,16 +41,17 @@ PAST = re.compile(r"\b(years? ago|last year|last month|months ago|as a teenager|
 NOW = re.compile(r"\b(right now|now|today|tonight|just|currently|still|suddenly|again|keeps|minutes ago|"
                  r"mins ago|hour ago|hours ago|started)\b")
 STORY = re.compile(
-    r"\b(movie|film|show|tv|book|novel|episode|documentary|article|news|character|game of thrones|"
+    r"\b(movie|film|(a|the|that|this|tv) show|on (the )?tv|tv (series|drama|programme|program)|book|novel|episode|documentary|article|news|character|game of thrones|"
     r"for my exam|pharmacology exam|my essay|school project|"
     r"for (my|our|a|the) (\w+ ){0,2}(essay|exam|project|assignment|homework|class|course|training|leaflet|"
     r"poster|presentation|notes|kit|coaches|staff|students|module|revision|ward|team|guidance|policy|protocol))|"
-    r"\b(writing|write|wrote|preparing|drafting) (\w+ ){0,3}(guidance|policy|protocol|leaflet|training|essay)\b"
-    # Professional or learner framing ("I'm a new teacher", "I'm doing my first aid course").
-    r"|\b(doing|taking|on|attending|studying for) (a|my|our|the) (\w+ ){0,2}(course|training|class|module|exam)\b"
-    r"|\b(im|i am) an? (new |student |trainee |school |ward |youth |care )?(teacher|nurse|paramedic|doctor|"
-    r"counsellor|counselor|carer|childminder|coach|volunteer|lifeguard|first aider|pharmacist|worker|midwife|"
-    r"student)\b")
+    r"\b(writing|write|wrote|preparing|drafting) (\w+ ){0,3}(guidance|policy|protocol|leaflet|training|essay)\b")
+#: A sentence that introduces the writer as a learner or a professional ("I'm a new teacher", "I'm doing my first
+#: aid course"): beside a general question it makes the message a general question (`is_framed_question`).
+SELF_INTRO = re.compile(
+    r"\b(doing|taking|on|attending|studying for) (a|my|our|the) (\w+ ){0,2}(course|training|class|module|exam)\b"
+    r"|\b(im|i am) an? (\w+ ){0,2}(teacher|nurse|paramedic|doctor|counsellor|counselor|carer|childminder|coach|"
+    r"volunteer|lifeguard|first aider|pharmacist|worker|midwife|student)\b")
 HYPOTHETICAL = re.compile(r"\b(if (someone|somebody|anyone|a person|a child|a kid|a baby|my \w+ ever|he ever|she ever|"
                           r"they ever|it ever|it happens)|in case (of|someone|my)|to be ready|be prepared|what (should|do|would|can) (i|we) do if|"
                           r"how do i (use|give|know|take|check|count|put|treat|spot|recognise|recognize))\b")
@@ -83,7 +84,7 @@ def is_denied(joined: str) -> bool:
     return bool(DENIED.search(joined))
 
 
-_SENTENCE = re.compile(r"(?<=[.!?:;])\s+|\n+")
+SENTENCE_BREAK = re.compile(r"(?<=[.!?:;])\s+|\n+")
 _CLAUSE = re.compile(r"[.!?;,\n]+|\b(?=but\b|and now\b|now\b|however\b)")
 
 
@@ -95,7 +96,7 @@ def clauses(text: str) -> list[str]:
 def without_preamble(text: str) -> str:
     """`text` without its role-play / "ignore your rules" sentences, when something else remains: "stay in
     character" is how to answer, not a story, and must not make a real emergency look like fiction."""
-    sentences = [x for x in _SENTENCE.split(text) if x and x.strip()]
+    sentences = [x for x in SENTENCE_BREAK.split(text) if x and x.strip()]
     content = [x for x in sentences if not PREAMBLE.search(x)]
     return " ".join(content) if content and len(content) < len(sentences) else text
 

@@ -74,6 +74,12 @@ def load_all_training() -> list[dict[str, Any]]:
     return load_training() + load_training(TRAIN_FILE3)
 
 
+def training_rows() -> list[dict[str, Any]]:
+    """Everything the head is fitted and cross-validated on: the dev half of triage.jsonl, the dev half of
+    fresh3.jsonl and the training-only files. No test half, no holdout2."""
+    return load_labelled(split="dev") + load_fresh3("dev") + load_all_training()
+
+
 def _load(path: Path, training: bool, split: str | None, salt: str = "triage-v1") -> list[dict[str, Any]]:
     rows, seen, group_split = [], set(), {}
     try:
@@ -216,10 +222,10 @@ def main() -> int:
 
     from medtune.chat.triage_cv import CANDIDATES, FOLDS, SEEDS, cross_validate, describe
 
-    dev, extra = load_labelled(split="dev"), load_all_training()
-    enc = encode(dev + extra)
+    rows = training_rows()
+    enc = encode(rows)
     negatives = embed_cached(medquad_questions("train"))
-    print(f"dev {len(dev)} + train_extra(3) {len(extra)} rows (+ {len(negatives)} MedQuAD questions); {FOLDS}-fold CV "
+    print(f"dev + fresh3 dev + train_extra(3): {len(rows)} rows (+ {len(negatives)} MedQuAD questions); {FOLDS}-fold CV "
           f"over paraphrase groups x {len(SEEDS)} shuffles, mean ± sd over folds")
     results = cross_validate(enc, negatives, CANDIDATES)
     for r in results:

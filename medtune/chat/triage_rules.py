@@ -29,6 +29,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from medtune.chat.triage_context import (
+    SELF_INTRO,
+    SENTENCE_BREAK,
     clauses,
     is_denied,
     is_general_question,
@@ -331,6 +333,9 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "took|taken lot|loads|handful|bunch more|of", "way too many pills|tablets|painkillers|of",
         "took|taken double|triple|twice", "took|taken bunch|lot|load of", "pupils tiny|pinpoint",
         "heroin|fentanyl|opioids + breathing|respond|wake",
+        # A party drug with overheating or no response ("took something at the festival, he's burning hot").
+        ("took|taken|had|dropped|necked something|molly|mdma|ecstasy|pingers|ket|ketamine|pills + overheating|burning|"
+         "respond|responding|responsive|jaw|fitting|collapsed|racing"),
         "snorted|snorting|sniffed|smoked|dropped + racing|burning|hot|collapsed|fitting|seizure|pounding",
         # Doses repeated every hour or two ("been taking two paracetamol every hour"), not a question about it.
         ("took|taken|taking|had|having|been|popping|popped|swallowed|swallowing + paracetamol|tylenol|acetaminophen|"
@@ -551,7 +556,7 @@ def without_blood_terms(words: list[str]) -> list[str]:
 #: Wording that looks like intent and is not: ending a relationship or a contract, "I'd kill for a nap".
 _NOT_INTENT = re.compile(
     r"\b(end|ends|ending|ended|call|calling|called) (it|things|everything) (off )?with (my|him|her|them|a|the|this|"
-    r"that|our|his)\b|\b(could|would|id|i would|i could|i d) kill for\b|\bkilling it\b"
+    r"that|our|his)\b|\b(could|would|id|i would|i could|i d) kill for\b|\bkilling it\b|\brazor (burn|bumps|rash)\b"
     r"|\bend(ing)? (my|our|the|this) (membership|contract|subscription|lease|relationship|marriage|engagement|"
     r"friendship|tenancy|streak|shift)\b")
 #: A screening question about self-harm answered "no" ("my GP asked if I had thoughts of ending my life and I
@@ -575,6 +580,15 @@ def flag_fires(flag: RedFlag, words: list[str]) -> bool:
     return any(phrase_in(words, p) for p in flag.phrases) or (flag.check is not None and flag.check(words))
 
 
+def is_framed_question(text: str) -> bool:
+    """A general question beside a sentence that introduces the writer as a learner or a professional ("what's the
+    first aid for a seizure? I'm a new teacher"). "I'm a student and I took 30 pills" is not one: nothing general
+    remains once the introduction is set aside."""
+    sentences = [normalize(x) for x in SENTENCE_BREAK.split(text) if x and x.strip()]
+    rest = [w for w in sentences if w and not SELF_INTRO.search(" ".join(w))]
+    return 0 < len(rest) < len(sentences) and all(is_general_question(w) for w in rest)
+
+
 def rule_flags(question: str) -> list[RedFlag]:
     """The red flags whose rules fire on `question`, self-harm first.
 
@@ -586,7 +600,7 @@ def rule_flags(question: str) -> list[RedFlag]:
     content = without_preamble(question)
     words = normalize(content)
     joined = " ".join(words)
-    if is_general_question(words) or is_unreal(joined):
+    if is_general_question(words) or is_unreal(joined) or is_framed_question(content):
         return [_SELF_HARM] if intent else []
     live = live_clauses([normalize(c) for c in clauses(content) if not is_joke(normalize(c))])
     flags = [f for f in RED_FLAGS[1:] if flag_fires(f, without_blood_terms(live))]
@@ -616,7 +630,8 @@ def learned_may_count(question: str, category: str) -> bool:
     content = without_preamble(question)
     words = normalize(content)
     joined = " ".join(words)
-    if is_general_question(words) or is_unreal(joined) or is_resolved(joined) or MILD.search(joined):
+    if (is_general_question(words) or is_unreal(joined) or is_framed_question(content) or is_resolved(joined)
+            or MILD.search(joined)):
         return False
     live = live_clauses([normalize(c) for c in clauses(content) if not is_joke(normalize(c))])
     if not live:
