@@ -226,8 +226,12 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "having|had heart attack", "think im|its heart attack", "chest + killing",
         "gtn|nitro|nitroglycerin|angina|spray + not|isnt|didnt|doesnt|no help|helping|working|worked|touching|easing|eased|settling",
         "same pain|pains + back|again + heart|attack|stent|angina",
-    ), unless=(r"\b(after|from|since|doing|did) (the |my |a |doing |some )?(gym|bench press|workout|press ups|"
-               r"push ups|pushups|lifting weights|lifting boxes)\b|\b(muscles? ache|grinding|flu jab|jab|vaccine|"
+    # The near-miss cues do not count beside a sign that the pain is spreading or systemic ("can I take gaviscon?
+    # it's spreading up to my neck and I'm breathless").
+    ), unless=(r"^(?!.*\b(spreading|spreads|spread|breathless|sweating|sweaty|clammy|grey|gray|faint|fainting)\b)"
+               r".*\b(after|from|since|doing|did) (the |my |a |doing |some )?(gym|bench press|workout|press ups|"
+               r"push ups|pushups|lifting weights|lifting boxes)\b|^(?!.*\b(spreading|spreads|spread|breathless|"
+               r"sweating|sweaty|clammy|grey|gray|faint|fainting)\b).*\b(muscles? ache|grinding|flu jab|jab|vaccine|"
                r"pulled a muscle|toothache|kicked me|slept on|sleeping on|from coughing|coughing so much|goes away with|"
                r"gaviscon|rennie|antacid|road rage|when (im|i am|i get) (anxious|nervous|stressed|worried)|goes away when i (calm down|relax)|"
                r"before (a|my|the) (presentation|exam|interview|meeting))\b")),
@@ -618,7 +622,8 @@ SELF_HARM_NEAR = re.compile(r"\b(scars?|scarring|(years?|months?) (clean|free)|f
                             r"cant wait (for|till|until) (the|my|our|this|next)|looking forward to|so done with (this|the|"
                             r"my|today|work|school|college|uni))\b")
 #: Symptoms the writer calls mild: the head, which cannot weigh a qualifier, does not alarm on them alone.
-MILD = re.compile(r"\b(mild|mildly|slight|slightly|minor)\b")
+MILD = re.compile(r"\b(mild|mildly|slight|slightly|minor)\b|\b(a little|a tiny|light|a bit of) (pinkish |pink |brown |"
+                  r"brownish )?(spotting|spot|blood)\b")
 
 
 def learned_may_count(question: str, category: str) -> bool:
