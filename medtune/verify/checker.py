@@ -21,7 +21,6 @@ from medtune.errors import DataError
 from medtune.verify import trust as T
 from medtune.verify.decompose import ClaimPart, decompose
 from medtune.verify.evidence import expand_query, rank_windows, term_coverage
-from medtune.verify.support import pair_probs
 
 DEFAULT_K = 6  # chunks retrieved per core (distinct documents)
 PASSAGES = 3  # best windows over them that the verifier reads, per core
@@ -100,9 +99,7 @@ class Checker:
         text, redacted = _clean_claim(claim)
         parts = decompose(text)
         evidence, pairs, owners = self._gather(parts)
-        # One answer to "is this sentence supported by this passage?" (support.py): a part copied from a passage
-        # is entailed by it and judged against that passage alone, as the chat's quoted sentences are.
-        probs, quoted = pair_probs(pairs, self.verifier) if pairs else ([], [])
+        probs = self.verifier.predict(pairs) if pairs else []
         for item, p in zip(evidence, probs):
             item.support, item.contradiction = round(float(p[0]), 4), round(float(p[1]), 4)
             label = T.sentence_label(item.support, item.contradiction, self.cal.tau, self.cal.margin)
@@ -110,7 +107,6 @@ class Checker:
         verdicts = []
         for i, part in enumerate(parts):
             ids = [j for j, owner in enumerate(owners) if owner == i]
-            ids = [j for j in ids if quoted[j]] or ids
             verdict = T.judge_sentence(part.text, [probs[j] for j in ids], self.cal, part.start, part.end, ids,
                                        role=part.role, cues=part.cues)
             verdict.coverage = round(term_coverage(part.text, evidence[verdict.evidence[0]].passage), 4) \

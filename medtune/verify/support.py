@@ -107,26 +107,6 @@ def quote_source(sentence: str, passages: list[str], normalize: Normalize | None
     return None
 
 
-def pair_probs(pairs: list[tuple[str, str]], verifier: Any = None,
-               normalize: Normalize | None = None) -> tuple[Any, list[bool]]:
-    """[supported, refuted, not_enough_info] of each (sentence, passage) pair, and which pairs are quotes: a
-    sentence copied from its passage is entailed by it (`ENTAILED`, never sent to the model); the rest go to the
-    verifier in one batch. The claim checker reads its (part, passage) pairs through this, so a claim part
-    copied from a source is judged as the chat's quoted sentence is."""
-    import numpy as np
-
-    from medtune.verify.model import load_verifier
-
-    norm = normalize or (lambda t: t)
-    quoted = [is_copied(norm(sentence), norm(passage or "")) for sentence, passage in pairs]
-    probs = np.tile(np.asarray(ENTAILED, dtype="float32"), (len(pairs), 1))
-    rest = [i for i, q in enumerate(quoted) if not q]
-    if rest:
-        verifier = verifier if verifier is not None else load_verifier()
-        probs[rest] = np.asarray(verifier.predict([pairs[i] for i in rest]), dtype="float32")
-    return probs, quoted
-
-
 def support_verdicts(sentences: list[str], evidence_texts: list[str],
                      normalize: Normalize | None = None) -> list[SentenceVerdict]:
     """Each sentence's verdict against the evidence texts: a quote is entailed by its own passage; the rest

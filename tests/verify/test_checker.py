@@ -126,19 +126,3 @@ def test_a_misleading_claim_shows_its_supported_and_unsupported_parts(checker) -
     row = result.to_dict()
     assert row["supported_parts"] == [0] and row["unsupported_parts"] == [1]
     assert "/" not in row["verifier"] and "/" not in row["calibration"]  # names, not server paths
-
-
-def test_the_checker_reads_its_pairs_through_the_one_support_scorer() -> None:
-    """Issue 18.3: a claim part copied from its passage is entailed by it (support.pair_probs, the chat's quote
-    rule), the rest go to the verifier; a one-word change is no quote."""
-    from medtune.verify.model import LexicalFallbackVerifier
-    from medtune.verify.support import ENTAILED, pair_probs
-
-    passage = ("Most people with high blood pressure have no symptoms. It is checked with a cuff. "
-               "Untreated, it raises the risk of stroke.")
-    pairs = [("Untreated, it raises the risk of stroke.", passage),
-             ("Untreated, it lowers the risk of stroke.", passage)]
-    probs, quoted = pair_probs(pairs, LexicalFallbackVerifier())
-    assert quoted == [True, False]
-    assert tuple(float(v) for v in probs[0]) == ENTAILED
-    assert probs[1][0] < 0.5  # the changed copy went to the verifier, which reads the reversed effect
