@@ -32,8 +32,9 @@ sys.path.insert(0, str(ROOT))
 class Cached:
     """The packaged cross-encoder and MiniLM, with their outputs cached by text (optionally on disk)."""
 
-    def __init__(self, cache: Path | None):
+    def __init__(self, cache: Path | None, base_dir: Path | None = None):
         self.cache, self.base, self.emb, self.model = cache, {}, {}, None
+        self.base_dir = base_dir  # a cross-encoder run directory (default: the packaged one)
         if cache and (cache / "emb.pkl").is_file():
             self.emb = pickle.loads((cache / "emb.pkl").read_bytes())
             self.base = pickle.loads((cache / "base.pkl").read_bytes())
@@ -57,7 +58,7 @@ class Cached:
             if self.model is None:
                 from medtune.verify.model import PACKAGED_VERIFIER, TrainedVerifier
 
-                self.model = TrainedVerifier(PACKAGED_VERIFIER)
+                self.model = TrainedVerifier(self.base_dir or PACKAGED_VERIFIER)
             self.base.update(zip((key(*p) for p in missing), self.model.predict(missing)))
         return np.stack([self.base[key(*p)] for p in pairs])
 
@@ -96,6 +97,7 @@ def judge(saved, probs, tau, margin):
     """Re-judge saved checker results with new per-passage probabilities."""
     from medtune.verify import trust as T
     from medtune.verify.decompose import overreach_cues
+    from medtune.verify.evidence import term_coverage
 
     cal = T.load_calibration()
     cal.tau, cal.margin, cal.claim = tau, margin, {}
@@ -103,8 +105,15 @@ def judge(saved, probs, tau, margin):
     for d in saved:
         n = len(d["evidence"])
         owners = [e["sentence"] for e in d["evidence"]]
-        parts = [T.judge_sentence(s["text"], [probs[off + j] for j in range(n) if owners[j] == i], cal,
-                                  role=s["role"], cues=overreach_cues(s["text"])) for i, s in enumerate(d["sentences"])]
+        parts = []
+        for i, s in enumerate(d["sentences"]):
+            ids = [j for j in range(n) if owners[j] == i]
+            part = T.judge_sentence(s["text"], [probs[off + j] for j in ids], cal, evidence_ids=ids,
+                                    role=s["role"], cues=overreach_cues(s["text"]))
+            # as the checker does: the claim model reads the decisive passage's term coverage
+            part.coverage = round(term_coverage(s["text"], d["evidence"][part.evidence[0]]["passage"]), 4) \
+                if part.evidence else 0.0
+            parts.append(part)
         off += n
         j = T.judge_claim(parts, cal, d["claim"])
         out.append(SimpleNamespace(id=d["id"], sentences=parts, verdict=j.verdict, unsupported_parts=j.unsupported))
@@ -133,8 +142,13 @@ def main() -> None:
     parser.add_argument("--dev-results", type=Path, required=True, help="checker_quality.py --split dev --out")
     parser.add_argument("--cache", type=Path)
     parser.add_argument("--write-claims", type=Path, help="write the kept recipe's claim model here")
+    parser.add_argument("--base", type=Path, help="the cross-encoder run to read (default: the packaged one); "
+                                                  "give each base its own --cache")
+    parser.add_argument("--kept-only", action="store_true", help="only the kept recipe (encoder comparisons)")
+    parser.add_argument("--write-oof", type=Path, help="write the dev claims re-judged with the kept recipe's "
+                                                       "out-of-fold head (for benchmarks/claim_calibration_cv.py)")
     args = parser.parse_args()
-    seed, tools = 13, Cached(args.cache)
+    seed, tools = 13, Cached(args.cache, args.base)
     synthetic = medquad_distortions(700, seed)
     held = {r["group"] for r in synthetic if bucket(r["group"], {"fit": 0.8, "val": 0.2}, seed) == "val"}
     train = [r for r in synthetic if r["group"] not in held] + released_pairs(args.pairs / "train.jsonl", RELEASED, seed)
@@ -171,6 +185,18 @@ def main() -> None:
                ("19 features, C 1", FEATURES, 1.0, 0.0), ("13 features + dev x5, C 0.1", BASE_FEATURES, 0.1, 5.0),
                ("19 features + dev x5, C 0.1", FEATURES, 0.1, 5.0), ("19 features + dev x5, C 1", FEATURES, 1.0, 5.0),
                ("19 features + dev x20, C 0.1", FEATURES, 0.1, 20.0)]
+    if args.kept_only:
+        recipes = [("19 features, C 1", FEATURES, 1.0, 0.0), ("19 features + dev x5, C 1", FEATURES, 1.0, 5.0)]
+        base_line = "cross-encoder alone"
+        for split, key in (("validation", "val"), ("healthver", "healthver"), ("perturb", "perturb")):
+            rows = val if key == "val" else tests[key]
+            pred = [LABELS[i] for i in np.exp(feats[key][:, :3]).argmax(1)]
+            gold_l = [r["label"] for r in rows]
+            base_line += f" | {split} macro F1 {f1_score(gold_l, pred, labels=list(LABELS), average='macro'):.3f}"
+        print(base_line, flush=True)
+    folds = np.zeros(len(saved), dtype=int)
+    for k, (_, held_c) in enumerate(GroupKFold(5).split(np.zeros(len(saved)), groups=groups)):
+        folds[held_c] = k
     for name, names, c, weight in recipes:
         line = name
         if not weight:
@@ -183,11 +209,28 @@ def main() -> None:
         probs = oof(names, c, weight, with_val=False)
         for margin in (0.1, 0.2):
             res = judge(saved, probs, 0.4, margin)
-            acc = np.mean([r.verdict == g for r, g in zip(res, labels)])
-            line += f" | dev OOF accuracy (margin {margin}) {acc:.3f}"
+            right = np.array([r.verdict == g for r, g in zip(res, labels)])
+            per_fold = [right[folds == k].mean() for k in range(5)]
+            line += (f" | dev OOF accuracy (margin {margin}) {right.mean():.3f}"
+                     f" (folds {np.mean(per_fold):.3f} ± {np.std(per_fold, ddof=1):.3f})")
         print(line, flush=True)
+    shipped = fit_head(np.vstack([feats["train"], feats["val"], dp_x]),
+                       y_train + y_val + [r["label"] for r in dev_pairs], FEATURES, 1.0,
+                       np.r_[np.ones(len(y_train) + len(y_val)), np.full(len(dev_pairs), 5.0)])
+    line = "kept head as shipped (training + validation + dev pairs)"
+    for split in tests:
+        pred = [LABELS[i] for i in head_probs(shipped, feats[split]).argmax(1)]
+        gold_l = [r["label"] for r in tests[split]]
+        line += f" | {split} macro F1 {f1_score(gold_l, pred, labels=list(LABELS), average='macro'):.3f}"
+    print(line, flush=True)
     probs = oof(FEATURES, 1.0, 5.0, with_val=True)  # the kept recipe as shipped: training + validation + dev pairs
     res = judge(saved, probs, 0.4, 0.2)
+    if args.write_oof:
+        args.write_oof.write_text("".join(json.dumps({
+            "id": r.id, "sentences": [v.to_dict() for v in r.sentences], "verdict": r.verdict,
+            "unsupported_parts": list(r.unsupported_parts), "gold": g, "group": f"own:{grp}"}) + "\n"
+            for r, g, grp in zip(res, labels, groups)), encoding="utf-8")
+        print(f"out-of-fold dev results -> {args.write_oof}")
     fitted = fit_claim_model(res, labels, groups)
     acc = np.mean([r.verdict == g for r, g in zip(res, labels)])
     print(f"kept (19 features + dev x5, C 1, fitted on training + validation): dev OOF accuracy {acc:.3f}; "

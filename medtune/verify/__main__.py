@@ -1,6 +1,7 @@
 """Building the verifier: `python -m medtune.verify pairs | train | calibrate | package`.
 
     python -m medtune.verify pairs                 # MEDTUNE_HOME/verify/pairs (+ DATACARD.md)
+    python -m medtune.verify encoder --method full --steps 320 --out DIR   # the cross-encoder retrained (issue 14)
     nice -n 10 python -m medtune.verify train      # MEDTUNE_HOME/verify/verifier (a training-engine run)
     python -m medtune.verify calibrate             # MEDTUNE_HOME/verify/calibration.json (+ its report)
     python -m medtune.verify package               # copy the adapter and calibration into medtune/verify/
@@ -131,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
 
     home = get_settings().home / "verify"
     parser = argparse.ArgumentParser(prog="python -m medtune.verify", description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=("pairs", "train", "stance", "calibrate", "package", "claims",
+    parser.add_argument("step", choices=("pairs", "train", "encoder", "stance", "calibrate", "package", "claims",
                                            "claimcal"))
     parser.add_argument("--pairs", type=Path, default=home / "pairs")
     parser.add_argument("--out", type=Path, default=home / "verifier", help="the verifier run directory")
@@ -146,6 +147,10 @@ def main(argv: list[str] | None = None) -> int:
                         "(stance)")
     parser.add_argument("--pages", type=int, default=150, help="MedQuAD pages of calibration claims (claimcal)")
     parser.add_argument("--no-stack", action="store_true", help="calibrate the cross-encoder alone (calibrate)")
+    parser.add_argument("--method", choices=("full", "lora"), default="full", help="encoder: full fine-tuning or "
+                        "LoRA on all six layers")
+    parser.add_argument("--steps", type=int, default=320, help="optimizer steps (encoder)")
+    parser.add_argument("--seed", type=int, default=42, help="training seed (encoder)")
     args = parser.parse_args(argv)
     if args.step == "pairs":
         from medtune.verify.pairs import build_pairs
@@ -157,11 +162,16 @@ def main(argv: list[str] | None = None) -> int:
 
         out, result = train_verifier(args.out, args.pairs, **train_overrides(args.examples, args.epochs, args.max_length))
         print(json.dumps({"run": str(out), "eval": result["eval"]}, indent=2))
+    elif args.step == "encoder":
+        from medtune.verify.encoder_train import train_encoder
+
+        out, result = train_encoder(args.out, args.pairs, method=args.method, steps=args.steps, seed=args.seed)
+        print(json.dumps({"run": str(out), "eval": result["eval"]}, indent=2))
     elif args.step == "stance":
         from medtune.verify.model import PACKAGED_VERIFIER, TrainedVerifier
         from medtune.verify.stance_train import fit_stance_head
 
-        run = args.out if (args.out / "adapter").is_dir() else PACKAGED_VERIFIER
+        run = args.out if any((args.out / sub).is_dir() for sub in ("adapter", "model")) else PACKAGED_VERIFIER
         model = fit_stance_head(args.pairs, args.out_stance, TrainedVerifier(run), dev_results=args.dev_results)
         print(json.dumps({k: v for k, v in model.items() if k not in ("coef", "intercept", "mean", "scale")},
                          indent=2))

@@ -1,7 +1,8 @@
 """Splitting an answer or a claim into atomic sentences, each checked against evidence on its own.
 
-Sentence ends are `.`, `!`, `?` before whitespace and a capital, digit or opening bracket, and line breaks
-or bullets; abbreviations ("e.g.", "Dr.", "vs.") and decimals ("2.5 mg") never end a sentence. A sentence
+Sentence ends are those of the shared splitter (`medtune.text.sentence_spans`: `.`, `!`, `?` before whitespace
+and a capital, digit or opening bracket; abbreviations, initials and decimals never end one), and line breaks or
+bullets at the start of a line. A sentence
 that conjoins two checkable claims is split where that is safe (FEVER-style claim decomposition, Thorne et al.
 2018; "atomic facts", Min et al. 2023, FActScore): at "; ", at ", so", ", but", ", and therefore", and at
 " and " between two clauses that each have their own verb ("X lowers blood pressure and Y causes cancer").
@@ -14,9 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_ABBREV = r"(?:e\.g|i\.e|etc|vs|cf|Dr|Mr|Mrs|Ms|Prof|St|No|approx|Fig|al|Inc|Ltd|Jr|Sr|U\.S|mg|ml|mcg|min|hr|wk|mo|yr)"
-_ABBREV_END = re.compile(rf"(?:\b{_ABBREV}|\b[A-Z])\.$", re.I)
-_SENT_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _BLOCKS = re.compile(r"\n\s*\n|\n\s*(?:[-*•]|\d+[.)])\s+|\n(?=\s*(?:[-*•]|\d+[.)])\s)|\n")
 # Safe clause boundaries: what follows them is a full clause in ordinary English.
 _CLAUSE_BREAK = re.compile(r"\s*;\s+|,\s+(?=(?:so|but|yet|therefore|hence|thus|and therefore|and so|which means)\b)", re.I)
@@ -74,23 +72,12 @@ def _blocks(text: str) -> list[tuple[int, str]]:
 
 
 def _sentences(block: str) -> list[tuple[int, str]]:
-    """Split at sentence ends, then glue back pieces that ended on an abbreviation or an initial."""
-    merged: list[tuple[int, str]] = []
-    pos = 0
-    for match in _SENT_END.finditer(block):
-        piece = block[pos:match.start()]
-        _append(merged, pos, piece, block)
-        pos = match.end()
-    _append(merged, pos, block[pos:], block)
-    return merged
+    """Sentences of one block by the shared splitter (`medtune.text.sentence_spans`): a sentence ends before a
+    capital, digit, quote or bracket; abbreviations and initials ("Dr.", "e.g.", "vitamin D.") do not end one,
+    and an inline ". - " bullet run stays whole, as this module always read MedQuAD answers."""
+    from medtune.text import sentence_spans as shared_spans
 
-
-def _append(merged: list[tuple[int, str]], start: int, piece: str, block: str) -> None:
-    if merged and _ABBREV_END.search(merged[-1][1].rstrip()):
-        prev_start, _ = merged[-1]
-        merged[-1] = (prev_start, block[prev_start:start + len(piece)])
-    elif piece.strip():
-        merged.append((start, piece))
+    return [(a, block[a:b]) for a, b in shared_spans(block, capital_next=True, initials=True, bullet_next=False)]
 
 
 def _atomic(sentence: str) -> list[tuple[int, str]]:

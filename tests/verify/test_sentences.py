@@ -38,3 +38,16 @@ def test_spans_point_into_the_original_text() -> None:
     assert [s.text for s in spans] == ["Take 2.5 mg daily.", "Garlic cures it", "Stop taking your pills now."]
     for span in spans:
         assert text[span.start:span.end].lower() == span.text.lower()
+
+
+def test_the_shared_splitter_underneath_keeps_inline_bullet_runs_whole() -> None:
+    """verify's sentences are medtune.text's (issue 18.2), with `bullet_next=False`: MedQuAD's inline ". - "
+    bullet runs stay one sentence, as the stance head was trained to read them; the other callers' default
+    (a bullet after a period starts a sentence) is unchanged."""
+    from medtune.text import split_sentences as shared_split
+
+    text = 'Symptoms include: - Fever. - Cough. It is called a "strawberry mark." Dr. M. Smith agrees.'
+    assert split_sentences(text, split_conjunctions=False) == [
+        "Symptoms include: - Fever. - Cough.", 'It is called a "strawberry mark."', "Dr. M. Smith agrees."]
+    assert shared_split(text, capital_next=True, initials=True)[:3] == ["Symptoms include: - Fever.", "- Cough.",
+                                                                        'It is called a "strawberry mark."']
