@@ -13,8 +13,9 @@ gives the verdict. `cross_validate` (benchmarks/sentiment_overall_cv.py) measure
 
 Status: **opt-in, not shipped**. Repeated 5-fold CV on those 249 reviews gave 0.759 ± 0.010 against the
 rule's 0.755, but it trades our own reviews (dev 0.925 → 0.910, dev2 0.662 → 0.622) for the independent
-set's (0.490 → 0.612) — the two sets label a mixed review without a verdict differently — so it is not the
-default (docs/SENTIMENT.md). `fit_overall_head(DIR)` writes `DIR/overall3.npz`; the analyser uses
+set's (0.490 → 0.612) — the two sets label a mixed review without a verdict differently — and on the held-out
+test halves it was worse on both (own 0.755 → 0.735, independent 0.700 → 0.625), so it is not the default
+(docs/SENTIMENT.md). `fit_overall_head(DIR)` writes `DIR/overall3.npz`; the analyser uses
 `heads/overall3.npz` when that file is there, or a head passed as `Analyzer(overall_head=...)`.
 The head is stored like the others, with the feature means and scales folded into its coefficients, so
 applying it is one matrix product.
