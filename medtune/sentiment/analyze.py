@@ -25,6 +25,7 @@ from medtune.sentiment.aspects import (
     Taxonomy,
     load_taxonomy,
 )
+from medtune.sentiment.combine import OVERALL_HEAD, review_signals
 from medtune.sentiment.cues import (
     ReviewCues,
     apply_sarcasm,
@@ -85,6 +86,7 @@ class ReviewResult:
     clauses: list[ClauseResult]
     aspect_scores: dict[str, float] = field(default_factory=dict)
     flags: dict[str, Any] = field(default_factory=dict)  # the detectors' verdicts (detectors.py)
+    signals: list[float] = field(default_factory=list)  # combine.SIGNALS: what the overall head reads
     meta: dict[str, Any] = field(default_factory=dict)  # the review's context: date, site, drug, condition
 
     def to_line(self) -> dict[str, Any]:
@@ -118,7 +120,8 @@ class Analyzer:
 
     def __init__(self, taxonomy: Taxonomy | str | Path | None = None, model: str | Path | None = None,
                  encoder: Any = None, aspect_config: AspectConfig | None = None,
-                 weights: ReaderWeights | None = None, polarity: PolarityModel | None = None):
+                 weights: ReaderWeights | None = None, polarity: PolarityModel | None = None,
+                 overall_head: Any = "default"):
         from medtune.sentiment.encoder import get_encoder
 
         self.taxonomy = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
@@ -128,6 +131,8 @@ class Analyzer:
         self.weights = weights or ReaderWeights()
         self.cues = ReviewCues(self.taxonomy)
         self._vader = getattr(self.polarity, "lexicon", None)
+        # The learned overall verdict (combine.py); None keeps the reader-weighting rule alone.
+        self.overall_head = _default_overall_head() if overall_head == "default" else overall_head
 
     @property
     def model_name(self) -> str:
@@ -171,15 +176,39 @@ class Analyzer:
             vec = emb[offsets:offsets + n].mean(axis=0) if n else np.zeros(emb.shape[1] if emb.size else 384)
             review_emb.append(vec / (np.linalg.norm(vec) or 1.0))
             offsets += n
-        intensity = self.polarity.intensity_proba(texts, np.array(review_emb, dtype=np.float32))
+        review_emb = np.array(review_emb, dtype=np.float32)
+        intensity = self.polarity.intensity_proba(texts, review_emb)
+        whole = self._whole_review_readings(parts, review_emb, vader)
         out, offsets = [], 0
         for i, (text, p) in enumerate(zip(texts, parts)):
             n = len(p)
             sl = slice(offsets, offsets + n)
             out.append(self._review(ids[i], text, p, probs[sl], det_scores[sl], detected[sl], intensity[i],
-                                    vader[sl]))
+                                    vader[sl], whole[i]))
             offsets += n
         return out
+
+    def _whole_review_readings(self, parts: list[list[Clause]], review_emb: Any,
+                               vader: list[tuple[float, float, float]]) -> list[tuple[float, float]]:
+        """P(pos) − P(neg) of the default drug-review head and of the service head on each whole review (mean
+        clause embedding, mean clause VADER: no second VADER pass); zeros for a model without those heads."""
+        import numpy as np
+
+        from medtune.sentiment.heads import features
+        from medtune.sentiment.polarity import LABELS, _ordered
+
+        drug, service = getattr(self.polarity, "polarity", None), getattr(self.polarity, "service", None)
+        if drug is None or not len(parts):
+            return [(0.0, 0.0)] * len(parts)
+        lex, offsets = [], 0
+        for p in parts:
+            rows = vader[offsets:offsets + len(p)]
+            lex.append(np.mean(rows, axis=0) if rows else np.zeros(3))
+            offsets += len(p)
+        x = features(review_emb, np.array(lex, dtype=np.float32))
+        d = score(_ordered(drug, LABELS, drug.proba(x)))
+        s = score(_ordered(service, LABELS, service.proba(x))) if service is not None else d
+        return [(float(a), float(b)) for a, b in zip(d, s)]
 
     def _vader_scores(self, texts: list[str]) -> list[tuple[float, float, float]]:
         if not texts:
@@ -189,34 +218,37 @@ class Analyzer:
         return [tuple(map(float, row)) for row in self._vader.scores(texts)]
 
     def _clause_scores(self, parts: list[Clause], probs: Any, detected: list[list[int]],
-                       vader: list[tuple[float, float, float]]) -> tuple[list[float], list[bool]]:
+                       vader: list[tuple[float, float, float]]) -> tuple[list[float], list[bool], list[float],
+                                                                         list[bool]]:
         """The model's clause scores corrected by review-level cues, factual shrinkage and sarcasm (cues.py);
-        also which clauses were read as sarcastic."""
+        also which clauses were read as sarcastic, their implicit-verdict cue scores and which are factual."""
         w = self.weights
         texts = [c.text for c in parts]
         base = [float(v) for v in score(probs)] if len(parts) else []
         general = [self.cues.score(t) for t in texts]
         aspect_cues = [[self.detector.compiled[k].cue_score(t) for k in detected[i]] for i, t in enumerate(texts)]
-        model = []
+        model, factual = [], []
         for i, value in enumerate(base):
+            factual.append(False)
             if general[i]:
                 value = (1 - w.cue_weight) * value + w.cue_weight * general[i]
             elif self.cues.is_lukewarm(texts[i]):
                 value *= w.lukewarm_scale
             elif not any(aspect_cues[i]) and not has_opinion_words(vader[i]):
                 value *= w.fact_scale
+                factual[-1] = True
             model.append(value)
         markers = sarcasm_markers(texts)
         complaint = [general[i] < 0 or model[i] < -w.aspect_band or any(c < 0 for c in aspect_cues[i])
                      for i in range(len(texts))]
         read = apply_sarcasm(model, markers, complaint)
-        return read, [r != m for r, m in zip(read, model)]
+        return read, [r != m for r, m in zip(read, model)], general, factual
 
     def _review(self, rid: str, text: str, parts: list[Clause], probs: Any, det: Any,
                 detected: list[list[int]], intensity_probs: Any,
-                vader: list[tuple[float, float, float]]) -> ReviewResult:
+                vader: list[tuple[float, float, float]], whole: tuple[float, float] = (0.0, 0.0)) -> ReviewResult:
         w = self.weights
-        model, sarcastic = self._clause_scores(parts, probs, detected, vader)
+        model, sarcastic, general, factual = self._clause_scores(parts, probs, detected, vader)
         # values[i][k]: clause i's polarity towards aspect k, the clause score blended with the aspect's cues
         # (a sarcastic clause's praise words are not cues: "Oh wonderful, another rude nurse").
         values = [{k: self._blend(model[i], parts[i].text, k, sarcastic[i]) for k in detected[i]}
@@ -228,6 +260,16 @@ class Analyzer:
         total = sum(eff)
         overall_score = sum(e * v for e, v in zip(eff, s)) / total if total else 0.0
         overall = label_of(overall_score, w.neutral_band)
+        signals = review_signals(s, eff, [c.is_contrast for c in parts], general, sarcastic,
+                                 [v[0] for v in vader], overall_score, whole[0], whole[1], factual)
+        if self.overall_head is not None and parts:
+            import numpy as np
+
+            head = self.overall_head
+            probs3 = head.proba(np.array([signals]))[0]
+            overall = head.classes[int(probs3.argmax())]
+            # The review's score follows the verdict: P(positive) − P(negative) of the head.
+            overall_score = float(probs3[head.classes.index("positive")] - probs3[head.classes.index("negative")])
         clause_rows = [
             ClauseResult(c.text, c.start, c.end, label_of(s[i], w.aspect_band), round(s[i], 3),
                          round(eff[i], 3), [self.taxonomy.aspects[k].name for k in detected[i]])
@@ -238,7 +280,7 @@ class Analyzer:
             id=rid, text=text, overall=overall, intensity=intensity_level(intensity_probs, overall),
             score=round(overall_score, 3), aspects=aspects, evidence=evidence, spans=spans,
             clauses=clause_rows, aspect_scores=aspect_scores,
-            flags=review_flags(aspects, overall, clause_rows),
+            flags=review_flags(aspects, overall, clause_rows), signals=signals,
         )
 
     def _blend(self, model_score: float, text: str, k: int, sarcastic: bool = False) -> float:
@@ -266,6 +308,14 @@ class Analyzer:
             aspects[name], scores[name] = label_of(value, self.weights.aspect_band), round(value, 3)
             evidence[name], spans[name] = clause.text, [clause.start, clause.end]
         return aspects, evidence, spans, scores
+
+
+def _default_overall_head() -> Any:
+    """The shipped overall head (combine.py), or None when it is not there (the rule alone)."""
+    from medtune.sentiment.heads import HEADS_DIR, Head
+
+    path = HEADS_DIR / OVERALL_HEAD
+    return Head.load(path) if path.is_file() else None
 
 
 def intensity_level(probs: Any, overall: str) -> int:
