@@ -47,5 +47,5 @@ def test_support_detector_figures_come_from_the_set_and_can_fail():
     s = scores(dev, preds)
     flag_all = scores(dev, {r["id"]: hd.POSITIVE for r in dev})
     assert s["n"] == 80 and flag_all["accuracy"] == 0.5
-    assert s["accuracy"] >= 0.58, s  # measured 0.61 with the packaged verifier (docs/QUALITY.md)
-    assert s["f1"] >= 0.62, s  # measured 0.66
+    assert s["accuracy"] >= 0.64, s  # measured 0.70 with the packaged verifier (docs/QUALITY.md)
+    assert s["f1"] >= 0.667, s  # measured 0.707; always "hallucinated" scores 0.667
