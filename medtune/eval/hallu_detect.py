@@ -11,7 +11,7 @@ supported. Two forms:
   trust below `medtune.verify.HALLUCINATION_THRESHOLD`); nothing fitted here.
 - `stack`: a small logistic regression over the support features (`SUPPORT_FEATURES`) and, optionally, a
   trained classifier's log-odds of "hallucinated" (`classifier_logit`), fitted on *training* pairs only
-  (`medtune.data.hallu_mix`'s generated MedQuAD / PubMedQA pairs, which the MedHallu classifier never saw,
+  (`medtune.data.hallu_mix`'s generated MedQuAD pairs, which the MedHallu classifier never saw,
   so its probabilities there are out-of-sample), never on an evaluation set. Saved as one JSON file.
 
 `python -m medtune.eval.hallu_detect fit --out FILE [--run RUN_DIR]` fits a stack; the transfer benchmark
@@ -123,21 +123,17 @@ def label_of(p_hallucinated: float, threshold: float = 0.5) -> str:
 
 
 def training_pairs() -> list[Row]:
-    """The generated MedQuAD / PubMedQA pairs of `hallu_mix` (training data; not MedHallu, not our set)."""
-    from medtune.data.hallu_mix import medquad_pairs, pubmedqa_pairs
+    """The generated MedQuAD pairs of `hallu_mix` (training data; not MedHallu, not our set). Its PubMedQA pairs
+    are left out: their faithful answers are MedHallu train's (same PMIDs), which a MedHallu classifier has seen."""
+    from medtune.data.hallu_mix import medquad_pairs
     from medtune.data.readers import read_rows
     from medtune.data.registry import find_local_file, get_dataset
 
     medhallu_train = find_local_file(get_dataset("medhallu"), "train")
     if medhallu_train is None:
         return []
-    root = Path(medhallu_train).parent.parent
-    rows: list[Row] = []
-    if (root / "medquad" / "medquad.jsonl").is_file():
-        rows += medquad_pairs(list(read_rows(root / "medquad" / "medquad.jsonl")))
-    if (root / "pubmedqa" / "train.jsonl").is_file():
-        rows += pubmedqa_pairs(list(read_rows(root / "pubmedqa" / "train.jsonl")))
-    return rows
+    medquad = Path(medhallu_train).parent.parent / "medquad" / "medquad.jsonl"
+    return medquad_pairs(list(read_rows(medquad))) if medquad.is_file() else []
 
 
 def fit_main(out: Path, run_dir: str | None, c: float) -> int:
