@@ -1,12 +1,18 @@
-"""Does a hallucination detector transfer beyond MedHallu's style? F1 (hallucinated class) of trained runs on
-the hand-written set in data/eval/hallucination (README there), and on MedHallu dev.
+"""Does a hallucination detector transfer beyond MedHallu's style? F1 (hallucinated class) of trained runs and
+of the entailment detectors (medtune/eval/hallu_detect.py) on the hand-written set in data/eval/hallucination
+(README there), and on MedHallu dev.
 
     python benchmarks/hallucination_transfer.py --run RUN_DIR [--run RUN_DIR ...] [--show-dev] [--no-medhallu]
+    python benchmarks/hallucination_transfer.py --detector support            # the support scorer's rule
+    python benchmarks/hallucination_transfer.py --detector stack:FILE.json [--run RUN_DIR]   # a fitted stack
+    python benchmarks/hallucination_transfer.py ... --test      # also the set's test half (report once, at the end)
     python benchmarks/hallucination_transfer.py --build     # set.jsonl from source.txt (the split never changes)
 
-Prints, per run: F1 hallucinated, accuracy and recall per distortion kind on the set's dev half and test half
-(report-only: never tune on it), and F1 on MedHallu's dev split (the data both recipes validate on); with
-several runs, mean ± sd over them. `--show-dev` lists the dev half's misses (the test half's are never printed).
+Prints, per run or detector: F1 hallucinated, accuracy and the share judged right per distortion kind on the
+set's dev half (the test half only with --test: never tune on it), and F1 on MedHallu's dev split (the data
+every recipe validates on); with several runs, mean ± sd over them. A stack that reads a classifier's
+probability takes it from the --run given with it (one run per stack line). `--show-dev` lists the dev half's
+misses (the test half's are never printed).
 """
 
 from __future__ import annotations
@@ -76,6 +82,7 @@ def scores(rows: list[dict], preds: dict[str, str]) -> dict:
 
 
 def predict(run_dir: str, rows: list[dict]) -> dict[str, str]:
+    """A trained run's labels."""
     import tempfile
 
     from medtune.train.predict import classify, load_run, read_input
@@ -86,6 +93,28 @@ def predict(run_dir: str, rows: list[dict]) -> dict[str, str]:
         path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
         examples = read_input("medhallu", path, "hallucination")
     return {r["id"]: r["label"] for r in classify(run, examples)}
+
+
+def detect(detector: str, rows: list[dict], run_dir: str | None = None) -> dict[str, str]:
+    """An entailment detector's labels (medtune/eval/hallu_detect.py): `support` (the weakest sentence's
+    trust below medtune.verify's HALLUCINATION_THRESHOLD) or `stack:FILE` (a fitted stack; one that reads a
+    classifier's probability takes it from `run_dir`)."""
+    from medtune.eval import hallu_detect as hd
+    from medtune.verify import HALLUCINATION_THRESHOLD
+
+    support = hd.support_features(rows)
+    if detector == "support":
+        return {r["id"]: hd.label_of(float(s[0] < HALLUCINATION_THRESHOLD)) for r, s in zip(rows, support)}
+    if not detector.startswith("stack:"):
+        raise SystemExit(f"unknown detector {detector!r}: use support or stack:FILE.json")
+    model = json.loads(Path(detector.split(":", 1)[1]).read_text(encoding="utf-8"))
+    probs = None
+    if hd.CLASSIFIER_FEATURE in model["features"]:
+        if not run_dir:
+            raise SystemExit(f"{detector} reads a classifier's probability: give the run with --run")
+        probs = hd.classifier_probs(run_dir, rows)
+    p = hd.stack_probs(model, hd.feature_matrix(support, probs))
+    return {r["id"]: hd.label_of(v, model.get("threshold", 0.5)) for r, v in zip(rows, p)}
 
 
 def medhallu_dev() -> list[dict]:
@@ -102,6 +131,8 @@ def main() -> None:
     parser.add_argument("--build", action="store_true", help="write set.jsonl from source.txt")
     parser.add_argument("--show-dev", action="store_true")
     parser.add_argument("--no-medhallu", action="store_true", help="skip MedHallu dev")
+    parser.add_argument("--detector", help="support, or stack:FILE.json (medtune/eval/hallu_detect.py)")
+    parser.add_argument("--test", action="store_true", help="also score the test half (once, at the end)")
     args = parser.parse_args()
     if args.build:
         rows = parse_source((DATA / "source.txt").read_text(encoding="utf-8"))
@@ -110,13 +141,17 @@ def main() -> None:
             part = [r for r in rows if r["split"] == split]
             print(f"{split}: {len(part)} answers, {sum(r['label'] == POSITIVE for r in part)} hallucinated")
         return
+    splits = SPLITS if args.test else ("dev",)
     rows = [json.loads(line) for line in (DATA / "set.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    rows = [r for r in rows if r["split"] in splits]
     medhallu = [] if args.no_medhallu else medhallu_dev()
+    jobs = ([(args.detector, run) for run in args.run] or [(args.detector, None)]) if args.detector else \
+        [(None, run) for run in args.run]
     table: dict[str, list[float]] = {}
-    for run_dir in args.run:
-        preds = predict(run_dir, rows + medhallu)
-        print(f"run {run_dir}")
-        for split in SPLITS:
+    for detector, run_dir in jobs:
+        preds = detect(detector, rows + medhallu, run_dir) if detector else predict(run_dir, rows + medhallu)
+        print(" + ".join(x for x in (detector, run_dir and f"run {run_dir}") if x))
+        for split in splits:
             s = scores([r for r in rows if r["split"] == split], preds)
             table.setdefault(split, []).append(s["f1"])
             kinds = "  ".join(f"{k} {a}/{b}" for k, (a, b) in s["kinds"].items())
@@ -129,7 +164,7 @@ def main() -> None:
             for r in rows:
                 if r["split"] == "dev" and preds[r["id"]] != r["label"]:
                     print(f"    dev MISS [{r['kind']}] {r['answer'][:110]}")
-    if len(args.run) > 1:
+    if len(jobs) > 1:
         for name, values in table.items():
             print(f"mean ± sd over {len(values)} runs, {name}: {statistics.mean(values):.3f} ± "
                   f"{statistics.stdev(values):.3f}")
