@@ -46,7 +46,9 @@ def home_verifier_dir() -> Path:
 
 def default_verifier_dir() -> Path | None:
     """The trained verifier to use: MEDTUNE_VERIFIER_DIR, else MEDTUNE_HOME/verify/verifier, else the packaged one."""
-    from medtune.train.classify import OUTPUT_INFO
+    # context, not classify: a request thread must not import transformers just for a file name (an import
+    # racing the warm-up thread's failed with "cannot import name TrainerCallback").
+    from medtune.train.context import OUTPUT_INFO
 
     candidates = [Path(os.environ[ENV_DIR])] if os.environ.get(ENV_DIR) else []
     candidates += [home_verifier_dir(), PACKAGED_VERIFIER]
