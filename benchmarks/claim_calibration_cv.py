@@ -27,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from medtune.verify.claimfit import _ece  # noqa: E402  (one ECE for the claim model and this benchmark)
 GREEN, RED = 0.95, 0.90
 
 
@@ -75,15 +77,6 @@ def _cut(p, y, true_judged, target):
         if band.sum() >= 3 and y[band].mean() >= target:
             return float(cut)
     return 1.01
-
-
-def _ece(p, y, bins=10):
-    total = 0.0
-    for b in range(bins):
-        m = (p >= b / bins) & ((p < (b + 1) / bins) if b < bins - 1 else (p <= 1.0))
-        if m.any():
-            total += m.mean() * abs(y[m].mean() - p[m].mean())
-    return float(total)
 
 
 def main() -> None:
