@@ -77,12 +77,13 @@ def main() -> int:
     parser.add_argument("--medquad", type=int, default=1000, help="MedQuAD questions to count false alarms on")
     parser.add_argument("--no-cv", action="store_true", help="skip the dev cross-validation")
     parser.add_argument("--show-dev-errors", action="store_true")
+    parser.add_argument("--only-fresh3", action="store_true", help="score only fresh3.jsonl's two halves")
     args = parser.parse_args()
 
     import torch
 
     from medtune.chat.triage import triage
-    from medtune.chat.triage_fit import HOLDOUT2_FILE, load_labelled, load_training, medquad_questions
+    from medtune.chat.triage_fit import HOLDOUT2_FILE, load_fresh3, load_labelled, load_training, medquad_questions
     from medtune.chat.triage_learned import load_head
     from medtune.chat.triage_rules import rule_flags
     from medtune.kb.embedding import load_model
@@ -97,6 +98,9 @@ def main() -> int:
     sets = [(split, load_labelled(split=split)) for split in ("dev", "test")]
     sets.append(("holdout2 (second held-out batch, data/eval/triage/README.md)",
                  load_training(HOLDOUT2_FILE, "holdout2")))
+    sets += [(f"fresh3 {split} (third set, data/eval/triage/README.md)", load_fresh3(split)) for split in ("dev", "test")]
+    if args.only_fresh3:
+        sets = sets[-2:]
     for split, rows in sets:
         results = []
         for r in rows:
@@ -104,7 +108,7 @@ def main() -> int:
             results.append(triage(r["text"]))
             latencies.append((time.perf_counter() - start) * 1000)
         rules = [bool(rule_flags(r["text"])) for r in rows]
-        report_split(split, rows, results, rules, args.show_dev_errors and split == "dev")
+        report_split(split, rows, results, rules, args.show_dev_errors and split.split(" (")[0] in ("dev", "fresh3 dev"))
     print(f"\ntriage latency over {len(latencies)} messages: p50 {percentile(latencies, 0.5):.1f} ms, "
           f"p95 {percentile(latencies, 0.95):.1f} ms, max {max(latencies):.1f} ms")
     if args.medquad:
@@ -121,12 +125,12 @@ def cross_validation() -> None:
     """The learned layer's grouped k-fold figures on dev + train_extra at the shipped scorer (C and exemplar
     weight), computed as `python -m medtune.chat.triage_fit` computed them to choose it."""
     from medtune.chat.triage_cv import FOLDS, SEEDS, cross_validate, describe
-    from medtune.chat.triage_fit import embed_cached, encode, load_all_training, load_labelled, medquad_questions
+    from medtune.chat.triage_fit import embed_cached, encode, medquad_questions, training_rows
     from medtune.chat.triage_learned import load_head
 
     head = load_head()
     c = head.c or 16.0
-    enc = encode(load_labelled(split="dev") + load_all_training())
+    enc = encode(training_rows())
     negatives = embed_cached(medquad_questions("train"))
     print(f"\ndev + train_extra cross-validation ({FOLDS} folds over paraphrase groups x {len(SEEDS)} shuffles, "
           "mean ± sd; each fold scored by a head fitted without it):")

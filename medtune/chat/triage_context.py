@@ -24,7 +24,7 @@ PERSONAL = re.compile(
 GENERAL = re.compile(r"^(what|whats|which|how|why|when|who|is|are|can|does|do|should)\b")
 RESOLVED = re.compile(
     r"\b(fine now|ok now|okay now|better now|getting better|now gone|gone now|has stopped|stopped after|went away|"
-    r"settled|came round straight away|seems fine|seems totally fine|is fine|was fine|feel fine|fine after|"
+    r"settled|came round straight away|seems fine|seems totally fine|is fine|was fine|feel fine|felt fine|fine after|"
     r"is playing|playing normally|running around|feeding fine|feeding and smiling|is improving|recovered|"
     r"healed|healing|doing well|back to \d|(now )?(its|it is|im|hes|shes|he is|she is|they are) (fine|ok|okay|"
     r"better) now|now (its|im|hes|shes|he is|she is) (fine|ok|okay|better)|back to normal|sorts it out|"
@@ -34,22 +34,30 @@ RESOLVED = re.compile(
 #: What follows a resolved outcome and makes the message current again.
 AFTER_RESOLVED = re.compile(r"\b(now|again|worse|suddenly|started)\b")
 PAST = re.compile(r"\b(years? ago|last year|last month|months ago|as a teenager|used to|in the past|"
+                  r"when (i|he|she|they|we) (was|were) (a baby|a toddler|little|young|younger|one|two|three|\d+|a kid|"
+                  r"a child|at school)|"
                   r"in (january|february|march|april|may|june|july|august|september|october|november|december)|"
                   r"in (19|20)\d\d)\b")
 NOW = re.compile(r"\b(right now|now|today|tonight|just|currently|still|suddenly|again|keeps|minutes ago|"
                  r"mins ago|hour ago|hours ago|started)\b")
 STORY = re.compile(
-    r"\b(movie|film|show|tv|book|novel|episode|documentary|article|news|character|game of thrones|"
+    r"\b(movie|film|(a|the|that|this|tv) show|on (the )?tv|tv (series|drama|programme|program)|book|novel|episode|documentary|article|news|character|game of thrones|"
     r"for my exam|pharmacology exam|my essay|school project|"
     r"for (my|our|a|the) (\w+ ){0,2}(essay|exam|project|assignment|homework|class|course|training|leaflet|"
     r"poster|presentation|notes|kit|coaches|staff|students|module|revision|ward|team|guidance|policy|protocol))|"
     r"\b(writing|write|wrote|preparing|drafting) (\w+ ){0,3}(guidance|policy|protocol|leaflet|training|essay)\b")
+#: A sentence that introduces the writer as a learner or a professional ("I'm a new teacher", "I'm doing my first
+#: aid course"): beside a general question it makes the message a general question (`is_framed_question`).
+SELF_INTRO = re.compile(
+    r"\b(doing|taking|on|attending|studying for) (a|my|our|the) (\w+ ){0,2}(course|training|class|module|exam)\b"
+    r"|\b(im|i am) an? (\w+ ){0,2}(teacher|nurse|paramedic|doctor|counsellor|counselor|carer|childminder|coach|"
+    r"volunteer|lifeguard|first aider|pharmacist|worker|midwife|student)\b")
 HYPOTHETICAL = re.compile(r"\b(if (someone|somebody|anyone|a person|a child|a kid|a baby|my \w+ ever|he ever|she ever|"
                           r"they ever|it ever|it happens)|in case (of|someone|my)|to be ready|be prepared|what (should|do|would|can) (i|we) do if|"
                           r"how do i (use|give|know|take|check|count|put|treat|spot|recognise|recognize))\b")
 PET = re.compile(r"\b(dog|dogs|cat|cats|puppy|kitten|pet|horse|rabbit|hamster|vet)\b")
 HUMAN = re.compile(r"\b(i|im|me|myself|son|daughter|baby|child|kid|kids|toddler|husband|wife|partner|mom|mum|dad|"
-                   r"mother|father|friend|grandma|grandpa|brother|sister|he|she|boy|girl|yo|old|nephew|niece)\b")
+                   r"mother|father|friend|grandma|grandpa|brother|sister|he|she|boy|girl|yo|old|nephew|niece)s?\b")
 #: A role-play, persona or "ignore your rules" set-up: it says how to answer, not what is wrong.
 PREAMBLE = re.compile(
     r"\b(ignore|forget|disregard)\b.{0,40}\b(instructions|rules|guidelines|told|before|filters)\b"
@@ -76,7 +84,7 @@ def is_denied(joined: str) -> bool:
     return bool(DENIED.search(joined))
 
 
-_SENTENCE = re.compile(r"(?<=[.!?:;])\s+|\n+")
+SENTENCE_BREAK = re.compile(r"(?<=[.!?:;])\s+|\n+")
 _CLAUSE = re.compile(r"[.!?;,\n]+|\b(?=but\b|and now\b|now\b|however\b)")
 
 
@@ -88,7 +96,7 @@ def clauses(text: str) -> list[str]:
 def without_preamble(text: str) -> str:
     """`text` without its role-play / "ignore your rules" sentences, when something else remains: "stay in
     character" is how to answer, not a story, and must not make a real emergency look like fiction."""
-    sentences = [x for x in _SENTENCE.split(text) if x and x.strip()]
+    sentences = [x for x in SENTENCE_BREAK.split(text) if x and x.strip()]
     content = [x for x in sentences if not PREAMBLE.search(x)]
     return " ".join(content) if content and len(content) < len(sentences) else text
 

@@ -33,6 +33,10 @@ HOLDOUT2_FILE = DATA_DIR / "holdout2.jsonl"
 #: More training-only wording, written for the kinds of message an independent set showed we missed
 #: (data/eval/triage/README.md, "train_extra3.jsonl").
 TRAIN_FILE3 = DATA_DIR / "train_extra3.jsonl"
+#: A third labelled set, written by hand after the second round and before the third (README there), split
+#: once into dev / test by its own salt: its dev half is tuned on, its test half only scored.
+FRESH3_FILE = DATA_DIR / "fresh3.jsonl"
+FRESH3_SALT = "triage-fresh3"
 CATEGORIES = tuple(f.name for f in RED_FLAGS)
 #: Categories added after triage.jsonl was written: covered by train_extra3.jsonl only.
 LATER_CATEGORIES = ("urgent_surgical",)
@@ -44,14 +48,19 @@ MEDQUAD_TRAIN = 600
 MEDQUAD_EVAL = 1000
 
 
-def split_of(group: str) -> str:
+def split_of(group: str, salt: str = "triage-v1") -> str:
     """The fixed dev / test split: paraphrases of one item share a group, so they land on one side."""
-    return "test" if int(hashlib.sha256(f"triage-v1:{group}".encode()).hexdigest()[:8], 16) % 2 else "dev"
+    return "test" if int(hashlib.sha256(f"{salt}:{group}".encode()).hexdigest()[:8], 16) % 2 else "dev"
 
 
-def load_labelled(path: Path = DATA_FILE, split: str | None = None) -> list[dict[str, Any]]:
+def load_labelled(path: Path = DATA_FILE, split: str | None = None, salt: str = "triage-v1") -> list[dict[str, Any]]:
     """The labelled rows (of one split), validated; a bad row raises a DATA error naming file and line."""
-    return _load(path, training=False, split=split)
+    return _load(path, training=False, split=split, salt=salt)
+
+
+def load_fresh3(split: str | None = None) -> list[dict[str, Any]]:
+    """fresh3.jsonl (of one split): the third labelled set, split by its own salt."""
+    return load_labelled(FRESH3_FILE, split, FRESH3_SALT)
 
 
 def load_training(path: Path = TRAIN_FILE, split: str = TRAIN_SPLIT) -> list[dict[str, Any]]:
@@ -65,7 +74,13 @@ def load_all_training() -> list[dict[str, Any]]:
     return load_training() + load_training(TRAIN_FILE3)
 
 
-def _load(path: Path, training: bool, split: str | None) -> list[dict[str, Any]]:
+def training_rows() -> list[dict[str, Any]]:
+    """Everything the head is fitted and cross-validated on: the dev half of triage.jsonl, the dev half of
+    fresh3.jsonl and the training-only files. No test half, no holdout2."""
+    return load_labelled(split="dev") + load_fresh3("dev") + load_all_training()
+
+
+def _load(path: Path, training: bool, split: str | None, salt: str = "triage-v1") -> list[dict[str, Any]]:
     rows, seen, group_split = [], set(), {}
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
@@ -77,12 +92,13 @@ def _load(path: Path, training: bool, split: str | None) -> list[dict[str, Any]]
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise DataError(f"{where}: not JSON ({exc.msg})") from exc
-        _check_row(row, where, seen, group_split, split if training else None)
+        _check_row(row, where, seen, group_split, split if training else None, salt)
         rows.append(row)
     return rows if training else [r for r in rows if split is None or r["split"] == split]
 
 
-def _check_row(row: Any, where: str, seen: set[str], group_split: dict[str, str], only: str | None = None) -> None:
+def _check_row(row: Any, where: str, seen: set[str], group_split: dict[str, str], only: str | None = None,
+               salt: str = "triage-v1") -> None:
     """A valid row; `only`: the one split a file outside dev / test must carry."""
     if not isinstance(row, dict) or tuple(sorted(row)) != tuple(sorted(FIELDS)):
         raise DataError(f"{where}: a row must have exactly the fields {', '.join(FIELDS)}")
@@ -96,7 +112,7 @@ def _check_row(row: Any, where: str, seen: set[str], group_split: dict[str, str]
         raise DataError(f"{where}: unknown category {row['category']!r}")
     if row["id"] in seen or not row["id"].startswith(row["group"]):
         raise DataError(f"{where}: id {row['id']!r} is repeated or does not start with its group")
-    if not only and (row["split"] != split_of(row["group"])
+    if not only and (row["split"] != split_of(row["group"], salt)
                          or group_split.setdefault(row["group"], row["split"]) != row["split"]):
         raise DataError(f"{where}: split {row['split']!r} is not the group's hashed split")
     seen.add(row["id"])
@@ -206,10 +222,10 @@ def main() -> int:
 
     from medtune.chat.triage_cv import CANDIDATES, FOLDS, SEEDS, cross_validate, describe
 
-    dev, extra = load_labelled(split="dev"), load_all_training()
-    enc = encode(dev + extra)
+    rows = training_rows()
+    enc = encode(rows)
     negatives = embed_cached(medquad_questions("train"))
-    print(f"dev {len(dev)} + train_extra(3) {len(extra)} rows (+ {len(negatives)} MedQuAD questions); {FOLDS}-fold CV "
+    print(f"dev + fresh3 dev + train_extra(3): {len(rows)} rows (+ {len(negatives)} MedQuAD questions); {FOLDS}-fold CV "
           f"over paraphrase groups x {len(SEEDS)} shuffles, mean ± sd over folds")
     results = cross_validate(enc, negatives, CANDIDATES)
     for r in results:

@@ -29,6 +29,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from medtune.chat.triage_context import (
+    SELF_INTRO,
+    SENTENCE_BREAK,
     clauses,
     is_denied,
     is_general_question,
@@ -64,6 +66,7 @@ _CHEMICAL = ("bleach|battery|batteries|detergent|pod|pods|poison|antifreeze|clea
              "vodka|alcohol|mushrooms|berries|liquid|nicotine|vape|magnets|magnet|dishwasher|laundry")
 _DIABETES = "sugar|glucose|hypo|diabetic|diabetes|ketones|insulin|t1d|type1"
 _DIABETIC_SIGNS = ("confused|confusion|drowsy|sleepy|unconscious|unresponsive|fitting|fit|seizure|seizing|vomiting|"
+                   "throwing|faint|fainting|"
                    "vomited|floppy|slurring|slurred|aggressive|collapsed|shaky|shaking|sweating|sweaty|pear|deep|"
                    "deeply|swallow|wake")
 
@@ -85,6 +88,22 @@ def _is_baby_under_3_months(words: list[str]) -> bool:
     young = young or bool(re.search(r"\b(newborn|new born|neonate|(one|two|1|2) month old)\b", text))
     baby = phrase_in(words, "newborn|infant|baby|babys|babies + fever|temperature|temp|hot")
     return fever and (young or (baby and degrees and not ages))
+
+
+_GLUCOSE = re.compile(r"\b(sugar|sugars|glucose|bm|bg|reading|meter|level) (is|was|of|at|says|reads|showing|now|"
+                      r"just)?\s?(\d+)( (\d))?\b")
+
+
+def _glucose_extreme(words: list[str]) -> bool:
+    """A blood glucose under 3 mmol/L ("my sugar is 1.9"; NHS: a hypo that needs treating at once, and under 3 with
+    any sign an emergency), or ketones of 3 mmol/L or more (NHS: DKA likely, go to A&E)."""
+    text = " ".join(words)
+    for m in _GLUCOSE.finditer(text):
+        value = float(m.group(3) + ("." + m.group(5) if m.group(5) else ""))
+        if value < 3.0 and not re.search(r"\b(mg|a1c|hba1c)\b", text):
+            return True
+    ketones = re.search(r"\bketones? (are|is|of|at|were)? ?(\d+)( (\d))?\b", text)
+    return bool(ketones) and float(ketones.group(2)) >= 3
 
 
 def _took_many_pills(words: list[str]) -> bool:
@@ -145,7 +164,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "asleep forever|permanently",
         "cut|cutting|cuts|burn|burning|scratch|scratching|hit myself|my + until|till|til bleed|bleeds|bled|bleeding|blood",
         "cutting|burning my arm|arms|thighs|thigh|legs|leg|skin|wrists|wrist", "overdose|od + want to try", "overdose|od + wanna try",
-        "lighter|razor|blade + burn|burning|cut|cutting|myself",
+        "lighter|razor|blade + myself|arm|arms|wrist|wrists|thigh|thighs|legs|skin",
         "better|happier without me", "better place without me", "better off if + gone|dead|wasnt|werent|here|around",
         "happier if + gone|dead|wasnt|werent|here|around", "notice|care|miss if|when i|im + gone|dead|disappeared",
         "saving|saved|stash|stashed|hoarded|stockpile pills|tablets|meds|sleeping|painkillers",
@@ -158,6 +177,13 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "amount|dose|much|many + fatal|lethal|deadly", "fatal|lethal|deadly for me",
         "sleep forever|permanently", "given away my things|stuff|belongings",
         "gun + myself|himself|herself|themselves", "disappear permanently|forever", "bleed out",
+        # Third round (fresh3.jsonl dev): leaving "for good", others "better off with someone else", a railway
+        # timetable looked up, a dose asked for that would cause a coma, pills "ready".
+        "disappear|disappearing for good", "gone for good + plan|pills|ready|tonight",
+        "better off with someone|somebody else|another", "when trains come|pass|go through",
+        "lie|lying|stand|standing|step|stepping|walk|walking on|onto tracks|railway|rails",
+        "put|send|leave me|myself in|into coma", "pills|tablets|rope|knife ready + table|drawer|tonight",
+        "my last message + anyone|anybody|everyone|ever",
         "researching|researched|looking|searching|googling how to end|die|kill", "plan to kill|end|die",
         "end it tonight|today|now", "tonights|tonight the night", "standing on|at bridge|edge|ledge|roof|cliff",
         "wanna|gonna hurt|harm|cut|kill myself", "be done + dose|pills|tablets|meds|double",
@@ -198,12 +224,16 @@ RED_FLAGS: tuple[RedFlag, ...] = (
          "sweats|clammy|nausea|nauseous|nauseated|sick|vomiting|throwing|grey|gray|pale|breathless"),
         "chest + tightening|band + arm|tingling|numb",
         "having|had heart attack", "think im|its heart attack", "chest + killing",
-        "gtn|nitro|nitroglycerin|angina|spray + not|isnt|didnt|doesnt|no help|helping|working|worked|touching",
+        "gtn|nitro|nitroglycerin|angina|spray + not|isnt|didnt|doesnt|no help|helping|working|worked|touching|easing|eased|settling",
         "same pain|pains + back|again + heart|attack|stent|angina",
-    ), unless=(r"\b(after|from|since|doing|did) (the |my |a |doing |some )?(gym|bench press|workout|press ups|"
-               r"push ups|pushups|lifting weights|lifting boxes)\b|\b(muscles? ache|grinding|flu jab|jab|vaccine|"
+    # The near-miss cues do not count beside a sign that the pain is spreading or systemic ("can I take gaviscon?
+    # it's spreading up to my neck and I'm breathless").
+    ), unless=(r"^(?!.*\b(spreading|spreads|spread|breathless|sweating|sweaty|clammy|grey|gray|faint|fainting)\b)"
+               r".*\b(after|from|since|doing|did) (the |my |a |doing |some )?(gym|bench press|workout|press ups|"
+               r"push ups|pushups|lifting weights|lifting boxes)\b|^(?!.*\b(spreading|spreads|spread|breathless|"
+               r"sweating|sweaty|clammy|grey|gray|faint|fainting)\b).*\b(muscles? ache|grinding|flu jab|jab|vaccine|"
                r"pulled a muscle|toothache|kicked me|slept on|sleeping on|from coughing|coughing so much|goes away with|"
-               r"gaviscon|rennie|antacid|road rage|when (im|i am|i get) (anxious|nervous|stressed|worried)|"
+               r"gaviscon|rennie|antacid|road rage|when (im|i am|i get) (anxious|nervous|stressed|worried)|goes away when i (calm down|relax)|"
                r"before (a|my|the) (presentation|exam|interview|meeting))\b")),
     RedFlag("stroke", (
         "face drooping|droopy|droops|drooped|numb|dropped|lopsided|uneven",
@@ -221,6 +251,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "cant|couldnt understand + suddenly|sudden|arm|floppy|weak", "cant|couldnt say + words",
         "vision|sight + dark|black|went|lost + eye|arm|face|sudden|suddenly", "cant feel + same|one side",
         "speech|words + garbled|muddled|nonsense", "talking nonsense|rubbish|gibberish",
+        "lost|losing strength|power|feeling|movement + arm|leg|hand|side", "smile|face|mouth crooked|wonky",
+        "wrong words + come|coming|came out",
     ), unless=r"\b(dentist|anaesthetic|anesthetic|injection|filling|cross legged|slept on|sleeping on|bells palsy)\b"),
     RedFlag("breathing", (
         "cant|cannot|unable|not|hardly|barely|struggling breathe|breath|breathing",
@@ -239,6 +271,10 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "inhaler|puffer|reliever no|not help|helping", "more breathless than usual|normal",
         "breathless + cant|cannot walk|talk|speak", "every breath + struggle", "breath is struggle",
         "stuck in throat + noise|squeaky|cant|cry|breathe|breathing",
+        # The reliever taken again and again and still tight; breathless with a swollen calf (a clot).
+        ("inhaler|puffer|ventolin|reliever|salbutamol|albuterol|pump|spacer + times|puffs + still|cant|tight|"
+         "wheezy|wheezing|breathless"), "too breathless|breathy to walk|talk|speak|move",
+        "breathless|breathlessness|breath|breathe + calf|leg + swollen|swelling|painful|hurts",
     ), unless=(r"\b(when i (run|climb|jog|exercise)|up a hill|climbing stairs|not very fit|blocked nose|stuffy nose|"
                r"when im (anxious|nervous|stressed)|(this|the) heat|sorts it out|breathtaking|flights? of stairs|unfit|"
                r"out of shape|stopped going to the gym|(a bit|a little|slightly) (worse|wheezy|short of breath)|"
@@ -260,6 +296,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         ("sting|stung|stinging|wasp|bee|hornet|bite|bitten|allergic|allergy|nuts|peanut|peanuts|shellfish|prawns|"
          "antibiotic|antibiotics + throat + tight|tightening|closing|swelling|swollen|narrow|lump|itchy"),
         "sting|stung|bite|bitten|allergic|ate|eaten + hard|cant|difficult to|cannot swallow",
+        ("mouth|lips|tongue|throat|face + tingling|swelling|swollen|itchy + cant|cannot|hard|difficult|struggling|"
+         "unable + swallow|breathe|talk"),
     ), unless=r"\b(sting only|around the sting|sore throat|throat is sore|from a cold|action plan|trainer|practi[cs]e|"
                r"(burnt|burned|scalded) (my |his |her )?(tongue|mouth|lips))\b"),
     RedFlag("bleeding", (
@@ -284,17 +322,24 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "co|carbon|monoxide alarm going|beeping|sounding|off",
         "gas smell + headache|headaches|dizzy|sleepy", "button battery",
         "laundry|detergent|dishwasher pod|tablet", "rat poison", "weed killer",
-    )),
+        # An ordinary child's dose given once too often is not a poisoning (NHS: one extra dose of a children's
+        # vitamin or paracetamol at the right strength is unlikely to harm); an amount is.
+    ), unless=(r"^(?!.*\b(handful|bottle|tub|pack|packet|all|several|lots|many|loads|bunch|whole|adult|iron)\b)"
+               r".*\b(twice|double dose|an extra (dose|one|gummy|tablet|vitamin)|(one|1) (gummy|tablet|vitamin|chewable) "
+               r"each)\b")),
     RedFlag("overdose", (
         "overdose|overdosed|overdosing|od",
         "took|taken|swallowed|ate|had too|to many|much pills|pill|tablets|medicine|doses|meds",
         "too|to many pills|tablets", "poisoned|poisoning",
-        "took|taken|had|swallowed|ate whole|entire|full box|packet|pack|bottle|week|blister",
+        "took|taken|had|swallowed|ate whole|entire|full box|packet|pack|bottle|week|blister|strip|tub|sheet|card",
         "took|taken|swallowed two|2|three|3|several|few packs|packets|boxes|bottles",
         "took|taken all of her|his|my", "at once + took|taken",
         "took|taken lot|loads|handful|bunch more|of", "way too many pills|tablets|painkillers|of",
         "took|taken double|triple|twice", "took|taken bunch|lot|load of", "pupils tiny|pinpoint",
         "heroin|fentanyl|opioids + breathing|respond|wake",
+        # A party drug with overheating or no response ("took something at the festival, he's burning hot").
+        ("took|taken|had|dropped|necked something|molly|mdma|ecstasy|pingers|ket|ketamine|pills + overheating|burning|"
+         "respond|responding|responsive|jaw|fitting|collapsed|racing"),
         "snorted|snorting|sniffed|smoked|dropped + racing|burning|hot|collapsed|fitting|seizure|pounding",
         # Doses repeated every hour or two ("been taking two paracetamol every hour"), not a question about it.
         ("took|taken|taking|had|having|been|popping|popped|swallowed|swallowing + paracetamol|tylenol|acetaminophen|"
@@ -351,7 +396,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "weeks|pregnant + kick|kicks|kicking|movements|moving|moved + less|not|havent|hasnt|stopped|fewer",
         "pregnant|weeks + headache + flashing|vision|swollen|swelling|blurry|spots|lights|stars|ribs|upper",
         "pregnant|weeks + ribs|upper + pain + headache|vision|spots|swelling", "pregnant|weeks + gush|leaking|waters",
-    )),
+    ), unless=(r"^(?!.*\b(heavy|heavier|clots?|soaking|faint|dizzy|pain|cramps?|fever)\b).*\b(slowed|slowing|lighter|"
+               r"light brown|brownish|tailing off|easing off|settling)\b")),
     RedFlag("infant_fever", (), check=_is_baby_under_3_months),
     RedFlag("meningitis_sepsis", (
         "glass + not|doesnt|wont|dont|isnt", "rash + purple|blotchy|spots + fever|temp|headache|vomiting|floppy",
@@ -366,8 +412,9 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     ), unless=r"\b(?<!doesnt )(?<!dont )(?<!didnt )(?<!wont )(?<!not )(fades|fade) when\b"),
     RedFlag("diabetic", (
         f"{_DIABETES} + {_DIABETIC_SIGNS}", f"type 1 + {_DIABETIC_SIGNS}", "not making sense", "acting drunk",
+        "ketones + vomiting|throwing|sick|drowsy|breathing",
         "pear drops",
-    ), unless=r"\b(not|arent|isnt) diabetic\b"),
+    ), check=_glucose_extreme, unless=r"\b(not|arent|isnt) diabetic\b"),
     # Emergencies outside the list above that need surgery within hours (NHS: testicular torsion, urinary
     # retention, bowel obstruction): sudden testicle pain, no urine at all, vomiting with no wind or poo.
     RedFlag("urgent_surgical", (
@@ -510,10 +557,40 @@ def without_blood_terms(words: list[str]) -> list[str]:
     return _NOT_BLEEDING.sub(r"\1", " ".join(words)).split()
 
 
+#: Wording that looks like intent and is not: ending a relationship or a contract, "I'd kill for a nap".
+_NOT_INTENT = re.compile(
+    r"\b(end|ends|ending|ended|call|calling|called) (it|things|everything) (off )?with (my|him|her|them|a|the|this|"
+    r"that|our|his)\b|\b(could|would|id|i would|i could|i d) kill for\b|\bkilling it\b|\brazor (burn|bumps|rash)\b"
+    r"|\bend(ing)? (my|our|the|this) (membership|contract|subscription|lease|relationship|marriage|engagement|"
+    r"friendship|tenancy|streak|shift)\b")
+#: A screening question about self-harm answered "no" ("my GP asked if I had thoughts of ending my life and I
+#: said no"), unless the writer takes the no back ("I said no but I lied").
+_SCREEN_DENIED = re.compile(r"\b(asked|asks|asking|ask)( me| him| her| them)? (if|whether|about)\b.*\b(said|say|answered|"
+                            r"told (him|her|them|the \w+)) no\b")
+_TAKEN_BACK = re.compile(r"\b(lied|but (i|honestly|actually|really|to be honest)|wasnt true|not true)\b")
+
+
+def intent_words(words: list[str]) -> list[str]:
+    """`words` with wording that only looks like intent taken out; none at all after a screening "no"."""
+    joined = " ".join(words)
+    if _SCREEN_DENIED.search(joined) and not _TAKEN_BACK.search(joined[_SCREEN_DENIED.search(joined).end():]):
+        return []
+    return _NOT_INTENT.sub(" ", joined).split()
+
+
 def flag_fires(flag: RedFlag, words: list[str]) -> bool:
     if flag.unless and re.search(flag.unless, " ".join(words)):
         return False
     return any(phrase_in(words, p) for p in flag.phrases) or (flag.check is not None and flag.check(words))
+
+
+def is_framed_question(text: str) -> bool:
+    """A general question beside a sentence that introduces the writer as a learner or a professional ("what's the
+    first aid for a seizure? I'm a new teacher"). "I'm a student and I took 30 pills" is not one: nothing general
+    remains once the introduction is set aside."""
+    sentences = [normalize(x) for x in SENTENCE_BREAK.split(text) if x and x.strip()]
+    rest = [w for w in sentences if w and not SELF_INTRO.search(" ".join(w))]
+    return 0 < len(rest) < len(sentences) and all(is_general_question(w) for w in rest)
 
 
 def rule_flags(question: str) -> list[RedFlag]:
@@ -523,11 +600,11 @@ def rule_flags(question: str) -> list[RedFlag]:
     (triage_context: no story, project or hypothetical, no general question, past clauses and pets left out);
     a resolved outcome ("she's fine now") cancels them, except an overdose or a child's poisoning, which can
     look well for hours (paracetamol harms the liver a day or more later; NHS "paracetamol overdose")."""
-    intent = flag_fires(_SELF_HARM, normalize(question))
+    intent = flag_fires(_SELF_HARM, intent_words(normalize(question)))
     content = without_preamble(question)
     words = normalize(content)
     joined = " ".join(words)
-    if is_general_question(words) or is_unreal(joined):
+    if is_general_question(words) or is_unreal(joined) or is_framed_question(content):
         return [_SELF_HARM] if intent else []
     live = live_clauses([normalize(c) for c in clauses(content) if not is_joke(normalize(c))])
     flags = [f for f in RED_FLAGS[1:] if flag_fires(f, without_blood_terms(live))]
@@ -539,8 +616,14 @@ def rule_flags(question: str) -> list[RedFlag]:
     return ([_SELF_HARM] if intent or mention else []) + flags
 
 
+#: Near-miss cues of self-harm that the head cannot weigh: old scars, time free of it, a week "done" with a
+#: weekend to look forward to.
+SELF_HARM_NEAR = re.compile(r"\b(scars?|scarring|(years?|months?) (clean|free)|free (of|from) self harm|"
+                            r"cant wait (for|till|until) (the|my|our|this|next)|looking forward to|so done with (this|the|"
+                            r"my|today|work|school|college|uni))\b")
 #: Symptoms the writer calls mild: the head, which cannot weigh a qualifier, does not alarm on them alone.
-MILD = re.compile(r"\b(mild|mildly|slight|slightly|minor)\b")
+MILD = re.compile(r"\b(mild|mildly|slight|slightly|minor)\b|\b(a little|a tiny|light|a bit of) (pinkish |pink |brown |"
+                  r"brownish )?(spotting|spot|blood)\b")
 
 
 def learned_may_count(question: str, category: str) -> bool:
@@ -552,10 +635,14 @@ def learned_may_count(question: str, category: str) -> bool:
     content = without_preamble(question)
     words = normalize(content)
     joined = " ".join(words)
-    if is_general_question(words) or is_unreal(joined) or is_resolved(joined) or MILD.search(joined):
+    if (is_general_question(words) or is_unreal(joined) or is_framed_question(content) or is_resolved(joined)
+            or MILD.search(joined)):
         return False
     live = live_clauses([normalize(c) for c in clauses(content) if not is_joke(normalize(c))])
     if not live:
+        return False
+    if category == "self_harm" and (_NOT_INTENT.search(joined) or not intent_words(words)
+                                    or SELF_HARM_NEAR.search(joined)):
         return False
     flag = next((f for f in RED_FLAGS if f.name == category), None)
     return not (flag is not None and flag.unless and re.search(flag.unless, joined))
