@@ -44,10 +44,12 @@ class Aspect(BaseModel):
     label: str = Field("", description="shown in the dashboard; defaults to the name")
     description: str = Field(min_length=10, description="one sentence; similarity to it detects the aspect")
     lexicon: list[str] = Field(default_factory=list, description="terms naming the aspect; 'nurse*' is a prefix")
+    not_lexicon: list[str] = Field(default_factory=list, description="phrases that contain a lexicon term but do "
+                                   "not name the aspect ('waiting room' is a place, not a wait)")
     examples: list[str] = Field(default_factory=list, description="typical sentences (similarity prototypes)")
     cues: Cues = Field(default_factory=Cues, description="aspect-specific polarity words")
 
-    @field_validator("lexicon", "examples")
+    @field_validator("lexicon", "not_lexicon", "examples")
     @classmethod
     def _no_blank(cls, values: list[str]) -> list[str]:
         cleaned = [str(v).strip() for v in values]
@@ -195,12 +197,20 @@ class CompiledAspect:
     def negative(self) -> re.Pattern[str] | None:
         return term_pattern(self.aspect.cues.negative)
 
+    @cached_property
+    def excluded(self) -> re.Pattern[str] | None:
+        return term_pattern(self.aspect.not_lexicon)
+
+    def _masked(self, text: str) -> str:
+        """`text` with the not_lexicon phrases blanked out (same length, so offsets hold)."""
+        return self.excluded.sub(lambda m: " " * len(m.group(0)), text) if self.excluded else text
+
     def lexicon_hits(self, text: str) -> list[str]:
-        return [m.group(0) for m in self.lexicon.finditer(text)] if self.lexicon else []
+        return [m.group(0) for m in self.lexicon.finditer(self._masked(text))] if self.lexicon else []
 
     def names_aspect(self, text: str) -> bool:
-        """True when `text` contains a lexicon term (the first hit is enough)."""
-        return self.lexicon is not None and self.lexicon.search(text) is not None
+        """True when `text` contains a lexicon term (the first hit is enough) outside the not_lexicon phrases."""
+        return self.lexicon is not None and self.lexicon.search(self._masked(text)) is not None
 
     def cue_score(self, text: str) -> float:
         """+1 per positive cue, -1 per negative cue, flipped when negated; in [-1, 1]."""
