@@ -217,8 +217,21 @@ class CompiledAspect:
         return cue_score(text, self.negative, self.positive)
 
 
+#: Words after a complaint that say it is over ("headaches gone completely", "the nausea wore off"): the complaint
+#: no longer counts (it is not praise either: a side effect that wore off was still a side effect).
+RESOLVED = re.compile(r"\b(?:gone|went away|go away|goes away|faded|wore off|worn off|wears off|settled|settles|"
+                      r"cleared|clears|disappeared|eased|subsided|calmed down|no more|stopped|improved|lifted|"
+                      r"under control|better now)\b", re.IGNORECASE)
+
+
+def resolved(text: str, end: int) -> bool:
+    """True when the complaint that ends at `end` is followed, in its clause, by a word saying it is over."""
+    return RESOLVED.search(text, end) is not None
+
+
 def cue_score(text: str, negative: re.Pattern[str] | None, positive: re.Pattern[str] | None) -> float:
-    """+1 per positive cue, -1 per negative cue, flipped when negated; in [-1, 1]."""
+    """+1 per positive cue, -1 per negative cue, flipped when negated; a negative cue that a later word says is
+    over ("the headaches have gone") does not count; in [-1, 1]."""
     score = 0.0
     spans: list[tuple[int, int]] = []
     # Negative cues first and longest first, so "did not work" wins over "work".
@@ -232,6 +245,8 @@ def cue_score(text: str, negative: re.Pattern[str] | None, positive: re.Pattern[
             words = m.group(0).lower().split()
             phrase_is_negative = bool(words) and (is_negation(words[0]) or "n't" in m.group(0))
             flip = -1.0 if (not phrase_is_negative and negated(text, m.start())) else 1.0
+            if sign < 0 and flip > 0 and not phrase_is_negative and resolved(text, m.end()):
+                continue  # over now: no longer a complaint, but not praise either ("the nausea wore off")
             score += sign * flip
     return max(-1.0, min(1.0, score))
 

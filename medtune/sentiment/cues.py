@@ -34,6 +34,33 @@ _WEAK = re.compile(r"^\s*(?:great|brilliant|fantastic|wonderful|perfect|lovely|s
                    r"(?:\s+\w+)?\s*[.!,]", re.IGNORECASE)
 
 
+# Implicit intent (issue 15: "I'll be finding a new dentist"): a constructed pattern, not a phrase list, so
+# "looking at other practices", "going to try somewhere different" and "switching to another pharmacy" are all
+# read as the complaint they are; "would have my next baby here in a heartbeat" as the praise it is.
+_LEAVING = re.compile(
+    r"\b(?:go|going|look|looking|move|moving|moved|switch|switching|switched|chang(?:e|ing|ed)|transfer(?:ring|red)?|"
+    r"register(?:ing|ed)?|find|finding|found|search(?:ing)?|try|trying|shop(?:ping)?|refer)\b"
+    r"(?:\s+(?:me|my|our|us|\w+ing|at|to|for|around|round|in))*\s+(?:elsewhere|somewhere\s+(?:else|different)|"
+    r"another|other|a\s+(?:different|new)|a\s+new|new)\b"
+    r"|\b(?:i'll|i\s+will|we'll|we\s+will|i'm|i\s+am)\s+(?:just\s+)?(?:go|going|use|using|ring|call|pay)\b[^.!?]*"
+    r"\bfrom\s+now\s+on\b"
+    r"|\b(?:wouldn't|would\s+not|won't|will\s+not|never)\s+(?:go|going|come|coming|be\s+going|be\s+coming|return|"
+    r"set\s+foot|use|using)\s+(?:back|there|here|again|in\s+there|to\s+them|them)\b",
+    re.IGNORECASE)
+_RETURNING = re.compile(
+    r"\b(?:would|will|i'd|i'll|we'd|we'll)\s+(?:definitely\s+|happily\s+|gladly\s+|certainly\s+)?"
+    r"(?:go\s+back|come\s+back|return|be\s+back|use\s+(?:them|it|this\s+\w+)\s+again|have\s+my\s+next)\b"
+    r"|\bin\s+a\s+heartbeat\b|\b(?:wouldn't|would\s+not|won't)\s+go\s+(?:anywhere|elsewhere)\b",
+    re.IGNORECASE)
+
+
+def intent_score(text: str) -> float:
+    """−1 when the clause says the patient is leaving or will not come back, +1 when they would come back."""
+    if _RETURNING.search(text):
+        return 1.0
+    return -1.0 if _LEAVING.search(text) else 0.0
+
+
 @dataclass
 class ReviewCues:
     taxonomy: Taxonomy
@@ -55,8 +82,9 @@ class ReviewCues:
         return self.neutral is not None and self.neutral.search(text) is not None
 
     def score(self, text: str) -> float:
-        """+1 / −1 per implicit praise / complaint phrase (negation-aware), in [−1, 1]; 0 when none."""
-        return cue_score(text, self.negative, self.positive)
+        """+1 / −1 per implicit praise / complaint phrase (negation-aware) or intent to leave / come back, in
+        [−1, 1]; 0 when none."""
+        return max(-1.0, min(1.0, cue_score(text, self.negative, self.positive) + intent_score(text)))
 
 
 def sarcasm_markers(texts: list[str]) -> list[str]:
