@@ -26,12 +26,18 @@ _STRONG = re.compile(
     r"\b(?:great|brilliant|fantastic|wonderful|perfect),\s+just\s+(?:great|brilliant|fantastic|wonderful|perfect)\b|"
     r"\bjust what (?:i|we) (?:needed|wanted)\b|\bthanks for nothing\b|\bthanks a lot\b|\bwhat a (?:joke|surprise)\b|"
     r"\byeah,? right\b|\breally made me feel\b|\bvery reassuring\b|\blove the (?:privacy|wait|service)\b|"
-    r"\bmy foot\b",
+    r"\bmy foot\b|\bsaid no(?: ?one| ?body) ever\b|\boh,? yes\b|\bsuch a fun\b|\bwhat fun\b|\bnothing like an?\b.*\bthat\b|"
+    r"\bmight as well have\b|\bwell spent,? (?:clearly|obviously)\b|\bclearly\.?$|\bas if\b",
     re.IGNORECASE)
 # ... and praise that is sarcastic only when the review also complains: a one-word sentence ("Brilliant.") or
 # a praise word followed by a complaint in the same sentence ("Fantastic service, only took them six weeks").
+# A short exclamation of delight ("Love it.", "Really loved the vending machine.", "Money well spent.") is also
+# weak: in a review that otherwise complains, it is the sarcastic coda.
 _WEAK = re.compile(r"^\s*(?:great|brilliant|fantastic|wonderful|perfect|lovely|superb|marvellous|amazing)\b"
-                   r"(?:\s+\w+)?\s*[.!,]", re.IGNORECASE)
+                   r"(?:\s+\w+)?\s*[.!,]"
+                   r"|^\s*(?:(?:really\s+|just\s+)?lov(?:e|ed)\s+(?:it|that|this|the\s+\w+(?:\s+\w+)?)|"
+                   r"money\s+well\s+spent|good\s+times|fun\s+times|cheers\s+for\s+that|thanks\s+for\s+that|"
+                   r"really\s+enjoyed\s+(?:it|that|the\s+\w+(?:\s+\w+)?))\s*[.!]*\s*$", re.IGNORECASE)
 
 
 # Implicit intent (issue 15: "I'll be finding a new dentist"): a constructed pattern, not a phrase list, so
