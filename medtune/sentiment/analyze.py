@@ -58,6 +58,7 @@ class ReaderWeights:
     # (benchmarks/sentiment_rules_cv.py): an aspect a reviewer mentions is rarely neutral to them.
     aspect_band: float = 0.05
     cue_weight: float = 0.85
+    complaint_band: float = 0.15  # a clause below −this is a complaint (it makes a weak sarcasm marker count)
     # A clause with no opinion word (VADER) and no cue keeps this share of the model's score. It was 0.4 when
     # the drug-review head read such lines (it leans positive on "I switched to the liquid form"); the service
     # head (wording.py) reads them now, and 0.7 was best of 0.4 / 0.7 / 1.0 on data/eval/reviews dev + dev2.
@@ -266,7 +267,7 @@ class Analyzer:
                 factual[-1] = True
             model.append(value)
         markers = sarcasm_markers(texts)
-        complaint = [general[i] < 0 or model[i] < -w.aspect_band or any(c < 0 for c in aspect_cues[i])
+        complaint = [general[i] < 0 or model[i] < -w.complaint_band or any(c < 0 for c in aspect_cues[i])
                      for i in range(len(texts))]
         read = apply_sarcasm(model, markers, complaint)
         return read, [r != m for r, m in zip(read, model)], general, factual
