@@ -30,6 +30,7 @@ from medtune.sentiment.cues import (
     ReviewCues,
     apply_sarcasm,
     has_opinion_words,
+    is_consolation,
     sarcasm_markers,
 )
 from medtune.sentiment.detectors import review_flags
@@ -117,7 +118,9 @@ def clause_weights(parts: Sequence[Clause], weights: ReaderWeights) -> list[floa
     out = [1.0] * len(parts)
     last_sentence = parts[-1].sentence if parts else 0
     for i, c in enumerate(parts):
-        if c.is_contrast:
+        if c.is_contrast and is_consolation(c.text):  # "…but at least it was clean": a consolation, not a verdict
+            out[i] *= weights.concession
+        elif c.is_contrast:
             out[i] *= weights.after_contrast
             if i > 0:
                 out[i - 1] *= weights.before_contrast
@@ -290,7 +293,9 @@ class Analyzer:
         eff = [structural[i] * (w.opinion_floor + abs(s[i])) for i in range(len(parts))]
         total = sum(eff)
         overall_score = sum(e * v for e, v in zip(eff, s)) / total if total else 0.0
-        if not verdicts and two_sided(s, w.side_strength):
+        lukewarm = any(self.cues.is_lukewarm(c.text) for c in parts)
+        # A lukewarm verdict ("It's ok.") or two sides without a verdict: mixed, unless a review cue decides.
+        if not any(general[i] for i in verdicts) and (lukewarm or (not verdicts and two_sided(s, w.side_strength))):
             overall_score *= w.mixed_scale
         overall = label_of(overall_score, w.neutral_band)
         signals = review_signals(s, eff, [c.is_contrast for c in parts], general, sarcastic,

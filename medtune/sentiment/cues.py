@@ -26,6 +26,7 @@ _STRONG = re.compile(
     r"\b(?:great|brilliant|fantastic|wonderful|perfect),\s+just\s+(?:great|brilliant|fantastic|wonderful|perfect)\b|"
     r"\bjust what (?:i|we) (?:needed|wanted)\b|\bthanks for nothing\b|\bthanks a lot\b|\bwhat a (?:joke|surprise)\b|"
     r"\byeah,? right\b|\breally made me feel\b|\bvery reassuring\b|\blove the (?:privacy|wait|service)\b|"
+    r"^\s*(?:great|brilliant|fantastic|wonderful|perfect|lovely|marvellous),\s+(?:another|yet another|now|so now)\b|"
     r"\bmy foot\b|\bsaid no(?: ?one| ?body) ever\b|\boh,? yes\b|\bsuch a fun\b|\bwhat fun\b|\bnothing like an?\b.*\bthat\b|"
     r"\bmight as well have\b|\bwell spent,? (?:clearly|obviously)\b|\bclearly\.?$|\bas if\b",
     re.IGNORECASE)
@@ -58,6 +59,14 @@ _RETURNING = re.compile(
     r"(?:go\s+back|come\s+back|return|be\s+back|use\s+(?:them|it|this\s+\w+)\s+again|have\s+my\s+next)\b"
     r"|\bin\s+a\s+heartbeat\b|\b(?:wouldn't|would\s+not|won't)\s+go\s+(?:anywhere|elsewhere)\b",
     re.IGNORECASE)
+
+
+# A consolation after a complaint ("…but at least they didn't make me drowsy"): it does not outweigh it.
+_CONSOLATION = re.compile(r"\bat\s+least\b", re.IGNORECASE)
+
+
+def is_consolation(text: str) -> bool:
+    return _CONSOLATION.search(text) is not None
 
 
 def intent_score(text: str) -> float:
