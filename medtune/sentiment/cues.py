@@ -69,11 +69,22 @@ def is_consolation(text: str) -> bool:
     return _CONSOLATION.search(text) is not None
 
 
+# Care that did not happen ("nobody washed their hands", "not one person told me", "discharged with no transport
+# home"): an absence is a complaint even without an opinion word; "nobody could fault them" and "with no wait"
+# are not.
+_ABSENCE = re.compile(
+    r"\b(?:nobody|no\s+one|not\s+one\s+(?:person|nurse|doctor|member)|not\s+once|not\s+a\s+single\s+"
+    r"(?:person|nurse|doctor|word|call|apology))\b(?!\s+(?:could|can|would)\s+(?:fault|have\s+done|ask|be\s+nicer))"
+    r"|\bwith\s+no\s+(?!wait|queue|fuss|problems?|side[\s-]+effects?|pain|issues?|trouble|hassle|complaints?)\w+",
+    re.IGNORECASE)
+
+
 def intent_score(text: str) -> float:
-    """−1 when the clause says the patient is leaving or will not come back, +1 when they would come back."""
+    """−1 when the clause says the patient is leaving or will not come back, or that care did not happen; +1 when
+    they would come back."""
     if _RETURNING.search(text):
         return 1.0
-    return -1.0 if _LEAVING.search(text) else 0.0
+    return -1.0 if _LEAVING.search(text) or _ABSENCE.search(text) else 0.0
 
 
 @dataclass
