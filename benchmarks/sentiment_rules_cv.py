@@ -19,10 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-GRID = {"mixed_scale": (1.0, 0.0), "verdict_weight": (1.0, 2.0), "fact_scale": (0.4, 0.7, 1.0),
-        "neutral_band": (0.10, 0.15), "cue_weight": (0.7, 0.85), "aspect_band": (0.05, 0.10, 0.15)}
+GRID = {"mixed_scale": (1.0, 0.0), "verdict_weight": (1.0, 2.0), "fact_scale": (0.4, 0.7),
+        "neutral_band": (0.10, 0.15), "cue_weight": (0.7, 0.85), "aspect_band": (0.05, 0.15),
+        "hedge_weight": (1.0, 0.5, 0.25)}
+#: The settings before round 6 (mixed_scale 1, verdict_weight 1 and hedge_weight 1 leave those rules out).
 PREVIOUS = {"mixed_scale": 1.0, "verdict_weight": 1.0, "fact_scale": 0.7, "neutral_band": 0.10, "cue_weight": 0.7,
-            "aspect_band": 0.15}
+            "aspect_band": 0.15, "hedge_weight": 1.0}
 
 
 class MemoEncoder:

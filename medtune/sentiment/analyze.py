@@ -31,6 +31,7 @@ from medtune.sentiment.cues import (
     apply_sarcasm,
     has_opinion_words,
     is_consolation,
+    is_hedged,
     sarcasm_markers,
 )
 from medtune.sentiment.detectors import review_flags
@@ -74,6 +75,7 @@ class ReaderWeights:
     side_strength: float = 0.5
     mixed_scale: float = 0.0
     verdict_weight: float = 2.0
+    hedge_weight: float = 0.5  # a minimised clause ("a bit old", "only downside is …") counts this much
 
 
 @dataclass
@@ -287,6 +289,10 @@ class Analyzer:
         # A clause's own score follows its main aspect's cues: "I waited six hours" is negative in context.
         s = [values[i][detected[i][0]] if detected[i] else model[i] for i in range(len(parts))]
         structural = clause_weights(parts, w)
+        hedged = [is_hedged(c.text) for c in parts]
+        for i in range(len(parts)):
+            if hedged[i]:
+                structural[i] *= w.hedge_weight
         verdicts = verdict_clauses(parts, s, detected, general, w.side_strength)
         for i in verdicts:
             structural[i] *= w.verdict_weight
@@ -294,8 +300,11 @@ class Analyzer:
         total = sum(eff)
         overall_score = sum(e * v for e, v in zip(eff, s)) / total if total else 0.0
         lukewarm = any(self.cues.is_lukewarm(c.text) for c in parts)
-        # A lukewarm verdict ("It's ok.") or two sides without a verdict: mixed, unless a review cue decides.
-        if not any(general[i] for i in verdicts) and (lukewarm or (not verdicts and two_sided(s, w.side_strength))):
+        # A lukewarm verdict ("It's ok.") or two sides without a verdict: mixed, unless a review cue decides. A
+        # minimised complaint ("the room was a bit old") is a footnote and a concession ("although the wait was
+        # long, …") is conceded: neither is a side.
+        sides = [v for v, h, c in zip(s, hedged, parts) if not (h or c.is_concessive)]
+        if not any(general[i] for i in verdicts) and (lukewarm or (not verdicts and two_sided(sides, w.side_strength))):
             overall_score *= w.mixed_scale
         overall = label_of(overall_score, w.neutral_band)
         signals = review_signals(s, eff, [c.is_contrast for c in parts], general, sarcastic,

@@ -61,6 +61,18 @@ _RETURNING = re.compile(
     re.IGNORECASE)
 
 
+# A minimised complaint or praise ("The room was a bit old", "Only downside is a dry mouth", "slightly cold
+# hands"): a footnote, so it is not the other side of a mixed review.
+_HEDGE = re.compile(
+    r"\b(?:only|one|minor|small|slight)\s+(?:downside|gripe|complaint|niggle|quibble|criticism)\b|"
+    r"\b(?:a\s+bit|a\s+little|slightly|mildly|a\s+touch)\s+\w+|^\s*(?:bit|little|slight)\s+\w+",
+    re.IGNORECASE)
+
+
+def is_hedged(text: str) -> bool:
+    return _HEDGE.search(text) is not None
+
+
 # A consolation after a complaint ("…but at least they didn't make me drowsy"): it does not outweigh it.
 _CONSOLATION = re.compile(r"\bat\s+least\b", re.IGNORECASE)
 
