@@ -44,10 +44,12 @@ class Aspect(BaseModel):
     label: str = Field("", description="shown in the dashboard; defaults to the name")
     description: str = Field(min_length=10, description="one sentence; similarity to it detects the aspect")
     lexicon: list[str] = Field(default_factory=list, description="terms naming the aspect; 'nurse*' is a prefix")
+    not_lexicon: list[str] = Field(default_factory=list, description="phrases that contain a lexicon term but do "
+                                   "not name the aspect ('waiting room' is a place, not a wait)")
     examples: list[str] = Field(default_factory=list, description="typical sentences (similarity prototypes)")
     cues: Cues = Field(default_factory=Cues, description="aspect-specific polarity words")
 
-    @field_validator("lexicon", "examples")
+    @field_validator("lexicon", "not_lexicon", "examples")
     @classmethod
     def _no_blank(cls, values: list[str]) -> list[str]:
         cleaned = [str(v).strip() for v in values]
@@ -195,20 +197,41 @@ class CompiledAspect:
     def negative(self) -> re.Pattern[str] | None:
         return term_pattern(self.aspect.cues.negative)
 
+    @cached_property
+    def excluded(self) -> re.Pattern[str] | None:
+        return term_pattern(self.aspect.not_lexicon)
+
+    def _masked(self, text: str) -> str:
+        """`text` with the not_lexicon phrases blanked out (same length, so offsets hold)."""
+        return self.excluded.sub(lambda m: " " * len(m.group(0)), text) if self.excluded else text
+
     def lexicon_hits(self, text: str) -> list[str]:
-        return [m.group(0) for m in self.lexicon.finditer(text)] if self.lexicon else []
+        return [m.group(0) for m in self.lexicon.finditer(self._masked(text))] if self.lexicon else []
 
     def names_aspect(self, text: str) -> bool:
-        """True when `text` contains a lexicon term (the first hit is enough)."""
-        return self.lexicon is not None and self.lexicon.search(text) is not None
+        """True when `text` contains a lexicon term (the first hit is enough) outside the not_lexicon phrases."""
+        return self.lexicon is not None and self.lexicon.search(self._masked(text)) is not None
 
     def cue_score(self, text: str) -> float:
         """+1 per positive cue, -1 per negative cue, flipped when negated; in [-1, 1]."""
         return cue_score(text, self.negative, self.positive)
 
 
+#: Words after a complaint that say it is over ("headaches gone completely", "the nausea wore off"): the complaint
+#: no longer counts (it is not praise either: a side effect that wore off was still a side effect).
+RESOLVED = re.compile(r"\b(?:gone|went away|go away|goes away|faded|wore off|worn off|wears off|settled|settles|"
+                      r"cleared|clears|disappeared|eased|subsided|calmed down|no more|stopped|improved|lifted|"
+                      r"under control|better now)\b", re.IGNORECASE)
+
+
+def resolved(text: str, end: int) -> bool:
+    """True when the complaint that ends at `end` is followed, in its clause, by a word saying it is over."""
+    return RESOLVED.search(text, end) is not None
+
+
 def cue_score(text: str, negative: re.Pattern[str] | None, positive: re.Pattern[str] | None) -> float:
-    """+1 per positive cue, -1 per negative cue, flipped when negated; in [-1, 1]."""
+    """+1 per positive cue, -1 per negative cue, flipped when negated; a negative cue that a later word says is
+    over ("the headaches have gone") does not count; in [-1, 1]."""
     score = 0.0
     spans: list[tuple[int, int]] = []
     # Negative cues first and longest first, so "did not work" wins over "work".
@@ -222,6 +245,8 @@ def cue_score(text: str, negative: re.Pattern[str] | None, positive: re.Pattern[
             words = m.group(0).lower().split()
             phrase_is_negative = bool(words) and (is_negation(words[0]) or "n't" in m.group(0))
             flip = -1.0 if (not phrase_is_negative and negated(text, m.start())) else 1.0
+            if sign < 0 and flip > 0 and not phrase_is_negative and resolved(text, m.end()):
+                continue  # over now: no longer a complaint, but not praise either ("the nausea wore off")
             score += sign * flip
     return max(-1.0, min(1.0, score))
 

@@ -26,12 +26,77 @@ _STRONG = re.compile(
     r"\b(?:great|brilliant|fantastic|wonderful|perfect),\s+just\s+(?:great|brilliant|fantastic|wonderful|perfect)\b|"
     r"\bjust what (?:i|we) (?:needed|wanted)\b|\bthanks for nothing\b|\bthanks a lot\b|\bwhat a (?:joke|surprise)\b|"
     r"\byeah,? right\b|\breally made me feel\b|\bvery reassuring\b|\blove the (?:privacy|wait|service)\b|"
-    r"\bmy foot\b",
+    r"^\s*(?:great|brilliant|fantastic|wonderful|perfect|lovely|marvellous),\s+(?:another|yet another|now|so now)\b|"
+    r"\bmy foot\b|\bsaid no(?: ?one| ?body) ever\b|\boh,? yes\b|\bsuch a fun\b|\bwhat fun\b|\bnothing like an?\b.*\bthat\b|"
+    r"\bmight as well have\b|\bwell spent,? (?:clearly|obviously)\b|\bclearly\.?$|\bas if\b",
     re.IGNORECASE)
 # ... and praise that is sarcastic only when the review also complains: a one-word sentence ("Brilliant.") or
 # a praise word followed by a complaint in the same sentence ("Fantastic service, only took them six weeks").
+# A short exclamation of delight ("Love it.", "Really loved the vending machine.", "Money well spent.") is also
+# weak: in a review that otherwise complains, it is the sarcastic coda.
 _WEAK = re.compile(r"^\s*(?:great|brilliant|fantastic|wonderful|perfect|lovely|superb|marvellous|amazing)\b"
-                   r"(?:\s+\w+)?\s*[.!,]", re.IGNORECASE)
+                   r"(?:\s+\w+)?\s*[.!,]"
+                   r"|^\s*(?:(?:really\s+|just\s+)?lov(?:e|ed)\s+(?:it|that|this|the\s+\w+(?:\s+\w+)?)|"
+                   r"money\s+well\s+spent|good\s+times|fun\s+times|cheers\s+for\s+that|thanks\s+for\s+that|"
+                   r"really\s+enjoyed\s+(?:it|that|the\s+\w+(?:\s+\w+)?))\s*[.!]*\s*$", re.IGNORECASE)
+
+
+# Implicit intent (issue 15: "I'll be finding a new dentist"): a constructed pattern, not a phrase list, so
+# "looking at other practices", "going to try somewhere different" and "switching to another pharmacy" are all
+# read as the complaint they are; "would have my next baby here in a heartbeat" as the praise it is.
+_LEAVING = re.compile(
+    r"\b(?:go|going|look|looking|move|moving|moved|switch|switching|switched|chang(?:e|ing|ed)|transfer(?:ring|red)?|"
+    r"register(?:ing|ed)?|find|finding|found|search(?:ing)?|try|trying|shop(?:ping)?|refer)\b"
+    r"(?:\s+(?:me|my|our|us|\w+ing|at|to|for|around|round|in))*\s+(?:elsewhere|somewhere\s+(?:else|different)|"
+    r"another|other|a\s+(?:different|new)|a\s+new|new)\b"
+    r"|\b(?:i'll|i\s+will|we'll|we\s+will|i'm|i\s+am)\s+(?:just\s+)?(?:go|going|use|using|ring|call|pay)\b[^.!?]*"
+    r"\bfrom\s+now\s+on\b"
+    r"|\b(?:wouldn't|would\s+not|won't|will\s+not|never)\s+(?:go|going|come|coming|be\s+going|be\s+coming|return|"
+    r"set\s+foot|use|using)\s+(?:back|there|here|again|in\s+there|to\s+them|them)\b",
+    re.IGNORECASE)
+_RETURNING = re.compile(
+    r"\b(?:would|will|i'd|i'll|we'd|we'll)\s+(?:definitely\s+|happily\s+|gladly\s+|certainly\s+)?"
+    r"(?:go\s+back|come\s+back|return|be\s+back|use\s+(?:them|it|this\s+\w+)\s+again|have\s+my\s+next)\b"
+    r"|\bin\s+a\s+heartbeat\b|\b(?:wouldn't|would\s+not|won't)\s+go\s+(?:anywhere|elsewhere)\b",
+    re.IGNORECASE)
+
+
+# A minimised complaint or praise ("The room was a bit old", "Only downside is a dry mouth", "slightly cold
+# hands"): a footnote, so it is not the other side of a mixed review.
+_HEDGE = re.compile(
+    r"\b(?:only|one|minor|small|slight)\s+(?:downside|gripe|complaint|niggle|quibble|criticism)\b|"
+    r"\b(?:a\s+bit|a\s+little|slightly|mildly|a\s+touch)\s+\w+|^\s*(?:bit|little|slight)\s+\w+",
+    re.IGNORECASE)
+
+
+def is_hedged(text: str) -> bool:
+    return _HEDGE.search(text) is not None
+
+
+# A consolation after a complaint ("…but at least they didn't make me drowsy"): it does not outweigh it.
+_CONSOLATION = re.compile(r"\bat\s+least\b", re.IGNORECASE)
+
+
+def is_consolation(text: str) -> bool:
+    return _CONSOLATION.search(text) is not None
+
+
+# Care that did not happen ("nobody washed their hands", "not one person told me", "discharged with no transport
+# home"): an absence is a complaint even without an opinion word; "nobody could fault them" and "with no wait"
+# are not.
+_ABSENCE = re.compile(
+    r"\b(?:nobody|no\s+one|not\s+one\s+(?:person|nurse|doctor|member)|not\s+once|not\s+a\s+single\s+"
+    r"(?:person|nurse|doctor|word|call|apology))\b(?!\s+(?:could|can|would)\s+(?:fault|have\s+done|ask|be\s+nicer))"
+    r"|\bwith\s+no\s+(?!wait|queue|fuss|problems?|side[\s-]+effects?|pain|issues?|trouble|hassle|complaints?)\w+",
+    re.IGNORECASE)
+
+
+def intent_score(text: str) -> float:
+    """−1 when the clause says the patient is leaving or will not come back, or that care did not happen; +1 when
+    they would come back."""
+    if _RETURNING.search(text):
+        return 1.0
+    return -1.0 if _LEAVING.search(text) or _ABSENCE.search(text) else 0.0
 
 
 @dataclass
@@ -55,8 +120,9 @@ class ReviewCues:
         return self.neutral is not None and self.neutral.search(text) is not None
 
     def score(self, text: str) -> float:
-        """+1 / −1 per implicit praise / complaint phrase (negation-aware), in [−1, 1]; 0 when none."""
-        return cue_score(text, self.negative, self.positive)
+        """+1 / −1 per implicit praise / complaint phrase (negation-aware) or intent to leave / come back, in
+        [−1, 1]; 0 when none."""
+        return max(-1.0, min(1.0, cue_score(text, self.negative, self.positive) + intent_score(text)))
 
 
 def sarcasm_markers(texts: list[str]) -> list[str]:

@@ -18,13 +18,24 @@ CONTRAST = ("but", "however", "although", "though", "yet", "whereas", "except", 
 #: Connectives that concede the clause they open ("although the food was bad, ..."): that clause weighs less.
 CONCESSIVE = ("although", "though", "even though", "while", "whilst", "despite")
 
-# A clause boundary: a semicolon, or an optional comma followed by a connective word.
-_CONNECTIVES = sorted({*CONTRAST, *CONCESSIVE, "and then", "plus", "and also"}, key=len, reverse=True)
+#: Connectives that open a clause only after a comma: without one they are adverbs inside a clause ("the
+#: receptionists are still lovely", "not yet ready").
+AFTER_COMMA = ("still", "yet")
+# A clause boundary: a semicolon, an optional comma followed by a connective word, a comma followed by one of
+# AFTER_COMMA, or "and" followed by a new subject ("spotless unit and the midwives were angels": two opinions on
+# two aspects; "and" before a noun phrase without a subject word stays inside the clause).
+_CONNECTIVES = sorted({*CONTRAST, *CONCESSIVE, "and then", "plus", "and also"} - set(AFTER_COMMA), key=len,
+                      reverse=True)
+_SUBJECTS = ("the", "my", "his", "her", "their", "our", "your", "they", "i", "it", "she", "he", "we", "you",
+             "i'm", "i've", "i'd", "it's", "they're", "there", "nobody", "no one", "everyone", "staff")
 _CLAUSE_BREAK = re.compile(
-    r"\s*;\s*|\s*,?\s+(?=(?:" + "|".join(re.escape(c) for c in _CONNECTIVES) + r")\b[\s,])",
+    r"\s*;\s*|\s*,?\s+(?=(?:" + "|".join(re.escape(c) for c in _CONNECTIVES) + r")\b[\s,])"
+    r"|\s*,\s*(?=(?:" + "|".join(AFTER_COMMA) + r")\b[\s,])"
+    r"|\s*,?\s+(?=and\s+(?:" + "|".join(re.escape(c) for c in _SUBJECTS) + r")\b[\s,])",
     re.IGNORECASE,
 )
-_LEADING = re.compile(r"^(?:" + "|".join(re.escape(c) for c in _CONNECTIVES) + r")\b[\s,]*", re.IGNORECASE)
+_LEADING = re.compile(r"^(?:" + "|".join(re.escape(c) for c in sorted({*_CONNECTIVES, *AFTER_COMMA}, key=len,
+                                                                        reverse=True)) + r")\b[\s,]*", re.IGNORECASE)
 _INNER_CONTRAST = re.compile(r"(?<=,)\s*(?:however|though|nevertheless)(?=\s*,)", re.IGNORECASE)
 _CONCESSIVE_START = re.compile(r"\s*(?:" + "|".join(re.escape(c) for c in CONCESSIVE) + r")\b", re.IGNORECASE)
 MIN_CLAUSE_WORDS = 3  # shorter pieces ("but still") stay attached to their neighbour
