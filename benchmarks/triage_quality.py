@@ -78,12 +78,20 @@ def main() -> int:
     parser.add_argument("--no-cv", action="store_true", help="skip the dev cross-validation")
     parser.add_argument("--show-dev-errors", action="store_true")
     parser.add_argument("--only-fresh3", action="store_true", help="score only fresh3.jsonl's two halves")
+    parser.add_argument("--only-fresh4", action="store_true", help="score only fresh4.jsonl's two halves")
     args = parser.parse_args()
 
     import torch
 
     from medtune.chat.triage import triage
-    from medtune.chat.triage_fit import HOLDOUT2_FILE, load_fresh3, load_labelled, load_training, medquad_questions
+    from medtune.chat.triage_fit import (
+        HOLDOUT2_FILE,
+        load_fresh3,
+        load_fresh4,
+        load_labelled,
+        load_training,
+        medquad_questions,
+    )
     from medtune.chat.triage_learned import load_head
     from medtune.chat.triage_rules import rule_flags
     from medtune.kb.embedding import load_model
@@ -99,7 +107,10 @@ def main() -> int:
     sets.append(("holdout2 (second held-out batch, data/eval/triage/README.md)",
                  load_training(HOLDOUT2_FILE, "holdout2")))
     sets += [(f"fresh3 {split} (third set, data/eval/triage/README.md)", load_fresh3(split)) for split in ("dev", "test")]
+    sets += [(f"fresh4 {split} (fourth set, data/eval/triage/README.md)", load_fresh4(split)) for split in ("dev", "test")]
     if args.only_fresh3:
+        sets = sets[-4:-2]
+    if args.only_fresh4:
         sets = sets[-2:]
     for split, rows in sets:
         results = []
@@ -108,7 +119,7 @@ def main() -> int:
             results.append(triage(r["text"]))
             latencies.append((time.perf_counter() - start) * 1000)
         rules = [bool(rule_flags(r["text"])) for r in rows]
-        report_split(split, rows, results, rules, args.show_dev_errors and split.split(" (")[0] in ("dev", "fresh3 dev"))
+        report_split(split, rows, results, rules, args.show_dev_errors and split.split(" (")[0] in ("dev", "fresh3 dev", "fresh4 dev"))
     print(f"\ntriage latency over {len(latencies)} messages: p50 {percentile(latencies, 0.5):.1f} ms, "
           f"p95 {percentile(latencies, 0.95):.1f} ms, max {max(latencies):.1f} ms")
     if args.medquad:

@@ -115,7 +115,9 @@ def without_preamble(text: str) -> str:
 TIMED_NOW = re.compile(r"\b(right now|minutes ago|mins ago|min ago|an hour ago|hours ago|started \d+|just started|"
                        r"since this morning|since last night|tonight)\b")
 #: A story that the writer says is about themself ("my character (who is me basically)").
-SELF_STORY = re.compile(r"\b(is|its|basically|really|actually|secretly) me\b|\bme basically\b")
+SELF_STORY = re.compile(r"\b(is|its|basically|really|actually|secretly) me\b|\bme basically\b"
+                        # ... or a hypothetical the writer says is about themself (round 4, fresh4 dev).
+                        r"|\basking for (me|myself)\b|\bnot (asking )?for a friend\b")
 
 
 def without_request(text: str) -> str:
@@ -144,7 +146,7 @@ def is_resolved(joined: str) -> bool:
 def is_unreal(joined: str) -> bool:
     """A story, a project or a course, or a hypothetical with nothing happening now."""
     story = bool(STORY.search(joined)) and not SELF_STORY.search(joined)
-    return story or (bool(HYPOTHETICAL.search(joined)) and not NOW.search(joined))
+    return story or (bool(HYPOTHETICAL.search(joined)) and not NOW.search(joined) and not SELF_STORY.search(joined))
 
 
 def live_clauses(clause_words: list[list[str]]) -> list[str]:

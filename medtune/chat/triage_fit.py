@@ -37,6 +37,8 @@ TRAIN_FILE3 = DATA_DIR / "train_extra3.jsonl"
 #: once into dev / test by its own salt: its dev half is tuned on, its test half only scored.
 FRESH3_FILE = DATA_DIR / "fresh3.jsonl"
 FRESH3_SALT = "triage-fresh3"
+FRESH4_FILE = DATA_DIR / "fresh4.jsonl"
+FRESH4_SALT = "triage-fresh4"
 CATEGORIES = tuple(f.name for f in RED_FLAGS)
 #: Categories added after triage.jsonl was written: covered by train_extra3.jsonl only.
 LATER_CATEGORIES = ("urgent_surgical",)
@@ -63,6 +65,11 @@ def load_fresh3(split: str | None = None) -> list[dict[str, Any]]:
     return load_labelled(FRESH3_FILE, split, FRESH3_SALT)
 
 
+def load_fresh4(split: str | None = None) -> list[dict[str, Any]]:
+    """fresh4.jsonl (of one split): the fourth labelled set, split by its own salt."""
+    return load_labelled(FRESH4_FILE, split, FRESH4_SALT)
+
+
 def load_training(path: Path = TRAIN_FILE, split: str = TRAIN_SPLIT) -> list[dict[str, Any]]:
     """The rows of a file outside the dev / test split — training-only wording (split "train") or a later
     held-out batch (split "holdout2") — validated like the labelled set; every row must carry `split`."""
@@ -75,9 +82,9 @@ def load_all_training() -> list[dict[str, Any]]:
 
 
 def training_rows() -> list[dict[str, Any]]:
-    """Everything the head is fitted and cross-validated on: the dev half of triage.jsonl, the dev half of
-    fresh3.jsonl and the training-only files. No test half, no holdout2."""
-    return load_labelled(split="dev") + load_fresh3("dev") + load_all_training()
+    """Everything the head is fitted and cross-validated on: the dev halves of triage.jsonl, fresh3.jsonl and
+    fresh4.jsonl and the training-only files. No test half, no holdout2."""
+    return load_labelled(split="dev") + load_fresh3("dev") + load_fresh4("dev") + load_all_training()
 
 
 def _load(path: Path, training: bool, split: str | None, salt: str = "triage-v1") -> list[dict[str, Any]]:

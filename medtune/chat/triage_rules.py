@@ -64,7 +64,7 @@ _MEDICINE = ("pills|pill|tablets|tablet|meds|medicine|medicines|medication|capsu
 _CHEMICAL = ("bleach|battery|batteries|detergent|pod|pods|poison|antifreeze|cleaner|cleaning|chemicals|chemical|"
              "weedkiller|weed|pesticide|insecticide|oil|paraffin|kerosene|petrol|gasoline|fluid|remover|polish|"
              "vodka|alcohol|mushrooms|berries|liquid|nicotine|vape|magnets|magnet|dishwasher|laundry")
-_DIABETES = "sugar|glucose|hypo|diabetic|diabetes|ketones|insulin|t1d|type1"
+_DIABETES = "sugar|glucose|hypo|diabetic|diabetes|ketones|insulin|t1d|type1|t1"
 _DIABETIC_SIGNS = ("confused|confusion|drowsy|sleepy|unconscious|unresponsive|fitting|fit|seizure|seizing|vomiting|"
                    "throwing|faint|fainting|"
                    "vomited|floppy|slurring|slurred|aggressive|collapsed|shaky|shaking|sweating|sweaty|pear|deep|"
@@ -184,6 +184,9 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "lie|lying|stand|standing|step|stepping|walk|walking on|onto tracks|railway|rails",
         "put|send|leave me|myself in|into coma", "pills|tablets|rope|knife ready + table|drawer|tonight",
         "my last message + anyone|anybody|everyone|ever",
+        # Fourth round (fresh4.jsonl dev): a rope "sorted"; not eating or drinking so the body stops.
+        "rope sorted|bought|ready|tied",
+        "on purpose + body|heart + stop|stops",
         "researching|researched|looking|searching|googling how to end|die|kill", "plan to kill|end|die",
         "end it tonight|today|now", "tonights|tonight the night", "standing on|at bridge|edge|ledge|roof|cliff",
         "wanna|gonna hurt|harm|cut|kill myself", "be done + dose|pills|tablets|meds|double",
@@ -233,7 +236,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
                r"push ups|pushups|lifting weights|lifting boxes)\b|^(?!.*\b(spreading|spreads|spread|breathless|"
                r"sweating|sweaty|clammy|grey|gray|faint|fainting)\b).*\b(muscles? ache|grinding|flu jab|jab|vaccine|"
                r"pulled a muscle|toothache|kicked me|slept on|sleeping on|from coughing|coughing so much|goes away with|"
-               r"gaviscon|rennie|antacid|road rage|when (im|i am|i get) (anxious|nervous|stressed|worried)|goes away when i (calm down|relax)|"
+               r"gaviscon|rennie|antacid|road rage|when (im|i am|i get) (anxious|nervous|stressed|worried)|(goes|went|go) (away )?when i (calm down|calmed down|relax|relaxed)|"
                r"before (a|my|the) (presentation|exam|interview|meeting))\b")),
     RedFlag("stroke", (
         "face drooping|droopy|droops|drooped|numb|dropped|lopsided|uneven",
@@ -363,7 +366,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "twitching and jerking", "eyes rolled back",
         ("stiff|shaking|jerking|twitching|juddering|convulsing + rolled|frothing|foaming|tongue|uncontrollably|staring|"
          "answering|responding|blue|floor"),
-    ), unless=r"\b(is|could) (that|this|it) (be )?an? seizure\b"),
+    ), unless=r"\b(is|could) (that|this|it) (be )?(an? )?((kind|type|sort|form) of )?(an? )?seizure\b|\beye ?lids?\b"),
     RedFlag("burns", (
         "caught|on fire", "electric shock", "electrocuted", "smoke inhalation", "inhaled smoke",
         "inhaled lot of smoke", "charred", "white leathery", ("skin peeling|coming off + burn|burned|burnt|boiling"
@@ -397,7 +400,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "pregnant|weeks + headache + flashing|vision|swollen|swelling|blurry|spots|lights|stars|ribs|upper",
         "pregnant|weeks + ribs|upper + pain + headache|vision|spots|swelling", "pregnant|weeks + gush|leaking|waters",
     ), unless=(r"^(?!.*\b(heavy|heavier|clots?|soaking|faint|dizzy|pain|cramps?|fever)\b).*\b(slowed|slowing|lighter|"
-               r"light brown|brownish|tailing off|easing off|settling)\b")),
+               r"light brown|brownish|light pink|pinkish|tailing off|easing off|settling)\b")),
     RedFlag("infant_fever", (), check=_is_baby_under_3_months),
     RedFlag("meningitis_sepsis", (
         "glass + not|doesnt|wont|dont|isnt", "rash + purple|blotchy|spots + fever|temp|headache|vomiting|floppy",
@@ -409,7 +412,9 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "cold hands + floppy|fever", "high pitched cry",
         "soft spot + bulging|bulge", "rash + bruise|bruises|bruising + fever|temp|high|temperature",
         "chemo|chemotherapy|neutropenic|immunosuppressed|transplant + temperature|temp|fever|38|39|40|shivering|shivers",
-    ), unless=r"\b(?<!doesnt )(?<!dont )(?<!didnt )(?<!wont )(?<!not )(fades|fade) when\b"),
+    ), unless=r"\b(?<!doesnt )(?<!dont )(?<!didnt )(?<!wont )(?<!not )(fades|fade) when\b"
+              # A question about the threshold itself ("on chemo, what temperature should I call at?").
+              r"|^(?!.*\b(i have|ive got|ive had|im at|reads|reading|is \d))(.*\b(what|which) (temperature|temp)\b)"),
     RedFlag("diabetic", (
         f"{_DIABETES} + {_DIABETIC_SIGNS}", f"type 1 + {_DIABETIC_SIGNS}", "not making sense", "acting drunk",
         "ketones + vomiting|throwing|sick|drowsy|breathing",
@@ -560,7 +565,7 @@ def without_blood_terms(words: list[str]) -> list[str]:
 #: Wording that looks like intent and is not: ending a relationship or a contract, "I'd kill for a nap".
 _NOT_INTENT = re.compile(
     r"\b(end|ends|ending|ended|call|calling|called) (it|things|everything) (off )?with (my|him|her|them|a|the|this|"
-    r"that|our|his)\b|\b(could|would|id|i would|i could|i d) kill for\b|\bkilling it\b|\brazor (burn|bumps|rash)\b"
+    r"that|our|his|me|us)\b|\b(could|would|id|i would|i could|i d) kill for\b|\bkilling it\b|\brazor (burn|bumps|rash)\b"
     r"|\bend(ing)? (my|our|the|this) (membership|contract|subscription|lease|relationship|marriage|engagement|"
     r"friendship|tenancy|streak|shift)\b")
 #: A screening question about self-harm answered "no" ("my GP asked if I had thoughts of ending my life and I
