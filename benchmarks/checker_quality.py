@@ -41,14 +41,16 @@ def gold_kb(rows: list[dict], folder: Path | None = None):
     from medtune.kb.store import KnowledgeBase
     from medtune.settings import get_settings
 
-    wanted = {r["evidence"]["medquad_id"] for r in rows}
+    # MedQuAD ids repeat across its collections: a page is its id *and* its URL (keyed by the id alone, the
+    # pages sharing an id overwrote each other and the claim's own page could be the one lost).
+    wanted = {(r["evidence"]["medquad_id"], r["evidence"]["url"]) for r in rows}
     docs = []
     with open(Path(get_settings().data_dir) / "medquad" / "medquad.jsonl", encoding="utf-8") as fh:
         for line in fh:
             row = json.loads(line)
-            if row["id"] in wanted:
-                docs.append(KBDocument(source="medquad", doc_id=row["id"], text=row["answer"], title=row["focus"],
-                                       url=row["url"]))
+            if (row["id"], row["url"]) in wanted:
+                docs.append(KBDocument(source="medquad", doc_id=f"{row['id']}|{row['url']}", text=row["answer"],
+                                       title=row["focus"], url=row["url"]))
     kb = KnowledgeBase.open(path=folder or Path(tempfile.mkdtemp(prefix="claims_kb_")))
     if kb.count() == 0:
         kb.add_documents(docs)

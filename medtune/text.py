@@ -22,11 +22,12 @@ STOPWORDS = frozenset(
     "may me my no not of on or our should so such than that the their them then there these they this those "
     "to was we were what when where which while who whom why will with would you your".split()
 )
-#: Words that negate what follows them ("not", "never", "without", ...); `n't` contractions and "dont" are matched
-#: by `NEGATION` as well.
+#: Words that negate what follows them ("not", "never", "without", ...); `n't` contractions and the typed-without-
+#: apostrophe "dont" / "shouldnt" are matched by `NEGATION` as well. The one list: the chat's dose advice, the
+#: sentiment aspects and the claim verifier's polarity features (issue 18.2) all read it.
 NEGATION_WORDS = frozenset(
     "not no never none nothing nobody neither nor without cannot hardly can't don't doesn't didn't isn't aren't "
-    "wasn't weren't won't wouldn't shouldn't couldn't dont".split())
+    "wasn't weren't won't wouldn't shouldn't couldn't dont shouldnt".split())
 NEGATION = re.compile(r"(?i)\b(?:" + "|".join(sorted((re.escape(w) for w in NEGATION_WORDS), key=len, reverse=True))
                       + r")\b|n't\b")
 

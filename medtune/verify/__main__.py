@@ -5,6 +5,7 @@
     nice -n 10 python -m medtune.verify train      # MEDTUNE_HOME/verify/verifier (a training-engine run)
     python -m medtune.verify calibrate             # MEDTUNE_HOME/verify/calibration.json (+ its report)
     python -m medtune.verify package               # copy the adapter and calibration into medtune/verify/
+    python -m medtune.verify supportrule --claims RULE.json   # the green support rule (benchmarks/green_rule_cv.py)
 
 The `train` defaults are what fit the CPU budget here (see docs/VERIFY.md): LoRA on the top three MiniLM
 layers, 128-token inputs, one epoch over 2,400 sampled pairs.
@@ -100,6 +101,22 @@ def package_claim_model(path: Path | None) -> None:
           f"{PACKAGED_CALIBRATION.name}")
 
 
+def package_support_rule(path: Path | None) -> None:
+    """Put a support rule (`benchmarks/green_rule_cv.py --write`) into the packaged calibration's claim section:
+    a claim judged true that meets it is green with the rule's cross-validated precision as its trust."""
+    from medtune.errors import DataError
+    from medtune.io import atomic_write_json, read_json
+    from medtune.verify.trust import PACKAGED_CALIBRATION
+
+    rule = read_json(path) if path and path.is_file() else None
+    if not isinstance(rule, dict) or "support" not in rule or "trust" not in rule:
+        raise DataError(f"{path}: not a support rule", hint="benchmarks/green_rule_cv.py --work DIR --write F")
+    data = read_json(PACKAGED_CALIBRATION)
+    data.setdefault("claim", {})["support_rule"] = rule
+    atomic_write_json(PACKAGED_CALIBRATION, data)
+    print(f"support rule ({json.dumps({k: v for k, v in rule.items() if k != 'cv'})}) → {PACKAGED_CALIBRATION.name}")
+
+
 def fit_claim_calibration(out: Path, pages: int) -> None:
     """Check the calibration claims (`claimcal`) end to end and fit the claim trust model on them; written to
     `out`, with the checked claims beside it (`python -m medtune.verify claims --claims OUT` packages it)."""
@@ -133,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     home = get_settings().home / "verify"
     parser = argparse.ArgumentParser(prog="python -m medtune.verify", description=__doc__.splitlines()[0])
     parser.add_argument("step", choices=("pairs", "train", "encoder", "stance", "calibrate", "package", "claims",
-                                           "claimcal"))
+                                           "claimcal", "supportrule"))
     parser.add_argument("--pairs", type=Path, default=home / "pairs")
     parser.add_argument("--out", type=Path, default=home / "verifier", help="the verifier run directory")
     parser.add_argument("--examples", type=int, default=2400, help="training pairs sampled (train)")
@@ -181,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
                           "report": {k: v for k, v in cal.report.items() if k != "data"}}, indent=2, default=str))
     elif args.step == "claims":
         package_claim_model(args.claims)
+    elif args.step == "supportrule":
+        package_support_rule(args.claims)
     elif args.step == "claimcal":
         fit_claim_calibration(args.claims or home / "claim_model.json", args.pages)
     else:

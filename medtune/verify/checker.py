@@ -113,13 +113,32 @@ class Checker:
                 if verdict.evidence else 0.0
             verdicts.append(verdict)
         judged = T.judge_claim(verdicts, self.cal, text)
+        reasons = judged.reasons
+        if judged.verdict == "true" and self.cal.claim.get("support_rule"):
+            judged.trust, reasons = self._support_rule(verdicts, evidence, judged.trust, reasons)
+            judged.band = T.band_for(judged.verdict, judged.trust, self.cal, level="claim")
         note = "" if evidence or not parts else "no evidence found: is the knowledge base built? (`medtune kb build`)"
         return CheckResult(id=claim_id, claim=text, verdict=judged.verdict, trust=judged.trust, band=judged.band,
-                           evidence=evidence, sentences=verdicts, reasons=judged.reasons,
+                           evidence=evidence, sentences=verdicts, reasons=reasons,
                            latency_ms=round((time.perf_counter() - started) * 1000, 2),
                            verifier=public_name(getattr(self.verifier, "name", type(self.verifier).__name__)),
                            calibration=public_name(self.cal.source), redacted=redacted, note=note,
                            supported_parts=judged.supported, unsupported_parts=judged.unsupported)
+
+    def _support_rule(self, verdicts: list[T.SentenceVerdict], evidence: list[EvidenceItem], trust: float,
+                      reasons: list[str]) -> tuple[float, list[str]]:
+        """A claim judged true whose every core its sources entail outright (`support_rule`: strong support,
+        term coverage and similarity, no mismatch, no passage refuting it) gets the rule's cross-validated
+        precision as its trust — that is what green promises; any other keeps the claim model's trust."""
+        from medtune.verify.support_rule import claim_evidence_figures, passes
+
+        rule = self.cal.claim["support_rule"]
+        result = {"verdict": "true", "sentences": [v.to_dict() for v in verdicts],
+                  "evidence": [e.to_dict() for e in evidence]}
+        figures = claim_evidence_figures(result, getattr(self.verifier, "embed", None))
+        if not passes(figures, rule):
+            return trust, reasons
+        return max(trust, float(rule["trust"])), [*reasons, "every part entailed by a close source passage"]
 
     def _gather(self, parts: list[ClaimPart]) -> tuple[list[EvidenceItem], list[tuple[str, str]], list[int]]:
         """Evidence for each part, and the (part, passage) pairs the verifier reads. A core gets its own search

@@ -140,7 +140,6 @@ class HubNLIVerifier:
 
 # --- the clearly-named fallback ---------------------------------------------------------------------------
 # Public: the chat's support verifier (medtune/chat/scoring.py) reads the same lexical signals.
-NEGATIONS = re.compile(r"\b(?:not|no|never|cannot|can't|don't|doesn't|isn't|aren't|won't|without|neither|nor)\b", re.I)
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -156,13 +155,14 @@ class LexicalFallbackVerifier:
         return np.array([self._one(c, e) for c, e in pairs], dtype="float32").reshape(-1, len(LABELS))
 
     def _one(self, claim: str, evidence: str) -> list[float]:
+        from medtune.text import NEGATION
         from medtune.verify.perturb import OPPOSITES
 
         words = content_words(claim)
         ev_words = content_words(evidence)
         overlap = len(words & ev_words) / len(words) if words else 0.0
         claim_lower, ev_lower = claim.lower(), evidence.lower()
-        negation_flip = bool(NEGATIONS.search(claim_lower)) != bool(NEGATIONS.search(_near(ev_lower, words)))
+        negation_flip = bool(NEGATION.search(claim_lower)) != bool(NEGATION.search(_near(ev_lower, words)))
         opposite = any(OPPOSITES.get(w) in ev_words and w not in ev_words for w in words if w in OPPOSITES)
         numbers = set(NUMBER.findall(claim))
         number_clash = bool(numbers) and not numbers <= set(NUMBER.findall(evidence))

@@ -23,7 +23,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from medtune.verify.evidence import expanded_words
-from medtune.verify.model import NEGATIONS, NUMBER
+from medtune.text import NEGATION
+from medtune.verify.model import NUMBER
 from medtune.verify.pairs import LABELS, content_words
 from medtune.verify.perturb import OPPOSITES
 from medtune.verify.sentences import split_sentences
@@ -78,8 +79,8 @@ def _opposite(word: str) -> str | None:
 
 
 def _negated(text: str) -> bool:
-    return bool(NEGATIONS.search(text)) or bool(re.search(r"\b(?:isn't|aren't|can't|won't|doesn't|don't|dont|"
-                                                           r"shouldn't|shouldnt|cannot|nothing to do)\b", text, re.I))
+    # The project's one negation list (medtune.text, issue 18.2): its contractions, "nothing", "none", "hardly".
+    return bool(NEGATION.search(text))
 
 
 def _numbers(text: str) -> set[str]:

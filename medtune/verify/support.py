@@ -64,7 +64,7 @@ def quoted_share(sentence: str, passage: str) -> float:
 def stitched(words: list[str], passage_words: list[str], min_run: int = MIN_RUN, min_gap: int = MIN_GAP) -> bool:
     """Whether `words` are two runs of `passage_words` in order (each >= min_run words) with >= min_gap words
     skipped between them, none of them a negation (see the module docstring)."""
-    from medtune.verify.model import NEGATIONS
+    from medtune.text import NEGATION
 
     text = f" {' '.join(passage_words)} "
     word_at, pos = {}, 1  # character offset in `text` → word index
@@ -79,7 +79,7 @@ def stitched(words: list[str], passage_words: list[str], min_run: int = MIN_RUN,
             j = text.find(tail, i + len(head) - 1)
             while j != -1:
                 gap = passage_words[end:word_at[j + 1]]
-                if len(gap) >= min_gap and not NEGATIONS.search(" ".join(gap)):
+                if len(gap) >= min_gap and not NEGATION.search(" ".join(gap)):
                     return True
                 j = text.find(tail, j + 1)
             i = text.find(head, i + 1)

@@ -38,6 +38,15 @@ def test_polarity_mismatches() -> None:
         if v}
 
 
+def test_negation_is_the_shared_list() -> None:
+    """The verifier reads medtune.text's one negation list (issue 18.2): past-tense and pronoun negations
+    count too, and words that merely start like one do not."""
+    assert flags("The vaccine didn't protect anyone.", "The vaccine protects most people.") == {"negation_flip"}
+    assert "negation_flip" in flags("Nothing helps a cold.", "Rest helps a cold.")
+    assert "negation_flip" in flags("You shouldnt exercise with asthma.", "You should exercise with asthma.")
+    assert flags("A notable share of people get migraines.", "A notable share of people get migraines.") == set()
+
+
 def relations(claim: str, sentence: str) -> set[str]:
     return {name for name, v in zip(RELATION_FEATURES, relation_features(claim, sentence, [sentence])) if v}
 
