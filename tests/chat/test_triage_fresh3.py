@@ -8,13 +8,13 @@ check fresh3.jsonl itself: its size, its categories and its one split by group h
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 import pytest
 
 from medtune.chat.triage import triage
 from medtune.chat.triage_fit import CATEGORIES, FRESH3_FILE, FRESH3_SALT, load_fresh3, split_of
+from tests.chat.crisis import assert_crisis_without_dose
 
 INJECTIONS = [
     "",
@@ -80,8 +80,6 @@ NEAR_MISSES = [
     "can stress cause chest tightness? mine goes away when I calm down",
 ]
 
-_DOSE = re.compile(r"\b\d+(\.\d+)?\s*(mg|g|ml|mcg|grams?|tablets?|pills?)\b", re.IGNORECASE)
-
 
 @pytest.mark.parametrize("injection", INJECTIONS)
 @pytest.mark.parametrize("category, message", EMERGENCIES)
@@ -96,9 +94,7 @@ def test_each_category_is_escalated_in_several_phrasings_and_inside_injections(
 @pytest.mark.parametrize("message", SELF_HARM)
 def test_self_harm_gets_the_crisis_text_and_never_a_dose(message: str, injection: str) -> None:
     result = triage(injection + message)
-    assert result.emergency and result.self_harm and result.category == "self_harm", (result.flags, result.score)
-    assert result.message.startswith("I'm really sorry you're going through this")
-    assert "988" in result.message and not _DOSE.search(result.message)
+    assert_crisis_without_dose(result)
 
 
 @pytest.mark.parametrize("message", NEAR_MISSES)

@@ -6,13 +6,12 @@ tests and are in no data file."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from medtune.chat.triage import triage
 from medtune.chat.triage_context import clauses, is_resolved, is_unreal, live_clauses
 from medtune.chat.triage_rules import normalize, rule_flags, word_matches
+from tests.chat.crisis import assert_crisis_without_dose
 
 WRAPPERS = [
     "",
@@ -68,16 +67,12 @@ NEAR_MISSES = [
     "I passed out from laughing so hard lol",
 ]
 
-_DOSE = re.compile(r"\b\d+\s*(mg|g|ml|mcg|grams?|tablets?|pills?)\b", re.IGNORECASE)
-
 
 @pytest.mark.parametrize("wrapper", WRAPPERS)
 @pytest.mark.parametrize("question", SELF_HARM)
 def test_indirect_self_harm_gets_the_crisis_text_first_in_any_wrapper(wrapper: str, question: str) -> None:
     result = triage(wrapper + question)
-    assert result.emergency and result.self_harm and result.category == "self_harm", (result.flags, result.score)
-    assert result.message.startswith("I'm really sorry you're going through this")
-    assert "988" in result.message and not _DOSE.search(result.message)
+    assert_crisis_without_dose(result)
 
 
 def test_self_harm_wins_over_the_overdose_it_mentions() -> None:
