@@ -95,6 +95,10 @@ def request_form() -> dash.AnalysisRequest | None:
     request.limit = int(limit) or None
     request.model = cols[1].text_input("Trained run directory (empty = built-in model)", key="sentiment_model",
                                        help="a sentiment or intensity classifier trained on the Train page")
+    mixed = st.radio("Reviews with praise and complaints but no verdict", ["neutral", "by balance"], horizontal=True,
+                     key="sentiment_mixed", help="neutral: how patient-experience reviews are usually read (default). "
+                     "by balance: the stronger side wins, as star-rated drug reviews are labelled")
+    request.mixed_reviews = mixed.replace(" ", "_")
     return request
 
 

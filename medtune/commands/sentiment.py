@@ -35,6 +35,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--model", metavar="RUN_DIR", help="a trained sentiment/intensity run (default: built-in)")
     parser.add_argument("--aspects", metavar="FILE", help="aspect taxonomy YAML/JSON (default: saved or built-in)")
     parser.add_argument("--limit", type=int, help="analyse at most this many reviews")
+    parser.add_argument("--mixed-reviews", choices=("neutral", "by_balance"), default="neutral",
+                        help="a review with praise and complaints but no verdict: neutral (patient-experience "
+                             "convention, default) or by_balance (star-rated drug reviews: the stronger side wins)")
     parser.add_argument("--skip-bad-rows", action="store_true", help="leave out rows with no text (listed)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.set_defaults(func=cmd_analyze)
@@ -66,7 +69,7 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from medtune.sentiment.analyze import Analyzer
+    from medtune.sentiment.analyze import Analyzer, reader_weights
     from medtune.sentiment.reviews import read_reviews
     from medtune.sentiment.summary import summarize
 
@@ -82,13 +85,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         if not args.text.strip():
             raise ConfigError("--text is empty", hint='give the review to analyse, e.g. medtune sentiment --text '
                                                       '"The nurses were kind"; `medtune sentiment --help` lists options')
-        analyzer = Analyzer(taxonomy=args.aspects, model=args.model)
+        analyzer = Analyzer(taxonomy=args.aspects, model=args.model, weights=reader_weights(args.mixed_reviews))
         emit(analyzer.analyze(args.text, id="text").to_line(), True)
         return 0
     # Read and check the whole file before loading the model: a bad row fails in a second, not after it.
     reviews = read_reviews(args.input, args.text_column, args.id_column, limit=args.limit,
                            skip_bad_rows=args.skip_bad_rows)
-    analyzer = Analyzer(taxonomy=args.aspects, model=args.model)
+    analyzer = Analyzer(taxonomy=args.aspects, model=args.model, weights=reader_weights(args.mixed_reviews))
     for problem in reviews.skipped:
         print(f"skipped {reviews.source} {problem}", file=sys.stderr)
     results = analyzer.analyze_many(reviews.texts, reviews.ids, progress=_progress_printer())

@@ -115,6 +115,23 @@ def label_of(value: float, band: float) -> str:
     return "positive" if value > band else "negative" if value < -band else "neutral"
 
 
+#: How a two-sided review with no verdict of its own is read (`ReaderWeights.mixed_scale`). "neutral" is the
+#: patient-experience convention both review sets were labelled by (data/eval/reviews, data/eval/independent);
+#: "by_balance" is the star-rating convention of drug reviews (Druglib, Drugs.com): a 9/10 review that names a
+#: side effect is positive, so the stronger side decides (docs/SENTIMENT.md, round 6: Druglib macro-F1 0.456
+#: with "neutral", 0.543 by balance).
+MIXED_REVIEW_CONVENTIONS: dict[str, float] = {"neutral": 0.0, "by_balance": 1.0}
+
+
+def reader_weights(mixed_reviews: str = "neutral") -> ReaderWeights:
+    """The default reader weights with the given convention for two-sided reviews without a verdict."""
+    from medtune.errors import ConfigError
+
+    if mixed_reviews not in MIXED_REVIEW_CONVENTIONS:
+        raise ConfigError(f"mixed_reviews must be one of {sorted(MIXED_REVIEW_CONVENTIONS)}, got {mixed_reviews!r}")
+    return ReaderWeights(mixed_scale=MIXED_REVIEW_CONVENTIONS[mixed_reviews])
+
+
 def clause_weights(parts: Sequence[Clause], weights: ReaderWeights) -> list[float]:
     """Structural weight of each clause (before opinion strength is taken into account)."""
     out = [1.0] * len(parts)

@@ -25,7 +25,7 @@ from medtune.errors import ConfigError
 PREDICTIONS = "predictions.jsonl"
 SUMMARY = "summary.json"
 CONFIG_KEYS = {"kind", "name", "group", "input", "dataset", "split", "text_column", "id_column", "model",
-               "aspects", "limit", "skip_bad_rows", "chunk_size"}
+               "aspects", "limit", "skip_bad_rows", "chunk_size", "mixed_reviews"}
 
 
 def validate_config(config: dict[str, Any]) -> None:
@@ -39,6 +39,10 @@ def validate_config(config: dict[str, Any]) -> None:
     limit = config.get("limit")
     if limit is not None and (not isinstance(limit, int) or limit < 1):
         raise ConfigError(f"sentiment job: 'limit' must be a positive integer, got {limit!r}")
+    if config.get("mixed_reviews") is not None:
+        from medtune.sentiment.analyze import reader_weights
+
+        reader_weights(config["mixed_reviews"])  # names the allowed conventions when it is not one
 
 
 def load_input(config: dict[str, Any]) -> Any:
@@ -59,7 +63,7 @@ def run_analysis(config: dict[str, Any], out_dir: Path, *, progress: Callable[[i
                  should_stop: Callable[[], bool] | None = None, resume: bool = False) -> dict[str, Any]:
     """Analyse the configured reviews into out_dir; returns the summary. Raises CancelledError on stop."""
     from medtune.io import append_jsonl, atomic_write_json, read_jsonl
-    from medtune.sentiment.analyze import Analyzer
+    from medtune.sentiment.analyze import Analyzer, reader_weights
 
     validate_config(config)
     out_dir = Path(out_dir)
@@ -70,7 +74,8 @@ def run_analysis(config: dict[str, Any], out_dir: Path, *, progress: Callable[[i
         pred_path.unlink(missing_ok=True)
     done_ids = {row["id"] for row in done}
     todo = [r for r in reviews.reviews if r.id not in done_ids]
-    analyzer = Analyzer(taxonomy=config.get("aspects"), model=config.get("model"))
+    analyzer = Analyzer(taxonomy=config.get("aspects"), model=config.get("model"),
+                        weights=reader_weights(config.get("mixed_reviews") or "neutral"))
     total = len(reviews.reviews)
 
     def chunk_done(n: int, _: int) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from medtune.errors import ConfigError
 from medtune.sentiment.analyze import Analyzer, ReaderWeights, ReviewResult
+from medtune.sentiment.analyze import reader_weights as weights_for_convention
 from medtune.sentiment.aspects import Taxonomy
 from medtune.sentiment.polarity import LABELS
 
@@ -34,27 +35,31 @@ class AnalysisRequest:
     aspects: str | None = None
     limit: int | None = None
     skip_bad_rows: bool = True
+    mixed_reviews: str = "neutral"  # analyze.MIXED_REVIEW_CONVENTIONS
 
     def job_config(self, name: str) -> dict[str, Any]:
         config = {"kind": "sentiment", "name": name, "input": self.input_path, "dataset": self.dataset,
                   "split": self.split if self.dataset else None, "text_column": self.text_column,
                   "model": self.model, "aspects": self.aspects, "limit": self.limit,
-                  "skip_bad_rows": self.skip_bad_rows if self.input_path else None}
+                  "skip_bad_rows": self.skip_bad_rows if self.input_path else None,
+                  "mixed_reviews": self.mixed_reviews}
         return {k: v for k, v in config.items() if v not in (None, "")}
 
 
 @lru_cache(maxsize=4)
-def _analyzer(aspects: str | None, model: str | None, fingerprint: str, reader: bool) -> Analyzer:
-    weights = None if reader else ReaderWeights(after_contrast=1.0, before_contrast=1.0, concession=1.0,
-                                                closing_sentence=1.0)
+def _analyzer(aspects: str | None, model: str | None, fingerprint: str, reader: bool,
+              mixed_reviews: str = "neutral") -> Analyzer:
+    weights = weights_for_convention(mixed_reviews) if reader else ReaderWeights(
+        after_contrast=1.0, before_contrast=1.0, concession=1.0, closing_sentence=1.0)
     return Analyzer(taxonomy=aspects, model=model, weights=weights)
 
 
-def get_analyzer(aspects: str | None = None, model: str | None = None, reader_weights: bool = True) -> Analyzer:
+def get_analyzer(aspects: str | None = None, model: str | None = None, reader_weights: bool = True,
+                 mixed_reviews: str = "neutral") -> Analyzer:
     """A cached analyser; editing the taxonomy file changes the fingerprint and so builds a new one."""
     from medtune.sentiment.aspects import load_taxonomy
 
-    return _analyzer(aspects, model or None, load_taxonomy(aspects).fingerprint(), reader_weights)
+    return _analyzer(aspects, model or None, load_taxonomy(aspects).fingerprint(), reader_weights, mixed_reviews)
 
 
 def load_reviews(request: AnalysisRequest) -> Any:
@@ -72,7 +77,7 @@ def run_request(request: AnalysisRequest, progress: Callable[[int, int], None] |
                 ) -> tuple[list[ReviewResult], list[str]]:
     """Analyse in this process; returns the results (with each review's context in .meta) and skipped rows."""
     reviews = load_reviews(request)
-    analyzer = get_analyzer(request.aspects, request.model)
+    analyzer = get_analyzer(request.aspects, request.model, mixed_reviews=request.mixed_reviews)
     results = analyzer.analyze_many(reviews.texts, reviews.ids, progress=progress)
     for review, result in zip(reviews.reviews, results):
         result.meta = dict(review.meta)

@@ -54,6 +54,7 @@ def test_should_stop_cancels_and_resume_finishes_without_repeating(tmp_path: Pat
     ({"kind": "sentiment", "input": "/no/such.csv"}, "does not exist"),
     ({"kind": "sentiment", "dataset": "druglib", "limit": 0}, "'limit'"),
     ({"kind": "sentiment", "dataset": "druglib", "colour": "red"}, "unknown config fields ['colour']"),
+    ({"kind": "sentiment", "dataset": "druglib", "mixed_reviews": "stars"}, "mixed_reviews must be one of"),
 ])
 def test_bad_job_configs_are_config_errors(config: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]").replace("(", r"\(")):
