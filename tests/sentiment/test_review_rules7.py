@@ -62,6 +62,7 @@ def test_clearly_as_a_manner_word_is_not_sarcasm() -> None:
 def test_wait_and_see_verdicts_are_lukewarm(analyzer: Any) -> None:
     cues = ReviewCues(load_taxonomy())
     assert cues.is_lukewarm("Too early to tell if it works.") and cues.is_lukewarm("Early days, though.")
+    assert cues.is_lukewarm("It's okay.") and not cues.is_lukewarm("It's okay to ask the pharmacist.")
     assert analyzer.analyze("Second week on the new inhaler. Time will tell.").overall == "neutral"
 
 
