@@ -27,8 +27,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="a trained sentiment run directory (default: the shipped heads)")
     parser.add_argument("--dir", type=Path, default=REVIEWS_DIR)
-    parser.add_argument("--errors", choices=["dev", "dev2", "test"], help="also list that half's misses")
-    parser.add_argument("--parts", default="dev,test", help="which files to score: dev, dev2 (tuning), test (held out)")
+    parser.add_argument("--errors", help="also list that part's misses (a tuning part: dev, dev2, fresh_dev, fresh2_dev)")
+    parser.add_argument("--parts", default="dev,test",
+                        help="which files (<part>.jsonl) to score: dev, dev2, fresh_dev, fresh2_dev (tuning), "
+                             "test, fresh_test, fresh2_test (held out)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     started = time.time()

@@ -1,5 +1,5 @@
 """Grouped cross-validation of the reader-weighting settings (ReaderWeights) on the tuning reviews only:
-data/eval/reviews dev, dev2 and fresh_dev, and the independent set's dev half (305 reviews).
+data/eval/reviews dev, dev2, fresh_dev and fresh2_dev, and the independent set's dev half (397 reviews).
 
     flock /tmp/medtune-cpu.lock python benchmarks/sentiment_rules_cv.py [--repeats 10] [--folds 5]
 
@@ -46,7 +46,7 @@ def tuning_reviews() -> list[dict]:
     from medtune.sentiment.quality import REVIEWS_DIR, read_gold
 
     rows = []
-    for part in ("dev", "dev2", "fresh_dev"):
+    for part in ("dev", "dev2", "fresh_dev", "fresh2_dev"):
         rows += [{**g, "source": part, "group": f"{part}:{g.get('group', g['id'])}"}
                  for g in read_gold(REVIEWS_DIR / f"{part}.jsonl")]
     independent = REVIEWS_DIR.parent / "independent" / "reviews.jsonl"

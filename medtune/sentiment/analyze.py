@@ -31,6 +31,7 @@ from medtune.sentiment.cues import (
     apply_sarcasm,
     has_opinion_words,
     is_consolation,
+    is_elliptic_denial,
     is_hedged,
     sarcasm_markers,
 )
@@ -282,6 +283,8 @@ class Analyzer:
             factual.append(False)
             if general[i]:
                 value = (1 - w.cue_weight) * value + w.cue_weight * general[i]
+            elif is_elliptic_denial(texts[i]):  # "The wait was not.": a complaint with its opinion word elided
+                value = (1 - w.cue_weight) * value - w.cue_weight
             elif self.cues.is_lukewarm(texts[i]):
                 value *= w.lukewarm_scale
             elif not any(aspect_cues[i]) and not has_opinion_words(vader[i]):
@@ -310,7 +313,9 @@ class Analyzer:
         for i in range(len(parts)):
             if hedged[i]:
                 structural[i] *= w.hedge_weight
-        verdicts = verdict_clauses(parts, s, detected, general, w.side_strength)
+        # An elliptic denial ("The aftercare was not.") answers another clause: a side, never the verdict.
+        verdicts = [i for i in verdict_clauses(parts, s, detected, general, w.side_strength)
+                    if not is_elliptic_denial(parts[i].text)]
         for i in verdicts:
             structural[i] *= w.verdict_weight
         eff = [structural[i] * (w.opinion_floor + abs(s[i])) for i in range(len(parts))]

@@ -28,7 +28,7 @@ _STRONG = re.compile(
     r"\byeah,? right\b|\breally made me feel\b|\bvery reassuring\b|\blove the (?:privacy|wait|service)\b|"
     r"^\s*(?:great|brilliant|fantastic|wonderful|perfect|lovely|marvellous),\s+(?:another|yet another|now|so now)\b|"
     r"\bmy foot\b|\bsaid no(?: ?one| ?body) ever\b|\boh,? yes\b|\bsuch a fun\b|\bwhat fun\b|\bnothing like an?\b.*\bthat\b|"
-    r"\bmight as well have\b|\bwell spent,? (?:clearly|obviously)\b|\bclearly\.?$|\bas if\b",
+    r"\bmight as well have\b|\bwell spent,? (?:clearly|obviously)\b|\bas if\b",
     re.IGNORECASE)
 # ... and praise that is sarcastic only when the review also complains: a one-word sentence ("Brilliant.") or
 # a praise word followed by a complaint in the same sentence ("Fantastic service, only took them six weeks").
@@ -52,12 +52,15 @@ _LEAVING = re.compile(
     r"|\b(?:i'll|i\s+will|we'll|we\s+will|i'm|i\s+am)\s+(?:just\s+)?(?:go|going|use|using|ring|call|pay)\b[^.!?]*"
     r"\bfrom\s+now\s+on\b"
     r"|\b(?:wouldn't|would\s+not|won't|will\s+not|never)\s+(?:go|going|come|coming|be\s+going|be\s+coming|return|"
-    r"set\s+foot|use|using)\s+(?:back|there|here|again|in\s+there|to\s+them|them)\b",
+    r"set\s+foot|use|using|be\s+using|buy|buying|be\s+buying|take|taking|be\s+taking|order|ordering)\s+"
+    r"(?:(?:(?:it|them|these|those|this|that)(?:\s+\w+)?|there|here)\s+)?(?:back|there|here|again|in\s+there|"
+    r"to\s+them|them)\b",
     re.IGNORECASE)
 _RETURNING = re.compile(
     r"\b(?:would|will|i'd|i'll|we'd|we'll)\s+(?:definitely\s+|happily\s+|gladly\s+|certainly\s+)?"
     r"(?:go\s+back|come\s+back|return|be\s+back|use\s+(?:them|it|this\s+\w+)\s+again|have\s+my\s+next)\b"
-    r"|\bin\s+a\s+heartbeat\b|\b(?:wouldn't|would\s+not|won't)\s+go\s+(?:anywhere|elsewhere)\b",
+    r"|\bin\s+a\s+heartbeat\b|\b(?:wouldn't|would\s+not|won't)\s+go\s+(?:anywhere|elsewhere)\b"
+    r"|\b(?:i'm|i\s+am|we're|we\s+are|i'll\s+be|we'll\s+be)\s+(?:definitely\s+)?going\s+back\s+(?:there|to\s+them)\b",
     re.IGNORECASE)
 
 
@@ -89,6 +92,20 @@ _ABSENCE = re.compile(
     r"(?:person|nurse|doctor|word|call|apology))\b(?!\s+(?:could|can|would)\s+(?:fault|have\s+done|ask|be\s+nicer))"
     r"|\bwith\s+no\s+(?!wait|queue|fuss|problems?|side[\s-]+effects?|pain|issues?|trouble|hassle|complaints?)\w+",
     re.IGNORECASE)
+
+
+# An elliptical denial after praise ("The therapist was great. The 9-month wait to see her was not.", "Day staff
+# less so", "the food, not so much"): the opinion word is in another clause, so the clause model reads nothing.
+_ELLIPTIC_NOT = re.compile(
+    r"\b(?:was|were|is|are|did|does|do)\s+not\s*[.!]*\s*$|\b(?:wasn't|weren't|isn't|aren't|didn't|doesn't|don't)"
+    r"\s*[.!]*\s*$|\bless\s+so\b|\bnot\s+so\s+much\b",
+    re.IGNORECASE)
+
+
+def is_elliptic_denial(text: str) -> bool:
+    """The clause denies what another clause said, leaving the opinion word out ("… was not.", "less so"). It is
+    an opinion about the clause's own aspect, not a verdict on the review, so it is not a review cue."""
+    return _ELLIPTIC_NOT.search(text) is not None
 
 
 def intent_score(text: str) -> float:
@@ -125,9 +142,22 @@ class ReviewCues:
         return max(-1.0, min(1.0, cue_score(text, self.negative, self.positive) + intent_score(text)))
 
 
+# A closing "clearly." is a sarcastic coda ("They really care, clearly."), unless it is how something was
+# explained or said ("explained everything clearly.", "the dose is written very clearly.").
+_CLEARLY = re.compile(r"\bclearly\.?$", re.IGNORECASE)
+_CLEAR_MANNER = re.compile(r"\b(?:explain\w*|spoke|speak\w*|said|says|wrote|written|labell?ed|set\s+out|"
+                           r"laid\s+out|talk\w*|went\s+through|go(?:es)?\s+through|marked|printed|sign(?:ed|posted))\b"
+                           r"|\b(?:very|really|so|quite|nice\s+and)\s+clearly\.?$", re.IGNORECASE)
+
+
+def _strong(text: str) -> bool:
+    return _STRONG.search(text) is not None or (_CLEARLY.search(text) is not None
+                                                and _CLEAR_MANNER.search(text) is None)
+
+
 def sarcasm_markers(texts: list[str]) -> list[str]:
     """Per clause: "strong" (sarcastic wherever it is), "weak" (sarcastic if the review complains) or ""."""
-    return ["strong" if _STRONG.search(t) else "weak" if _WEAK.search(t) else "" for t in texts]
+    return ["strong" if _strong(t) else "weak" if _WEAK.search(t) else "" for t in texts]
 
 
 def apply_sarcasm(scores: list[float], markers: list[str], complaint: list[bool], floor: float = 0.6) -> list[float]:

@@ -111,8 +111,12 @@ def _merge_short(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, in
     one when they come last ("great, but still ok")."""
     merged: list[tuple[int, int]] = []
     pending: int | None = None
-    for a, b in pieces:
+    for n, (a, b) in enumerate(pieces):
         start = a if pending is None else pending
+        if _is_verdict_word(text, start, b, pieces[n + 1:]):
+            merged.append((start, b))  # "Expensive, but my fillings look natural": two sides, not one clause
+            pending = None
+            continue
         if len(text[start:b].split()) < MIN_CLAUSE_WORDS:
             pending = start
             continue
@@ -125,3 +129,14 @@ def _merge_short(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, in
         else:
             merged.append((pending, end))
     return merged
+
+
+_BUT_NEXT = re.compile(r"but\b", re.IGNORECASE)
+
+
+def _is_verdict_word(text: str, start: int, end: int, rest: list[tuple[int, int]]) -> bool:
+    """A one-word judgement before ", but" ("Pricey, but …", "Convenient, but …") is a side of its own."""
+    words = text[start:end].split()
+    return (len(words) == 1 and words[0].isalpha() and text[end:end + 1] == "," and bool(rest)
+            and _BUT_NEXT.match(text, rest[0][0]) is not None
+            and len(text[rest[0][0]:rest[0][1]].split()) > MIN_CLAUSE_WORDS)
