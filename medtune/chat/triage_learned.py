@@ -1,4 +1,5 @@
-"""The learned layer of triage: a linear head over MiniLM sentence embeddings.
+"""The learned layer of triage: a linear head over MiniLM sentence embeddings, or (shipped since the fourth
+learned round) MiniLM with its top layers fine-tuned (`triage_tuned.py`), scored on the same units.
 
 The head is multinomial logistic regression (classes: "none" and one per red-flag category) stored as plain
 arrays in `triage_head.npz` with the threshold chosen for it, so loading it is a file read. It is fitted by
@@ -191,5 +192,15 @@ def score_units(head: TriageHead, embeddings: Any) -> LearnedVerdict:
 
 
 def learned_verdict(text: str) -> LearnedVerdict:
-    head = load_head()
-    return score_units(head, embed_units(units(text)))
+    """The learned layer's verdict on `text`: the fine-tuned MiniLM (`triage_tuned`) when it is installed — it
+    won the leave-one-source-out comparison (docs/CHATBOT.md, "Fourth learned layer") — else the frozen head."""
+    tuned = _tuned()
+    if tuned is not None:
+        return verdict_from_proba(tuned, tuned.proba(units(text)))
+    return score_units(load_head(), embed_units(units(text)))
+
+
+def _tuned():  # -> triage_tuned.TunedTriage | None
+    from medtune.chat.triage_tuned import MODEL_DIR, load_tuned
+
+    return load_tuned() if (MODEL_DIR / "config.json").is_file() else None
