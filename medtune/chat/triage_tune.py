@@ -383,6 +383,7 @@ def save(bb: Backbone, top: Any, classes: tuple[str, ...], chosen: dict[str, Any
         tensors[f"head.{k}"] = v.detach().half().contiguous()
     tmp = out_dir / "weights.tmp.safetensors"
     save_file(tensors, str(tmp))
+    tmp.chmod(0o644)  # safetensors writes 0600; the package file must be readable by every user
     tmp.replace(out_dir / "weights.safetensors")
     config = {"classes": list(classes), "tuned_layers": list(range(bb.start, bb.model.config.num_hidden_layers)),
               "threshold": round(chosen["threshold"], 4),
