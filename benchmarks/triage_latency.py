@@ -1,6 +1,6 @@
 """Latency of triage's learned layer and of `triage` itself, per message (issue 13: chat p95 < 1.5 s).
 
-    flock /tmp/medtune-cpu.lock python benchmarks/triage_latency.py [--threads 1] [--n 200]
+    flock /tmp/medtune-cpu.lock python benchmarks/triage_latency.py [--threads 1] [--n 200] [--longest]
 
 Scores the first `--n` messages of the training rows (dev halves and train files: wording of every length, with
 clauses and role-play wrappers) one at a time, after one warm-up call, and prints p50 / p95 / max in ms of the
@@ -29,6 +29,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--n", type=int, default=200)
+    parser.add_argument("--longest", action="store_true",
+                        help="the n messages with the most scored units (whole message + up to 6 clauses)")
     args = parser.parse_args()
     import torch
 
@@ -37,7 +39,8 @@ def main() -> int:
     from medtune.chat.triage_learned import learned_verdict, units
 
     torch.set_num_threads(args.threads)
-    texts = [r["text"] for r in training_rows()][: args.n]
+    texts = [r["text"] for r in training_rows()]
+    texts = (sorted(texts, key=lambda t: (-len(units(t)), -len(t))) if args.longest else texts)[: args.n]
     start = time.perf_counter()
     learned_verdict("warm-up: what is a normal resting heart rate?")
     print(f"first call (loads the model): {(time.perf_counter() - start) * 1000:.0f} ms; torch threads "
