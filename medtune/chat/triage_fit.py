@@ -39,6 +39,8 @@ FRESH3_FILE = DATA_DIR / "fresh3.jsonl"
 FRESH3_SALT = "triage-fresh3"
 FRESH4_FILE = DATA_DIR / "fresh4.jsonl"
 FRESH4_SALT = "triage-fresh4"
+FRESH5_FILE = DATA_DIR / "fresh5.jsonl"
+FRESH5_SALT = "triage-fresh5"
 CATEGORIES = tuple(f.name for f in RED_FLAGS)
 #: Categories added after triage.jsonl was written: covered by train_extra3.jsonl only.
 LATER_CATEGORIES = ("urgent_surgical",)
@@ -68,6 +70,11 @@ def load_fresh3(split: str | None = None) -> list[dict[str, Any]]:
 def load_fresh4(split: str | None = None) -> list[dict[str, Any]]:
     """fresh4.jsonl (of one split): the fourth labelled set, split by its own salt."""
     return load_labelled(FRESH4_FILE, split, FRESH4_SALT)
+
+
+def load_fresh5(split: str | None = None) -> list[dict[str, Any]]:
+    """fresh5.jsonl (of one split): the fifth labelled set (issue 13's held-out test), split by its own salt."""
+    return load_labelled(FRESH5_FILE, split, FRESH5_SALT)
 
 
 def load_training(path: Path = TRAIN_FILE, split: str = TRAIN_SPLIT) -> list[dict[str, Any]]:
