@@ -101,6 +101,12 @@ def main() -> int:
     head = load_head()
     print(f"head: {len(head.classes)} classes, threshold {head.threshold:.3f}, "
           f"self-harm threshold {head.self_harm_threshold:.3f}; torch threads {torch.get_num_threads()}")
+    from medtune.chat.triage_learned import _tuned
+
+    tuned = _tuned()
+    if tuned is not None:
+        print(f"learned layer in use: the fine-tuned MiniLM (layers {tuned.config.tuned_layers}), threshold "
+              f"{tuned.threshold:.3f}, self-harm threshold {tuned.self_harm_threshold:.3f}")
     triage("warm-up question about a headache")
     latencies: list[float] = []
     sets = [(split, load_labelled(split=split)) for split in ("dev", "test")]

@@ -3,10 +3,10 @@
 Two layers, both run on every question (`triage`):
 1. **Rules** (`triage_rules.py`): red-flag phrases with fuzzy word matching ("chest pian", "suicidle"),
    precise by design — general questions, resolved past events and stories do not fire them.
-2. **A learned layer** (`triage_learned.py`): a linear head over the MiniLM sentence embedding of the question
-   and of each of its clauses, fitted on the dev half of data/eval/triage + its training-only wording (`python -m
-   medtune.chat.triage_fit`), so wording the rules do not list is still caught. It costs one encoding of the
-   question with the model the knowledge base already loaded (the retrieval reuses the same cached vector).
+2. **A learned layer** (`triage_learned.py`): MiniLM with its top two layers fine-tuned to name the red flag
+   (`triage_tuned.py`, fitted by `python -m medtune.chat.triage_tune` on the dev halves of data/eval/triage and
+   its training-only wording), run on the question and on each of its clauses, so wording the rules do not list
+   is still caught. Without the fine-tuned model the frozen head over sentence embeddings (`triage_fit`) is used.
 
 A question is an emergency when a rule fires or the head's emergency probability reaches the threshold chosen
 by grouped cross-validation on that training data. The head's verdict stands only where the rules' context
