@@ -74,7 +74,7 @@ def load_sets(work: Path, calib: Path | None) -> dict[str, list[dict]]:
         rows = _jsonl(work / f"{name}.jsonl")
         groups = fact_group(name)
         for d in rows:
-            d["set"], d["group"] = name, groups[d["id"]]
+            d["set"], d["group"] = name, groups.get(d["id"], f"{name}:{d['group']}")
         out[name] = rows
     calib = calib or work / "calib.checked.jsonl"
     if calib.is_file():

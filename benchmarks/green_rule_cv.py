@@ -107,7 +107,7 @@ def _tagged(rows: list[dict], name: str) -> list[dict]:
 
     groups = fact_group(name)
     for d in rows:
-        d["set"], d["group"] = name, groups[d["id"]]
+        d["set"], d["group"] = name, groups.get(d["id"], f"{name}:{d['group']}")
     return rows
 
 
