@@ -120,6 +120,8 @@ def rejudge(rows: list[dict], args: argparse.Namespace) -> None:
                                               for e in d["evidence"] if e["sentence"] == i], cal,
                                   role=x["role"], cues=overreach_cues(x["text"]))
                  for i, x in enumerate(d["sentences"])]
+        for part, x in zip(parts, d["sentences"]):  # the claim model reads it; the checker sets it after judging
+            part.coverage = float(x.get("coverage", 0.0))
         judged = T.judge_claim(parts, cal, d["claim"])
         results.append(SimpleNamespace(sentences=parts, verdict=judged.verdict, trust=judged.trust, band=judged.band,
                                        unsupported_parts=judged.unsupported, claim=d["claim"],
