@@ -229,7 +229,8 @@ def main() -> None:
     sets = np.array([d["set"] for d in results])
     judged_true = [f["verdict"] == "true" for f in feats]
     print(f"claims {len(results)} (own dev {int((sets == 'own_dev').sum())}, independent dev "
-          f"{int((sets == 'indep_dev').sum())}); true {sum(gold)}; judged true {sum(judged_true)} "
+          f"{int((sets == 'indep_dev').sum())}, fresh6 dev {int((sets == 'fresh6_dev').sum())}); true {sum(gold)}; "
+          f"judged true {sum(judged_true)} "
           f"({sum(g for g, t in zip(gold, judged_true) if t)} of them true)")
     if args.diagnose:
         for d, f, g in zip(results, feats, gold):
