@@ -2,12 +2,16 @@
 
     MEDTUNE_KB_DIR=FULL_KB_DIR python benchmarks/checker_quality.py --split dev
     MEDTUNE_KB_DIR=FULL_KB_DIR flock /tmp/medtune-cpu.lock python benchmarks/checker_quality.py --split test
+    MEDTUNE_KB_DIR=FULL_KB_DIR python benchmarks/checker_quality.py --claims data/eval/claims/fresh6.jsonl --split dev
 
 Prints accuracy (verdict = label), the confusion matrix, green precision (share of green claims that are true),
 red precision (share of red claims that are false or misleading), the share of `unverifiable` (every topic here
 is covered by the knowledge base), the ECE of the trust score as P(true), and check latency (p50 / p95).
 `--kb gold` checks against a small knowledge base of only the claims' own MedQuAD pages (built in a temporary
 folder): a diagnosis of the verifier and the verdict rules with retrieval taken out.
+`--claims PATH` reads another claim set: claims.jsonl's fields (fresh6.jsonl) or the independent set's
+(data/eval/independent/claims.jsonl: its facts grouped by MedQuAD focus). `--out` lines carry each claim's
+`gold` label and `group` besides the check result (what `benchmarks/claim_model_cv.py` fits on).
 `--fit-claims OUT.json` fits the claim-level trust model and its band thresholds on this split (use it on dev
 only) and writes them where `python -m medtune.verify package-claims` picks them up.
 """
@@ -29,8 +33,15 @@ CLAIMS = ROOT / "data" / "eval" / "claims" / "claims.jsonl"
 LABELS = ("true", "false", "misleading")
 
 
-def load_claims(split: str) -> list[dict]:
-    rows = [json.loads(line) for line in CLAIMS.read_text(encoding="utf-8").splitlines() if line.strip()]
+def load_claims(split: str, path: Path = CLAIMS) -> list[dict]:
+    """The claims of one split; the independent set's rows get claims.jsonl's fields (group = MedQuAD focus,
+    evidence = its quote and page), so every set reads the same way."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for r in rows:
+        if "group" not in r:  # data/eval/independent/claims.jsonl
+            r["group"] = "indep:" + str(r["medquad_focus"]).lower()
+            r["evidence"] = {"quote": r.get("evidence_quote", ""), "medquad_id": r.get("medquad_id", ""),
+                             "focus": r.get("medquad_focus", ""), "url": r.get("url", "")}
     return [r for r in rows if split == "all" or r["split"] == split]
 
 
@@ -109,6 +120,8 @@ def rejudge(rows: list[dict], args: argparse.Namespace) -> None:
                                               for e in d["evidence"] if e["sentence"] == i], cal,
                                   role=x["role"], cues=overreach_cues(x["text"]))
                  for i, x in enumerate(d["sentences"])]
+        for part, x in zip(parts, d["sentences"]):  # the claim model reads it; the checker sets it after judging
+            part.coverage = float(x.get("coverage", 0.0))
         judged = T.judge_claim(parts, cal, d["claim"])
         results.append(SimpleNamespace(sentences=parts, verdict=judged.verdict, trust=judged.trust, band=judged.band,
                                        unsupported_parts=judged.unsupported, claim=d["claim"],
@@ -137,6 +150,7 @@ def rejudge(rows: list[dict], args: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", default="dev", choices=("dev", "test", "all"))
+    parser.add_argument("--claims", type=Path, default=CLAIMS, help="the claim set (JSONL; default: claims.jsonl)")
     parser.add_argument("--kb", default="full", choices=("full", "gold"), help="full = MEDTUNE_KB_DIR / home kb")
     parser.add_argument("--gold-dir", type=Path, help="where to keep the --kb gold knowledge base between runs")
     parser.add_argument("--verifier", default=None, help="auto (default) | lexical | a run directory")
@@ -154,14 +168,14 @@ def main() -> None:
     from medtune.verify.checker import Checker
     from medtune.verify.model import load_verifier
 
-    rows = load_claims(args.split)
+    rows = load_claims(args.split, args.claims)
     if args.from_results:
         return rejudge(rows, args)
-    kb = gold_kb(load_claims("all"), args.gold_dir) if args.kb == "gold" else KnowledgeBase.open()
+    kb = gold_kb(load_claims("all", args.claims), args.gold_dir) if args.kb == "gold" else KnowledgeBase.open()
     checker = Checker(kb=kb, verifier=load_verifier(args.verifier))
     if args.claims_model:
         checker.cal.claim = json.loads(args.claims_model.read_text())
-    print(f"split: {args.split} ({len(rows)} claims); knowledge base: {args.kb} ({kb.count()} chunks)")
+    print(f"claims: {args.claims.name}; split: {args.split} ({len(rows)} claims); knowledge base: {args.kb} ({kb.count()} chunks)")
     print(f"verifier: {checker.verifier.name}")
     for _ in range(3):  # warm-up: model and index loads are not part of a check's latency
         checker.check("High blood pressure usually has no symptoms.")
@@ -181,6 +195,8 @@ def main() -> None:
             judged = T.judge_claim(res.sentences, checker.cal, res.claim)
             res.verdict, res.trust, res.band = judged.verdict, judged.trust, judged.band
     dicts = [r.to_dict() for r in results]
+    for d, row in zip(dicts, rows):
+        d.update(gold=row["label"], group=row["group"])
     if args.out:
         args.out.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in dicts))
     if args.show:

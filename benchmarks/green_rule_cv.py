@@ -10,7 +10,10 @@ many *distinct documents* support the core (agreement). A green rule is a set of
 grouped 5-fold CV (one group per fact / topic, both sets pooled) each fold picks, on the other four folds, the
 loosest rule on the grid whose greens are ≥ 95 % true (at least `--min-green` of them), and applies it to the
 held-out fold. Printed: the out-of-fold greens and their precision per fold, mean ± sd, pooled, each set
-separately — what green would promise on unseen claims. `--diagnose` lists the dev true claims and why they
+separately — what green would promise on unseen claims. Round 6: a `fresh6_dev.jsonl` in --work
+(`checker_quality.py --claims data/eval/claims/fresh6.jsonl --split dev --out`) joins the pool, groups are the
+deciding passage's MedQuAD topic, and `--repeats 3` reruns the CV on shuffled folds; `--write` then writes the
+rule only if its out-of-fold precision is ≥ 95 % pooled over the repeats *and* in each repeat. `--diagnose` lists the dev true claims and why they
 are not green (retrieval, stance, coverage).
 """
 
@@ -70,7 +73,9 @@ def gold_dev_kb(folder: Path):
 
 
 def checked(work: Path, kb=None) -> list[dict]:
-    """Own dev + independent dev results, with "gold", "group" and "set"; checked once and cached."""
+    """Own dev + independent dev (+ fresh6 dev) results, with "gold", "group" and "set"; checked once and
+    cached. A `benchmarks/checker_quality.py --out` file already in `work` under the set's name is read as is
+    (round 6: `fresh6_dev.jsonl`, the dev half of data/eval/claims/fresh6.jsonl, is only read from there)."""
     from medtune.verify.checker import Checker, default_checker
 
     own, indep = dev_rows()
@@ -89,8 +94,21 @@ def checked(work: Path, kb=None) -> list[dict]:
                 done.append(d)
             path.write_text("".join(json.dumps(d) + "\n" for d in done), encoding="utf-8")
             print(f"checked {len(done)} {name} claims -> {path}", flush=True)
-        out.extend(_jsonl(path))
+        out.extend(_tagged(_jsonl(path), name))
+    if (work / "fresh6_dev.jsonl").is_file():
+        out.extend(_tagged(_jsonl(work / "fresh6_dev.jsonl"), "fresh6_dev"))
     return out
+
+
+def _tagged(rows: list[dict], name: str) -> list[dict]:
+    """Each row with its set and its CV group: the MedQuAD topic of its deciding passage (round 6: a topic two
+    sets share is never on both sides of a fold)."""
+    from benchmarks.claim_model_cv import fact_group
+
+    groups = fact_group(name)
+    for d in rows:
+        d["set"], d["group"] = name, groups.get(d["id"], f"{name}:{d['group']}")
+    return rows
 
 
 def green_features(results: list[dict]) -> list[dict]:
@@ -156,6 +174,24 @@ def logistic_cv(feats: list[dict], gold: list[int], groups: list[str], min_green
           f"pooled {len(hits_all)} greens, precision {np.mean(hits_all) if hits_all else float('nan'):.3f}")
 
 
+def rule_oof(feats: list[dict], gold: list[int], groups: list[str], splitter, min_green: int, target: float):
+    """Out-of-fold greens of the rule each fold picks on its fitting folds, and (fold, rule, greens, precision)."""
+    import numpy as np
+
+    oof = np.zeros(len(feats), dtype=bool)
+    per_fold = []
+    for k, (fit, held) in enumerate(splitter.split(feats, gold, groups)):
+        rule = best_rule([feats[i] for i in fit], [gold[i] for i in fit], min_green, target)
+        if rule is None:
+            per_fold.append((k, None, 0, float("nan")))
+            continue
+        for i in held:
+            oof[i] = passes(feats[i], rule)
+        g = [gold[i] for i in held if oof[i]]
+        per_fold.append((k, rule, len(g), sum(g) / len(g) if g else float("nan")))
+    return oof, per_fold
+
+
 def main() -> None:
     import numpy as np
     from sklearn.model_selection import GroupKFold
@@ -173,6 +209,8 @@ def main() -> None:
                         "written (support 0.5-0.8, coverage / similarity 0.6-0.9, refutation 0.1-0.3); wide: looser")
     parser.add_argument("--write", type=Path, help="write the rule refitted on all dev claims, with its "
                         "out-of-fold precision as its trust, for `python -m medtune.verify supportrule --claims`")
+    parser.add_argument("--repeats", type=int, default=1, help="repeat the grouped 5-fold CV with shuffled folds "
+                        "(round 6: 3); repeat 0 is the unshuffled split of earlier rounds")
     parser.add_argument("--rule", help="JSON rule to score on the whole pool (in-sample, for reading only)")
     args = parser.parse_args()
     if args.grid == "narrow":
@@ -180,7 +218,7 @@ def main() -> None:
     results = checked(args.work, gold_dev_kb(args.gold_dir) if args.gold_dir else None)
     from benchmarks.checker_quality import report
 
-    for name in ("own_dev", "indep_dev"):
+    for name in sorted({d["set"] for d in results}):
         part = [d for d in results if d["set"] == name]
         figures = report([{"label": d["gold"]} for d in part], part)
         print(f"{name}: " + json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()
@@ -191,7 +229,8 @@ def main() -> None:
     sets = np.array([d["set"] for d in results])
     judged_true = [f["verdict"] == "true" for f in feats]
     print(f"claims {len(results)} (own dev {int((sets == 'own_dev').sum())}, independent dev "
-          f"{int((sets == 'indep_dev').sum())}); true {sum(gold)}; judged true {sum(judged_true)} "
+          f"{int((sets == 'indep_dev').sum())}, fresh6 dev {int((sets == 'fresh6_dev').sum())}); true {sum(gold)}; "
+          f"judged true {sum(judged_true)} "
           f"({sum(g for g, t in zip(gold, judged_true) if t)} of them true)")
     if args.diagnose:
         for d, f, g in zip(results, feats, gold):
@@ -206,44 +245,49 @@ def main() -> None:
         for d, f, g in zip(results, feats, gold):
             if passes(f, rule):
                 print(f"  green {'T' if g else 'WRONG ' + d['gold']}: {d['claim'][:100]}")
-    oof = np.zeros(len(results), dtype=bool)
-    per_fold = []
-    for k, (fit, held) in enumerate(GroupKFold(5).split(feats, gold, groups)):
-        rule = best_rule([feats[i] for i in fit], [gold[i] for i in fit], args.min_green, args.fit_target)
-        if rule is None:
-            per_fold.append((k, None, 0, float("nan")))
-            continue
-        for i in held:
-            oof[i] = passes(feats[i], rule)
-        g = [gold[i] for i in held if oof[i]]
-        per_fold.append((k, rule, len(g), sum(g) / len(g) if g else float("nan")))
-    for k, rule, n, prec in per_fold:
-        print(f"fold {k}: rule {rule}; held-out greens {n}, precision {prec:.3f}")
-    precs = [p for _, _, n, p in per_fold if n]
-    counts = [n for _, _, n, _ in per_fold]
     y = np.array(gold)
-    print(f"out-of-fold greens per fold {counts} (mean {np.mean(counts):.1f} ± {np.std(counts):.1f}); precision "
-          f"per fold with greens {np.mean(precs) if precs else float('nan'):.3f} ± "
-          f"{np.std(precs) if precs else float('nan'):.3f}; pooled {int(oof.sum())} greens, "
-          f"precision {y[oof].mean() if oof.any() else float('nan'):.3f}, "
-          f"{int((oof & (y == 1)).sum())}/{int(y.sum())} true claims green")
-    for name in ("own_dev", "indep_dev"):
-        m = sets == name
-        print(f"  {name}: greens {int((oof & m).sum())}, wrong {int((oof & m & (y == 0)).sum())}")
+    oofs, repeat_prec = [], []
+    for rep in range(args.repeats):
+        splitter = GroupKFold(5) if rep == 0 else GroupKFold(5, shuffle=True, random_state=rep)
+        oof, per_fold = rule_oof(feats, gold, groups, splitter, args.min_green, args.fit_target)
+        oofs.append(oof)
+        for k, rule, n, prec in per_fold:
+            print(f"repeat {rep} fold {k}: rule {rule}; held-out greens {n}, precision {prec:.3f}")
+        precs = [p for _, _, n, p in per_fold if n]
+        counts = [n for _, _, n, _ in per_fold]
+        repeat_prec.append(float(y[oof].mean()) if oof.any() else float("nan"))
+        print(f"repeat {rep}: out-of-fold greens per fold {counts} (mean {np.mean(counts):.1f} ± {np.std(counts):.1f}); "
+              f"precision per fold with greens {np.mean(precs) if precs else float('nan'):.3f} ± "
+              f"{np.std(precs) if precs else float('nan'):.3f}; pooled {int(oof.sum())} greens, "
+              f"precision {repeat_prec[-1]:.3f}, {int((oof & (y == 1)).sum())}/{int(y.sum())} true claims green")
+        for name in sorted(set(sets)):
+            m = sets == name
+            print(f"  {name}: greens {int((oof & m).sum())}, wrong {int((oof & m & (y == 0)).sum())}")
+    stacked = np.concatenate(oofs)
+    yy = np.tile(y, len(oofs))
+    pooled = float(yy[stacked].mean()) if stacked.any() else float("nan")
+    ok = pooled >= TARGET and all(p >= TARGET for p in repeat_prec)
+    print(f"all repeats: {int(stacked.sum())} out-of-fold greens, precision {pooled:.3f}; per repeat "
+          f"{[round(p, 3) for p in repeat_prec]} -> {'packageable' if ok else 'NOT packageable'} (>= {TARGET} pooled "
+          "and per repeat)")
+    oof = oofs[0]
     logistic_cv(feats, gold, groups, args.min_green, args.fit_target)
     full = best_rule(feats, gold, args.min_green, args.fit_target)
     print(f"rule refitted on all dev claims: {json.dumps(full)}")
-    if args.write and full:
-        precision = float(y[oof].mean()) if oof.any() else 0.0
-        # the trust a green claim gets: out-of-fold precision by the rule of succession (32 of 32 is not 1.0)
-        trust = (int(y[oof].sum()) + 1) / (int(oof.sum()) + 2)
+    if args.write and full and not ok:
+        print(f"not written: out-of-fold precision under {TARGET} (pooled or in a repeat)")
+    elif args.write and full:
+        # the trust a green claim gets: out-of-fold precision over all repeats by the rule of succession
+        # (32 of 32 is not 1.0)
+        trust = (int(yy[stacked].sum()) / len(oofs) + 1) / (int(stacked.sum()) / len(oofs) + 2)
         full.update(trust=round(trust, 3), cv={
-            "folds": 5, "greens_per_fold": counts, "precision_pooled": round(precision, 4),
-            "greens_pooled": int(oof.sum()), "fit_target": args.fit_target, "grid": args.grid,
-            "data": "dev halves of data/eval/claims and data/eval/independent/claims.jsonl, grouped by fact"})
+            "folds": 5, "repeats": len(oofs), "precision_per_repeat": [round(p, 4) for p in repeat_prec],
+            "precision_pooled": round(pooled, 4), "greens_pooled": int(stacked.sum()),
+            "fit_target": args.fit_target, "grid": args.grid,
+            "data": "dev halves of data/eval/claims, data/eval/independent/claims.jsonl and (when in --work) "
+                    "data/eval/claims/fresh6.jsonl, grouped by fact"})
         args.write.write_text(json.dumps(full, indent=2))
         print(f"support rule -> {args.write} (trust {full['trust']})")
-
 
 if __name__ == "__main__":
     main()
