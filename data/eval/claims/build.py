@@ -28,28 +28,37 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def main() -> None:
+def build(groups: list, out_name: str, split_of_group) -> list[dict]:
+    """Write `out_name` (next to this file) from `groups` — (topic, quote, true, false, misleading) — with
+    `split_of_group(group id, topic)` deciding each fact's side; fails if a quote is not in MedQuAD."""
     data_dir = Path(os.environ.get("MEDTUNE_DATA_DIR", HERE.parents[2].parent / "shared" / "data"))
     rows = [json.loads(line) for line in open(data_dir / "medquad" / "medquad.jsonl", encoding="utf-8")]
     out, missing = [], []
-    for topic, quote, *claims in GROUPS:
+    for topic, quote, *claims in groups:
         doc = next((r for r in rows if r.get("answer") and norm(quote) in norm(r["answer"])), None)
         if doc is None:
             missing.append(topic)
             continue
+        gid = re.sub(r"[^a-z0-9]+", "-", topic.lower()).strip("-")
         for label, claim in zip(("true", "false", "misleading"), claims):
-            gid = re.sub(r"[^a-z0-9]+", "-", topic.lower()).strip("-")
             out.append({"id": f"{gid}-{label}", "group": gid, "topic": topic, "label": label, "claim": claim,
-                        "split": split_of(topic),
+                        "split": split_of_group(gid, topic),
                         "evidence": {"quote": quote, "medquad_id": doc["id"], "focus": doc["focus"],
                                      "url": doc["url"], "source": doc["source_name"]}})
     if missing:
         raise SystemExit(f"quotes not found in MedQuAD for: {missing}")
-    with open(HERE / "claims.jsonl", "w", encoding="utf-8") as fh:
+    if len({r["id"] for r in out}) != len(out):
+        raise SystemExit("duplicate group ids")
+    with open(HERE / out_name, "w", encoding="utf-8") as fh:
         for row in out:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     dev = sum(r["split"] == "dev" for r in out)
-    print(f"{len(out)} claims ({len(GROUPS)} groups): dev {dev}, test {len(out) - dev}")
+    print(f"{len(out)} claims ({len(groups)} groups): dev {dev}, test {len(out) - dev}")
+    return out
+
+
+def main() -> None:
+    build(GROUPS, "claims.jsonl", lambda gid, topic: split_of(topic))
 
 
 if __name__ == "__main__":
