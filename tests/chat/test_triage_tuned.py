@@ -40,7 +40,9 @@ NEAR_MISSES = [
 def test_the_shipped_model_is_small_and_loads_offline() -> None:
     # The tests run with HF_HUB_OFFLINE=1: the base is the embedded MiniLM, the tuned layers are in the repo.
     weights = MODEL_DIR / "weights.safetensors"
-    assert weights.stat().st_size < 10_000_000
+    # All 6 layers are tuned since tmodel2 (LOSO recall 0.917 vs 0.833 for the top 2, docs/CHATBOT.md "Fifth
+    # source"): ~21 MB in float16, accepted up to ~22 MB; more would mean the word embeddings got stored too.
+    assert weights.stat().st_size < 23_000_000
     model = load_tuned()
     assert set(model.classes) == {"none", *(f.name for f in RED_FLAGS)} and model.classes[0] == "none"
     assert 0.5 <= model.threshold < 1 and 0.5 <= model.self_harm_threshold <= 1
