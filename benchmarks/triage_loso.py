@@ -1,7 +1,7 @@
 """Leave-one-source-out comparison of triage's learned scorers (issue 13 item 1, fourth learned round).
 
     flock /tmp/medtune-cpu.lock python -u benchmarks/triage_loso.py              # the shipped recipe
-    flock /tmp/medtune-cpu.lock python -u benchmarks/triage_loso.py --layers 6   # another recipe (see --help)
+    flock /tmp/medtune-cpu.lock python -u benchmarks/triage_loso.py --layers 2 --epochs 4  # tmodel's recipe (see --help)
 
 Holds out each training source in turn — triage v1 dev, train_extra + train_extra3, fresh3 dev, fresh4 dev,
 fresh5 dev (since tmodel2), each written by a different writer or sitting — trains on the others and prints, per held-out source and mean ± sd:
