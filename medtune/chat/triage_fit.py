@@ -94,6 +94,12 @@ def training_rows() -> list[dict[str, Any]]:
     return load_labelled(split="dev") + load_fresh3("dev") + load_fresh4("dev") + load_all_training()
 
 
+def tuned_training_rows() -> list[dict[str, Any]]:
+    """What the fine-tuned model (`triage_tune`) is fitted on: `training_rows()` plus fresh5's dev half, a fifth
+    writer (tmodel2). The frozen head keeps `training_rows()`. fresh5's test half is never trained on."""
+    return training_rows() + load_fresh5("dev")
+
+
 def _load(path: Path, training: bool, split: str | None, salt: str = "triage-v1") -> list[dict[str, Any]]:
     rows, seen, group_split = [], set(), {}
     try:

@@ -9,7 +9,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from medtune.chat.triage_fit import CATEGORIES, FRESH5_FILE, FRESH5_SALT, load_fresh5, split_of, training_rows
+from medtune.chat.triage_fit import (CATEGORIES, FRESH5_FILE, FRESH5_SALT, load_fresh5, split_of, training_rows,
+                                     tuned_training_rows)
 
 
 def _norm(text: str) -> str:
@@ -45,4 +46,10 @@ def test_no_fresh5_message_repeats_another_triage_set() -> None:
 
 def test_the_test_half_of_fresh5_is_not_training_data() -> None:
     texts = {_norm(r["text"]) for r in training_rows()}
+    assert not [r["id"] for r in load_fresh5("test") if _norm(r["text"]) in texts]
+
+
+def test_the_fine_tuned_model_trains_on_the_dev_half_of_fresh5_only() -> None:
+    texts = {_norm(r["text"]) for r in tuned_training_rows()}
+    assert all(_norm(r["text"]) in texts for r in load_fresh5("dev"))
     assert not [r["id"] for r in load_fresh5("test") if _norm(r["text"]) in texts]

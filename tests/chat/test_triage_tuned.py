@@ -13,9 +13,8 @@ from medtune.chat.triage_tuned import MODEL_DIR, load_tuned
 from tests.chat.crisis import assert_crisis_without_dose
 
 #: Emergencies the rules do not fire on (checked below), so only the learned layer can catch them. Seven were
-#: written before the model was run on them; six are caught. The seventh, "my toddler was chewing one of those
-#: flat round watch batteries and now I can't find it" (P(emergency) 0.64 < 0.84), is a known miss
-#: (docs/CHATBOT.md, "Fourth learned layer").
+#: written before the model was run on them; the top-2-layer model (tmodel) caught six and missed the watch
+#: battery (P(emergency) 0.64 < 0.84); the 6-layer model (tmodel2) scores it 0.97, so it is tested too.
 UNLISTED = [
     ("bleeding", "there's a huge gash in my thigh from the chainsaw and it's soaking through every towel"),
     ("poisoning", "my brother gulped down the contents of the antifreeze bottle by mistake"),
@@ -23,6 +22,7 @@ UNLISTED = [
     ("chest_pain", "I've got this pressure like a vice round my ribs spreading into my jaw, and I'm drenched"),
     ("self_harm", "nobody will have to deal with me after tonight, I've got it all planned out"),
     ("self_harm", "ive been keeping my antidepressants in a drawer, theres enough now"),
+    ("poisoning", "my toddler was chewing one of those flat round watch batteries and now I can't find it"),
 ]
 
 NEAR_MISSES = [
@@ -40,7 +40,9 @@ NEAR_MISSES = [
 def test_the_shipped_model_is_small_and_loads_offline() -> None:
     # The tests run with HF_HUB_OFFLINE=1: the base is the embedded MiniLM, the tuned layers are in the repo.
     weights = MODEL_DIR / "weights.safetensors"
-    assert weights.stat().st_size < 10_000_000
+    # All 6 layers are tuned since tmodel2 (LOSO recall 0.917 vs 0.833 for the top 2, docs/CHATBOT.md "Fifth
+    # source"): ~21 MB in float16, accepted up to ~22 MB; more would mean the word embeddings got stored too.
+    assert weights.stat().st_size < 23_000_000
     model = load_tuned()
     assert set(model.classes) == {"none", *(f.name for f in RED_FLAGS)} and model.classes[0] == "none"
     assert 0.5 <= model.threshold < 1 and 0.5 <= model.self_harm_threshold <= 1
