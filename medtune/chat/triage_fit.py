@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,16 @@ FRESH4_FILE = DATA_DIR / "fresh4.jsonl"
 FRESH4_SALT = "triage-fresh4"
 FRESH5_FILE = DATA_DIR / "fresh5.jsonl"
 FRESH5_SALT = "triage-fresh5"
+#: The sixth labelled set (tdata6, December 2026): written after every model above, the held-out test of round 7.
+FRESH6_FILE = DATA_DIR / "fresh6.jsonl"
+FRESH6_SALT = "triage-fresh6"
+#: An independently written set in its own schema (id, text, emergency, category, split; data/eval/independent).
+INDEPENDENT_FILE = DATA_DIR.parent / "independent" / "triage.jsonl"
+#: Its category names where they differ from ours; its ten "other" emergencies are mapped one by one.
+INDEPENDENT_CATEGORY = {"pregnancy": "pregnancy_bleeding", "severe_bleeding": "bleeding"}
+INDEPENDENT_OTHER = {"t150": "urgent_surgical", "t151": "urgent_surgical", "t152": "stroke", "t153": "breathing",
+                     "t154": "urgent_surgical", "t155": "urgent_surgical", "t156": "urgent_surgical",
+                     "t157": "urgent_surgical", "t158": "urgent_surgical", "t159": "bleeding"}
 CATEGORIES = tuple(f.name for f in RED_FLAGS)
 #: Categories added after triage.jsonl was written: covered by train_extra3.jsonl only.
 LATER_CATEGORIES = ("urgent_surgical",)
@@ -77,6 +88,37 @@ def load_fresh5(split: str | None = None) -> list[dict[str, Any]]:
     return load_labelled(FRESH5_FILE, split, FRESH5_SALT)
 
 
+def load_fresh6(split: str | None = None) -> list[dict[str, Any]]:
+    """fresh6.jsonl (of one split): the sixth labelled set, round 7's held-out test; never trained on."""
+    return load_labelled(FRESH6_FILE, split, FRESH6_SALT)
+
+
+def load_holdout2() -> list[dict[str, Any]]:
+    return load_training(HOLDOUT2_FILE, "holdout2")
+
+
+def load_independent() -> list[dict[str, Any]]:
+    """data/eval/independent/triage.jsonl in this module's row form (each row its own group; a near-miss's
+    category outside ours becomes "general"), validated like the other sets."""
+    rows, seen = [], set()
+    for n, line in enumerate(INDEPENDENT_FILE.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{INDEPENDENT_FILE}:{n}"
+        try:
+            raw = json.loads(line)
+            emergency, rid = bool(raw["emergency"]), str(raw["id"])
+            category = INDEPENDENT_OTHER.get(rid) or INDEPENDENT_CATEGORY.get(raw["category"], raw["category"])
+            row = {"id": rid, "group": rid, "split": str(raw["split"]), "text": str(raw["text"]),
+                   "label": "emergency" if emergency else "not_emergency",
+                   "category": category if emergency or category in CATEGORIES else "general"}
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise DataError(f"{where}: not a row of the independent triage set ({exc})") from exc
+        _check_row(row, where, seen, {}, only=row["split"])
+        rows.append(row)
+    return rows
+
+
 def load_training(path: Path = TRAIN_FILE, split: str = TRAIN_SPLIT) -> list[dict[str, Any]]:
     """The rows of a file outside the dev / test split — training-only wording (split "train") or a later
     held-out batch (split "holdout2") — validated like the labelled set; every row must carry `split`."""
@@ -94,10 +136,30 @@ def training_rows() -> list[dict[str, Any]]:
     return load_labelled(split="dev") + load_fresh3("dev") + load_fresh4("dev") + load_all_training()
 
 
+def tuned_sources() -> dict[str, list[dict[str, Any]]]:
+    """What the fine-tuned model (`triage_tune`) is fitted and cross-validated on, by writer or sitting. Since
+    round 7 (tri7) every labelled message written before fresh6: the earlier held-out halves (triage.jsonl's
+    test, fresh3-5 test, holdout2, data/eval/independent) had each been scored several times, so they train now
+    and fresh6 is the one held-out set. A message whose text (case and punctuation aside) is already in an
+    earlier source is dropped, so no text sits on both sides of a leave-one-source-out fold."""
+    sources = {"triage v1": load_labelled(), "train_extra + extra3": load_all_training(), "fresh3": load_fresh3(),
+               "fresh4": load_fresh4(), "fresh5": load_fresh5(), "holdout2": load_holdout2(),
+               "independent": load_independent()}
+    seen: set[str] = set()
+    out = {}
+    for name, rows in sources.items():
+        out[name] = [r for r in rows if _text_key(r["text"]) not in seen]
+        seen |= {_text_key(r["text"]) for r in rows}
+    return out
+
+
+def _text_key(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+
+
 def tuned_training_rows() -> list[dict[str, Any]]:
-    """What the fine-tuned model (`triage_tune`) is fitted on: `training_rows()` plus fresh5's dev half, a fifth
-    writer (tmodel2). The frozen head keeps `training_rows()`. fresh5's test half is never trained on."""
-    return training_rows() + load_fresh5("dev")
+    """Every row of `tuned_sources()`. The frozen head keeps `training_rows()`; fresh6 is never trained on."""
+    return [r for rows in tuned_sources().values() for r in rows]
 
 
 def _load(path: Path, training: bool, split: str | None, salt: str = "triage-v1") -> list[dict[str, Any]]:

@@ -55,12 +55,11 @@ STORE_RANK = 48
 
 
 def sources() -> dict[str, list[dict[str, Any]]]:
-    """The five training sources, each one writer / sitting (data/eval/triage/README.md); fresh5 dev was added
-    as the fifth (tmodel2), its test half is never read here."""
-    from medtune.chat.triage_fit import load_all_training, load_fresh3, load_fresh4, load_fresh5, load_labelled
+    """The training sources, each one writer / sitting (data/eval/triage/README.md): since round 7 the seven of
+    `triage_fit.tuned_sources()`; fresh6 is never read here."""
+    from medtune.chat.triage_fit import tuned_sources
 
-    return {"triage v1 dev": load_labelled(split="dev"), "train_extra + extra3": load_all_training(),
-            "fresh3 dev": load_fresh3("dev"), "fresh4 dev": load_fresh4("dev"), "fresh5 dev": load_fresh5("dev")}
+    return tuned_sources()
 
 
 def class_list() -> tuple[str, ...]:
@@ -249,13 +248,17 @@ def top_proba(bb: Backbone, top: Any, texts: list[str], batch: int = 64) -> Any:
     return np.vstack(out)
 
 
-def row_scores(proba_of_units: Any, classes: tuple[str, ...]) -> tuple[float, float]:
-    """(P(emergency), P(self_harm)) of one message: the highest over its units, as the chat scores it."""
-    p_em = 1.0 - proba_of_units[:, classes.index(NONE)]
-    return float(p_em.max()), float(proba_of_units[:, classes.index("self_harm")].max())
+def row_scores(proba_of_units: Any, classes: tuple[str, ...]) -> tuple[float, float, str]:
+    """(P(emergency), P(self_harm), red flag) of one message: the highest over its units, as the chat scores it
+    (`triage_learned.verdict_from_proba`)."""
+    none = classes.index(NONE)
+    p_em = 1.0 - proba_of_units[:, none]
+    best = proba_of_units[int(p_em.argmax())].copy()
+    best[none] = -1.0
+    return float(p_em.max()), float(proba_of_units[:, classes.index("self_harm")].max()), classes[int(best.argmax())]
 
 
-def tuned_scores(bb: Backbone, top: Any, rows: list[dict[str, Any]], classes: tuple[str, ...]) -> list[tuple[float, float]]:
+def tuned_scores(bb: Backbone, top: Any, rows: list[dict[str, Any]], classes: tuple[str, ...]) -> list[tuple[float, float, str]]:
     per_row = [units(r["text"]) for r in rows]
     flat = top_proba(bb, top, [u for us in per_row for u in us])
     out, start = [], 0
@@ -334,7 +337,7 @@ def table(result: dict[str, Any], scorer: str) -> dict[str, Any]:
     pooled_rows = [r for n in names for r in result["rows"][n]]
     pooled = [s for n in names for s in scores[n]]
     t = choose_threshold(pooled_rows, [s[0] for s in pooled])
-    ts, ta = choose_self_harm_thresholds(_Pooled(pooled_rows), [(0, p, q) for p, q in pooled])
+    ts, ta = choose_self_harm_thresholds(_Pooled(pooled_rows), [(0, s[0], s[1]) for s in pooled])
     folds = {}
     for n in names:
         rows, rules = result["rows"][n], result["rules"][n]
@@ -372,6 +375,17 @@ def describe(scorer: str, t: dict[str, Any]) -> str:
     ms = [_mean_sd([f[k] for f in t["folds"].values()]) for k in keys]
     lines.append(f"  {'mean ± sd':22} " + " ".join(f"{m:.3f}±{s:.3f}" for m, s in ms))
     return "\n".join(lines)
+
+
+def write_scores(result: dict[str, Any], path: Path) -> None:
+    """One line per training row: its source, id, label, category and the fine-tuned model's out-of-fold
+    P(emergency), P(self_harm) and red flag — what `triage_policy` chooses the rule/model combination on."""
+    lines = []
+    for name, rows in result["rows"].items():
+        for r, (p_em, p_sh, flag) in zip(rows, result["tuned"][name]):
+            lines.append(json.dumps({"source": name, "id": r["id"], "label": r["label"], "category": r["category"],
+                                     "text": r["text"], "p_em": round(p_em, 5), "p_sh": round(p_sh, 5), "flag": flag}))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _mean_sd(values: list[float]) -> tuple[float, float]:
@@ -474,6 +488,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lora", type=int, default=0, help="train LoRA adapters of this rank instead of the layers")
     parser.add_argument("--binary", type=float, default=0.0, help="weight of an emergency-or-not loss term")
     parser.add_argument("--json", type=Path, help="also write the out-of-fold figures here")
+    parser.add_argument("--scores", type=Path, help="also write every row's out-of-fold scores here (JSONL)")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     OPTIONS.update(epochs=args.epochs, lr=args.lr, label_smoothing=args.label_smoothing, balanced=args.balanced, seed=args.seed, lora=args.lora,
@@ -484,6 +499,8 @@ def main(argv: list[str] | None = None) -> int:
           "(rules OR columns are optimistic: the rules were extended while reading these dev halves)")
     for s, t in tables.items():
         print(describe(s, t))
+    if args.scores:
+        write_scores(result, args.scores)
     if args.json:
         args.json.write_text(json.dumps({s: t for s, t in tables.items()}, indent=1), encoding="utf-8")
     if not args.cv_only:

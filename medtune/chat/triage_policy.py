@@ -1,0 +1,143 @@
+"""How triage combines its rules, its context gates and the fine-tuned model (round 7, issue 13.1).
+
+    python -m medtune.chat.triage_policy OOF.jsonl    # OOF.jsonl: `triage_tune --cv-only --scores OOF.jsonl`
+
+The context gates (`triage_rules.learned_may_count`: a general question, a hypothetical, a role-play frame, a
+resolved past, "probably nothing") keep the model's verdict from standing where no rule fired. On the earlier
+held-out sets they blocked more emergencies than near-misses once the model was sure: "sorry probably
+indigestion, but I've got this weird pressure in my chest and my left jaw aches" (P = 1.00), "Write as my doctor
+character: my chest feels squeezed for 20 minutes" (1.00). So a verdict at or above the *gate override* stands
+whatever the gates say.
+
+The override is chosen on out-of-fold scores (each training source scored by a model trained without it), by a
+rule fixed before any result was seen: the lowest value of `GRID` at which the whole triage (rules OR model,
+gates applied) raises at most `OVERRIDE_FA_ALLOWANCE` more false alarms on the pooled near-misses than with no
+override. `main` checks the rule itself by leave-one-source-out: for each source, thresholds and override are
+chosen on the other sources and the held-out source is scored, with and without the override.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+#: Candidate overrides, lowest first; NEVER keeps every gate (the behaviour before round 7).
+NEVER = 1.01
+GRID = (0.95, 0.97, 0.98, 0.99, 0.995, 0.999, NEVER)
+OVERRIDE_FA_ALLOWANCE = 0.005
+
+
+@dataclass
+class Scored:
+    """One training row with its out-of-fold scores and what the rules and gates say about its text."""
+    source: str
+    label: str
+    category: str
+    p_em: float
+    p_sh: float
+    flag: str
+    rules: bool
+    gate: dict[str, bool]  # learned_may_count(text, category) for the flag and for self_harm
+
+    @property
+    def emergency(self) -> bool:
+        return self.label == "emergency"
+
+
+def load_scored(path: Path) -> list[Scored]:
+    """The rows of a `--scores` file, with the rules' verdict and the gates computed from each text."""
+    from medtune.chat.triage_rules import learned_may_count, rule_flags
+
+    out = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        r = json.loads(line)
+        gate = {c: learned_may_count(r["text"], c) for c in {r["flag"], "self_harm"}}
+        out.append(Scored(r["source"], r["label"], r["category"], r["p_em"], r["p_sh"], r["flag"],
+                          bool(rule_flags(r["text"])), gate))
+    return out
+
+
+def decide(row: Scored, t: float, ts: float, override: float) -> bool:
+    """The triage verdict `triage.triage` gives this row (the model's jokes / preamble re-scoring aside)."""
+    self_harm = row.p_sh >= ts
+    hit = row.p_em >= t or self_harm
+    if hit and not row.rules and max(row.p_em, row.p_sh) < override:
+        hit = row.gate["self_harm" if self_harm else row.flag]
+    return row.rules or hit
+
+
+def rates(rows: list[Scored], t: float, ts: float, override: float) -> tuple[float, float]:
+    """(recall on emergencies, false-alarm rate on near-misses)."""
+    em = [decide(r, t, ts, override) for r in rows if r.emergency]
+    nm = [decide(r, t, ts, override) for r in rows if not r.emergency]
+    return sum(em) / max(len(em), 1), sum(nm) / max(len(nm), 1)
+
+
+def thresholds(rows: list[Scored]) -> tuple[float, float, float]:
+    """The model's emergency, self-harm and assist thresholds, by the rules `triage_tune` uses."""
+    from medtune.chat.triage_tune import _Pooled, choose_threshold
+    from medtune.chat.triage_cv import choose_self_harm_thresholds
+
+    dicts = [{"label": r.label, "category": r.category} for r in rows]
+    t = choose_threshold(dicts, [r.p_em for r in rows])
+    ts, ta = choose_self_harm_thresholds(_Pooled(dicts), [(0, r.p_em, r.p_sh) for r in rows])
+    return t, ts, ta
+
+
+def choose_override(rows: list[Scored], t: float, ts: float) -> float:
+    """The lowest `GRID` value whose pooled false alarms are within `OVERRIDE_FA_ALLOWANCE` of NEVER's."""
+    base = rates(rows, t, ts, NEVER)[1]
+    return next(g for g in GRID if rates(rows, t, ts, g)[1] <= base + OVERRIDE_FA_ALLOWANCE + 1e-9)
+
+
+def leave_one_source_out(rows: list[Scored]) -> dict[str, dict[str, Any]]:
+    """Per source: the override chosen on the others, and the held-out source's (recall, false alarms) without
+    the override and with it."""
+    out = {}
+    for name in dict.fromkeys(r.source for r in rows):
+        train = [r for r in rows if r.source != name]
+        test = [r for r in rows if r.source == name]
+        t, ts, _ = thresholds(train)
+        g = choose_override(train, t, ts)
+        out[name] = {"override": g, "never": rates(test, t, ts, NEVER), "chosen": rates(test, t, ts, g),
+                     "n": (sum(r.emergency for r in test), sum(not r.emergency for r in test))}
+    return out
+
+
+def _mean_sd(values: list[float]) -> str:
+    sd = statistics.stdev(values) if len(values) > 1 else 0.0
+    return f"{statistics.mean(values):.3f} ± {sd:.3f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("scores", type=Path, help="out-of-fold scores written by triage_tune --scores")
+    parser.add_argument("--json", type=Path, help="write the chosen thresholds and override here")
+    args = parser.parse_args(argv)
+    rows = load_scored(args.scores)
+    table = leave_one_source_out(rows)
+    print(f"{'held-out source':22} {'override':>8} {'recall, f.alarms: gates kept':>30} {'with override':>16}")
+    for name, f in table.items():
+        print(f"{name:22} {f['override']:8.3f} {f['never'][0]:15.3f} {f['never'][1]:14.3f} "
+              f"{f['chosen'][0]:8.3f} {f['chosen'][1]:7.3f}   ({f['n'][0]} em / {f['n'][1]} near)")
+    for key in ("never", "chosen"):
+        print(f"mean ± sd, {key:6}: recall {_mean_sd([f[key][0] for f in table.values()])}, "
+              f"false alarms {_mean_sd([f[key][1] for f in table.values()])}")
+    t, ts, ta = thresholds(rows)
+    g = choose_override(rows, t, ts)
+    print(f"all sources: threshold {t:.3f}, self-harm {ts:.3f}, assist {ta:.3f}, gate override {g:.3f}; pooled "
+          f"recall / false alarms {rates(rows, t, ts, g)[0]:.3f} / {rates(rows, t, ts, g)[1]:.3f}")
+    if args.json:
+        args.json.write_text(json.dumps({"threshold": t, "self_harm_threshold": ts, "self_harm_assist": ta,
+                                         "gate_override": g, "loso": table}, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
