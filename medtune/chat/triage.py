@@ -111,9 +111,10 @@ def triage(question: str) -> TriageResult:
     """Red flags in `question`; `message` is the answer to give at once when `emergency` is true."""
     rules = [f.name for f in rule_flags(question)]
     verdict = _learned(question)
-    if verdict is not None and not rules and not learned_may_count(
+    if verdict is not None and not rules and not verdict.sure and not learned_may_count(
             question, "self_harm" if verdict.self_harm else verdict.category):
-        # Context the head cannot read: a story, a resolved past, a joke, a near-miss cue. Its score is kept.
+        # Context the head cannot read: a story, a resolved past, a joke, a near-miss cue. Its score is kept. A
+        # verdict at the gate override stands: the gates blocked more emergencies than near-misses there.
         verdict = replace(verdict, emergency=False, self_harm=False, self_harm_likely=False)
     score = None if verdict is None else verdict.p_emergency
     learned_hit = verdict is not None and (verdict.emergency or verdict.self_harm)

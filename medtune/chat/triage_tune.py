@@ -413,6 +413,7 @@ def save(bb: Backbone, top: Any, classes: tuple[str, ...], chosen: dict[str, Any
               "threshold": round(chosen["threshold"], 4),
               "self_harm_threshold": round(chosen["self_harm_threshold"], 4),
               "self_harm_assist": round(chosen["self_harm_assist"], 4),
+              "gate_override": round(chosen.get("gate_override", 1.01), 4),
               "trained_on": "triage_fit.tuned_training_rows() + MedQuAD training questions",
               "lora_scale": 2.0 if OPTIONS["lora"] else 1.0, "stored_rank": None if OPTIONS["lora"] else STORE_RANK,
               "options": OPTIONS, "data_sha256": _data_hash()}
@@ -489,10 +490,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--binary", type=float, default=0.0, help="weight of an emergency-or-not loss term")
     parser.add_argument("--json", type=Path, help="also write the out-of-fold figures here")
     parser.add_argument("--scores", type=Path, help="also write every row's out-of-fold scores here (JSONL)")
+    parser.add_argument("--fit-from", type=Path, help="skip the comparison: fit and save with the thresholds and gate "
+                        "override of this JSON (`python -m medtune.chat.triage_policy OOF --json FILE`)")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     OPTIONS.update(epochs=args.epochs, lr=args.lr, label_smoothing=args.label_smoothing, balanced=args.balanced, seed=args.seed, lora=args.lora,
                    binary=args.binary)
+    if args.fit_from:
+        chosen = json.loads(args.fit_from.read_text(encoding="utf-8"))
+        path = fit_final(chosen, args.layers, args.epochs)
+        print(f"saved {path} with the thresholds of {args.fit_from}")
+        return 0
     result = loso(args.layers, args.epochs, log=lambda s: print(s, flush=True))
     tables = {s: table(result, s) for s in ("frozen", "tuned", "max", "mean")}
     print(f"\nleave-one-source-out, top {args.layers} layers fine-tuned for {args.epochs} epochs, {OPTIONS} "

@@ -37,12 +37,15 @@ class TunedConfig:
     self_harm_assist: float  # an overdose / poisoning is filed as self-harm when P(self_harm) >= this
     #: LoRA's alpha / rank when the file holds adapters (weight += scale * B @ A); None when it holds layers.
     lora_scale: float | None = None
+    #: A verdict this sure stands whatever the context gates say (`triage_policy`); above 1: the gates always apply.
+    gate_override: float = 1.01
 
     @classmethod
     def load(cls, path: Path) -> TunedConfig:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         return cls(tuple(data["classes"]), tuple(data["tuned_layers"]), float(data["threshold"]),
-                   float(data["self_harm_threshold"]), float(data["self_harm_assist"]), data.get("lora_scale"))
+                   float(data["self_harm_threshold"]), float(data["self_harm_assist"]), data.get("lora_scale"),
+                   float(data.get("gate_override", 1.01)))
 
 
 def merge_lora(base: dict[str, Any], weights: dict[str, Any], scale: float | None) -> dict[str, Any]:
@@ -115,6 +118,10 @@ class TunedTriage:
     @property
     def self_harm_assist(self) -> float:
         return self.config.self_harm_assist
+
+    @property
+    def gate_override(self) -> float:
+        return self.config.gate_override
 
     @property
     def exemplar_weight(self) -> float:
