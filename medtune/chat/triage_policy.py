@@ -12,7 +12,10 @@ whatever the gates say.
 The override is chosen on out-of-fold scores (each training source scored by a model trained without it), by a
 rule fixed before any result was seen: the lowest value of `GRID` at which the whole triage (rules OR model,
 gates applied) raises at most `OVERRIDE_FA_ALLOWANCE` more false alarms on the pooled near-misses than with no
-override. `main` checks the rule itself by leave-one-source-out: for each source, thresholds and override are
+override. Then the *rule veto*: a rule hit on a message the model scores below it is dropped (rules fire on
+"what are the warning signs that a teenager might be suicidal?", "first aid steps for a seizure"): the highest
+value of `VETO_GRID` at which, on the pooled out-of-fold rows, no self-harm emergency is lost and at most
+`VETO_RECALL_ALLOWANCE` of all emergencies are, against no veto. `main` checks the rules themselves by leave-one-source-out: for each source, thresholds and override are
 chosen on the other sources and the held-out source is scored, with and without the override.
 """
 
@@ -29,6 +32,9 @@ from typing import Any
 NEVER = 1.01
 GRID = (0.95, 0.97, 0.98, 0.99, 0.995, 0.999, NEVER)
 OVERRIDE_FA_ALLOWANCE = 0.005
+#: Candidate rule vetoes, none first (0: every rule hit stands).
+VETO_GRID = (0.0, 0.01, 0.02, 0.05, 0.1)
+VETO_RECALL_ALLOWANCE = 0.0025
 
 
 @dataclass
@@ -63,20 +69,31 @@ def load_scored(path: Path) -> list[Scored]:
     return out
 
 
-def decide(row: Scored, t: float, ts: float, override: float) -> bool:
+def decide(row: Scored, t: float, ts: float, override: float, veto: float = 0.0) -> bool:
     """The triage verdict `triage.triage` gives this row (the model's jokes / preamble re-scoring aside)."""
+    rules = row.rules and max(row.p_em, row.p_sh) >= veto
     self_harm = row.p_sh >= ts
     hit = row.p_em >= t or self_harm
-    if hit and not row.rules and max(row.p_em, row.p_sh) < override:
+    if hit and not rules and max(row.p_em, row.p_sh) < override:
         hit = row.gate["self_harm" if self_harm else row.flag]
-    return row.rules or hit
+    return rules or hit
 
 
-def rates(rows: list[Scored], t: float, ts: float, override: float) -> tuple[float, float]:
+def rates(rows: list[Scored], t: float, ts: float, override: float, veto: float = 0.0) -> tuple[float, float]:
     """(recall on emergencies, false-alarm rate on near-misses)."""
-    em = [decide(r, t, ts, override) for r in rows if r.emergency]
-    nm = [decide(r, t, ts, override) for r in rows if not r.emergency]
+    em = [decide(r, t, ts, override, veto) for r in rows if r.emergency]
+    nm = [decide(r, t, ts, override, veto) for r in rows if not r.emergency]
     return sum(em) / max(len(em), 1), sum(nm) / max(len(nm), 1)
+
+
+def choose_veto(rows: list[Scored], t: float, ts: float, override: float) -> float:
+    """The highest `VETO_GRID` value that loses no self-harm emergency and at most `VETO_RECALL_ALLOWANCE` of the
+    emergencies, pooled, against no veto."""
+    self_harm = [r for r in rows if r.emergency and r.category == "self_harm"]
+    base, base_sh = rates(rows, t, ts, override)[0], rates(self_harm, t, ts, override)[0]
+    ok = [v for v in VETO_GRID if rates(self_harm, t, ts, override, v)[0] >= base_sh - 1e-9
+          and rates(rows, t, ts, override, v)[0] >= base - VETO_RECALL_ALLOWANCE - 1e-9]
+    return max(ok)
 
 
 def thresholds(rows: list[Scored]) -> tuple[float, float, float]:
@@ -105,7 +122,11 @@ def leave_one_source_out(rows: list[Scored]) -> dict[str, dict[str, Any]]:
         test = [r for r in rows if r.source == name]
         t, ts, _ = thresholds(train)
         g = choose_override(train, t, ts)
-        out[name] = {"override": g, "never": rates(test, t, ts, NEVER), "chosen": rates(test, t, ts, g),
+        v = choose_veto(train, t, ts, g)
+        out[name] = {"override": g, "veto": v, "never": rates(test, t, ts, NEVER), "chosen": rates(test, t, ts, g),
+                     "vetoed": rates(test, t, ts, g, v),
+                     "self_harm": [rates([r for r in test if r.emergency and r.category == "self_harm"], t, ts, *a)[0]
+                                   for a in ((NEVER, 0.0), (g, 0.0), (g, v))],
                      "n": (sum(r.emergency for r in test), sum(not r.emergency for r in test))}
     return out
 
@@ -122,20 +143,25 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows = load_scored(args.scores)
     table = leave_one_source_out(rows)
-    print(f"{'held-out source':22} {'override':>8} {'recall, f.alarms: gates kept':>30} {'with override':>16}")
+    print(f"{'held-out source':22} {'override':>8} {'veto':>5}   recall / false alarms / self-harm recall: "
+          "gates kept | with override | override + veto")
     for name, f in table.items():
-        print(f"{name:22} {f['override']:8.3f} {f['never'][0]:15.3f} {f['never'][1]:14.3f} "
-              f"{f['chosen'][0]:8.3f} {f['chosen'][1]:7.3f}   ({f['n'][0]} em / {f['n'][1]} near)")
-    for key in ("never", "chosen"):
+        cells = " | ".join(f"{f[k][0]:.3f} {f[k][1]:.3f} {sh:.3f}"
+                           for k, sh in zip(("never", "chosen", "vetoed"), f["self_harm"]))
+        print(f"{name:22} {f['override']:8.3f} {f['veto']:5.2f}   {cells}   ({f['n'][0]} em / {f['n'][1]} near)")
+    for key in ("never", "chosen", "vetoed"):
         print(f"mean ± sd, {key:6}: recall {_mean_sd([f[key][0] for f in table.values()])}, "
               f"false alarms {_mean_sd([f[key][1] for f in table.values()])}")
     t, ts, ta = thresholds(rows)
     g = choose_override(rows, t, ts)
-    print(f"all sources: threshold {t:.3f}, self-harm {ts:.3f}, assist {ta:.3f}, gate override {g:.3f}; pooled "
-          f"recall / false alarms {rates(rows, t, ts, g)[0]:.3f} / {rates(rows, t, ts, g)[1]:.3f}")
+    v = choose_veto(rows, t, ts, g)
+    rec, fa = rates(rows, t, ts, g, v)
+    print(f"all sources: threshold {t:.3f}, self-harm {ts:.3f}, assist {ta:.3f}, gate override {g:.3f}, rule veto "
+          f"{v:.2f}; pooled recall / false alarms {rec:.3f} / {fa:.3f}")
     if args.json:
         args.json.write_text(json.dumps({"threshold": t, "self_harm_threshold": ts, "self_harm_assist": ta,
-                                         "gate_override": g, "loso": table}, indent=1) + "\n", encoding="utf-8")
+                                         "gate_override": g, "rule_veto": v, "loso": table}, indent=1) + "\n",
+                             encoding="utf-8")
     return 0
 
 
