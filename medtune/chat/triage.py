@@ -111,6 +111,10 @@ def triage(question: str) -> TriageResult:
     """Red flags in `question`; `message` is the answer to give at once when `emergency` is true."""
     rules = [f.name for f in rule_flags(question)]
     verdict = _learned(question)
+    if rules and verdict is not None and verdict.vetoes_rules:
+        # The model, at a score where out-of-fold it cost no self-harm emergency, reads the wording the rules
+        # matched as a near-miss: "what are the warning signs that a teenager might be suicidal?".
+        rules = []
     if verdict is not None and not rules and not verdict.sure and not learned_may_count(
             question, "self_harm" if verdict.self_harm else verdict.category):
         # Context the head cannot read: a story, a resolved past, a joke, a near-miss cue. Its score is kept. A

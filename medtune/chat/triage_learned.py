@@ -121,6 +121,7 @@ class LearnedVerdict:
     self_harm: bool
     self_harm_likely: bool = False  # P(self_harm) reaches the assist threshold: an overdose is filed as self-harm
     sure: bool = False  # the model is sure enough that the context gates do not apply (`triage_policy`)
+    vetoes_rules: bool = False  # the model is sure enough of "none" that a rule hit is dropped (`triage_policy`)
 
 
 def split_clauses(text: str) -> list[str]:
@@ -184,9 +185,11 @@ def verdict_from_proba(head: TriageHead, proba: Any, exemplar: Any = None) -> Le
     category = head.classes[int(row.argmax())]
     p_sh = float(proba[:, head.classes.index("self_harm")].max()) if "self_harm" in head.classes else 0.0
     p = float(p_em[best])
-    sure = max(p, p_sh) >= getattr(head, "gate_override", 1.01)  # the frozen head has none: gates always apply
+    # The frozen head has neither: its gates always apply and it never vetoes a rule.
+    sure = max(p, p_sh) >= getattr(head, "gate_override", 1.01)
+    vetoes = max(p, p_sh) < getattr(head, "rule_veto", 0.0)
     return LearnedVerdict(p, category, p_sh, p >= head.threshold, p_sh >= head.self_harm_threshold,
-                          p_sh >= head.self_harm_assist, sure)
+                          p_sh >= head.self_harm_assist, sure, vetoes)
 
 
 def score_units(head: TriageHead, embeddings: Any) -> LearnedVerdict:

@@ -414,6 +414,7 @@ def save(bb: Backbone, top: Any, classes: tuple[str, ...], chosen: dict[str, Any
               "self_harm_threshold": round(chosen["self_harm_threshold"], 4),
               "self_harm_assist": round(chosen["self_harm_assist"], 4),
               "gate_override": round(chosen.get("gate_override", 1.01), 4),
+              "rule_veto": round(chosen.get("rule_veto", 0.0), 4),
               "trained_on": "triage_fit.tuned_training_rows() + MedQuAD training questions",
               "lora_scale": 2.0 if OPTIONS["lora"] else 1.0, "stored_rank": None if OPTIONS["lora"] else STORE_RANK,
               "options": OPTIONS, "data_sha256": _data_hash()}

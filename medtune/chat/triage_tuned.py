@@ -39,13 +39,15 @@ class TunedConfig:
     lora_scale: float | None = None
     #: A verdict this sure stands whatever the context gates say (`triage_policy`); above 1: the gates always apply.
     gate_override: float = 1.01
+    #: A rule hit on a message the model scores below this is dropped (`triage_policy`); 0: every hit stands.
+    rule_veto: float = 0.0
 
     @classmethod
     def load(cls, path: Path) -> TunedConfig:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         return cls(tuple(data["classes"]), tuple(data["tuned_layers"]), float(data["threshold"]),
                    float(data["self_harm_threshold"]), float(data["self_harm_assist"]), data.get("lora_scale"),
-                   float(data.get("gate_override", 1.01)))
+                   float(data.get("gate_override", 1.01)), float(data.get("rule_veto", 0.0)))
 
 
 def merge_lora(base: dict[str, Any], weights: dict[str, Any], scale: float | None) -> dict[str, Any]:
@@ -122,6 +124,10 @@ class TunedTriage:
     @property
     def gate_override(self) -> float:
         return self.config.gate_override
+
+    @property
+    def rule_veto(self) -> float:
+        return self.config.rule_veto
 
     @property
     def exemplar_weight(self) -> float:

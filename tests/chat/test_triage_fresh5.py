@@ -49,7 +49,7 @@ def test_the_test_half_of_fresh5_is_not_training_data() -> None:
     assert not [r["id"] for r in load_fresh5("test") if _norm(r["text"]) in texts]
 
 
-def test_the_fine_tuned_model_trains_on_the_dev_half_of_fresh5_only() -> None:
+def test_the_fine_tuned_model_trains_on_all_of_fresh5_since_round_7() -> None:
+    # fresh5's test half was scored three times in round 6, so round 7 trains on it and holds out fresh6.
     texts = {_norm(r["text"]) for r in tuned_training_rows()}
-    assert all(_norm(r["text"]) in texts for r in load_fresh5("dev"))
-    assert not [r["id"] for r in load_fresh5("test") if _norm(r["text"]) in texts]
+    assert all(_norm(r["text"]) in texts for r in load_fresh5())
