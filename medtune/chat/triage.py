@@ -3,16 +3,17 @@
 Two layers, both run on every question (`triage`):
 1. **Rules** (`triage_rules.py`): red-flag phrases with fuzzy word matching ("chest pian", "suicidle"),
    precise by design — general questions, resolved past events and stories do not fire them.
-2. **A learned layer** (`triage_learned.py`): MiniLM with its top two layers fine-tuned to name the red flag
-   (`triage_tuned.py`, fitted by `python -m medtune.chat.triage_tune` on the dev halves of data/eval/triage and
-   its training-only wording), run on the question and on each of its clauses, so wording the rules do not list
+2. **A learned layer** (`triage_learned.py`): MiniLM with all six layers fine-tuned to name the red flag
+   (`triage_tuned.py`, fitted by `python -m medtune.chat.triage_tune` on every labelled set written before
+   fresh6, seven writers), run on the question and on each of its clauses, so wording the rules do not list
    is still caught. Without the fine-tuned model the frozen head over sentence embeddings (`triage_fit`) is used.
 
 A question is an emergency when a rule fires or the head's emergency probability reaches the threshold chosen
 by grouped cross-validation on that training data. The head's verdict stands only where the rules' context
 allows it (`triage_rules.learned_may_count`): not on a general question, a story or course, a hypothetical, a
 resolved or wholly past event, a joke, or a message with its category's near-miss cue — context that wording
-alone, which is all the head reads, does not carry. Self-harm intent — in any wording, inside a role-play or a
+alone, which is all the head reads, does not carry — unless the model is sure (the gate override); and a rule
+hit on a message the model scores below the rule veto is dropped (both chosen out of fold, `triage_policy`). Self-harm intent — in any wording, inside a role-play or a
 dose question — always gets the crisis text first and never any dose (docs/CHATBOT.md, "Triage first").
 """
 

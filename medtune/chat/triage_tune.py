@@ -2,11 +2,16 @@
 
     flock /tmp/medtune-cpu.lock python -m medtune.chat.triage_tune          # CV table, then fit and save
     flock /tmp/medtune-cpu.lock python -m medtune.chat.triage_tune --cv-only  # the table only
+    # round 7: out-of-fold scores -> gate override and rule veto (triage_policy) -> fit with them
+    flock /tmp/medtune-cpu.lock python -m medtune.chat.triage_tune --cv-only --threads 1 --scores OOF.jsonl
+    python -m medtune.chat.triage_policy OOF.jsonl --json POLICY.json
+    flock /tmp/medtune-cpu.lock python -m medtune.chat.triage_tune --threads 1 --fit-from POLICY.json
 
 Each labelled training file was written by a different writer or sitting, so a new writer's wording is mimicked
-by holding one *source* out: the dev half of triage.jsonl, train_extra.jsonl + train_extra3.jsonl (one writer),
-the dev half of fresh3.jsonl, the dev half of fresh4.jsonl, the dev half of fresh5.jsonl. For each, the scorers
-are trained on the other four (+ the MedQuAD training questions as non-emergencies) and score the held-out one through the same units
+by holding one *source* out (`triage_fit.tuned_sources`, seven since round 7): triage.jsonl, train_extra.jsonl +
+train_extra3.jsonl (one writer), fresh3.jsonl, fresh4.jsonl, fresh5.jsonl, holdout2.jsonl and
+data/eval/independent/triage.jsonl. For each, the scorers are trained on the others (+ the MedQuAD training
+questions as non-emergencies) and score the held-out one through the same units
 the chat scores (whole message and clauses, the highest P(emergency) counts). Thresholds are chosen on the
 pooled out-of-fold scores, never on one source: emergency — the lowest threshold whose false alarms on the
 near-misses stay within FA_BUDGET; self-harm and the self-harm assist as in `triage_cv`.
@@ -14,7 +19,7 @@ near-misses stay within FA_BUDGET; self-harm and the self-harm assist as in `tri
 Scorers: the frozen head (`triage_fit.fit_scorer` with the shipped C and exemplar weight, refitted per fold);
 MiniLM with its top TUNED_LAYERS layers fine-tuned with a linear class head (the lower layers' outputs are
 computed once and cached, which is what makes a fold a few minutes on 2 cores); the higher of the two.
-No test half, holdout2 or data/eval/independent is read here (fresh5: its dev half only).
+fresh6.jsonl, round 7's held-out set, is never read here.
 """
 
 from __future__ import annotations
