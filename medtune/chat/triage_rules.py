@@ -236,6 +236,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
                r"push ups|pushups|lifting weights|lifting boxes)\b|^(?!.*\b(spreading|spreads|spread|breathless|"
                r"sweating|sweaty|clammy|grey|gray|faint|fainting)\b).*\b(muscles? ache|grinding|flu jab|jab|vaccine|"
                r"pulled a muscle|toothache|kicked me|slept on|sleeping on|from coughing|coughing so much|goes away with|"
+               r"when i cough|chest cold|with (this|a|my) cold|"
                r"gaviscon|rennie|antacid|road rage|when (im|i am|i get) (anxious|nervous|stressed|worried)|(goes|went|go) (away )?when i (calm down|calmed down|relax|relaxed)|"
                r"before (a|my|the) (presentation|exam|interview|meeting))\b")),
     RedFlag("stroke", (
@@ -558,8 +559,21 @@ def phrase_in(words: list[str], phrase: str) -> bool:
 _NOT_BLEEDING = re.compile(r"\bblood (pressure|sugars?|tests?|results?|group|type|glucose|levels?|count|donation)\b")
 
 
+#: A red-flag symptom the writer says is absent ("no chest pain, just a cough", "no face or lip swelling"),
+#: seizures said to be over or controlled ("seizure free for a year"), and "burnt out" (tired, not burned):
+#: taken out before the flags are matched (fresh6 dev, round 7). "No pulse", "not breathing", "no response" are
+#: red flags themselves and are not touched.
+_ABSENT_SYMPTOM = re.compile(
+    r"\b(no|without|never had any|denies|nor)( (face|facial|lip|lips|tongue|throat|mouth|real|actual|other|new|or|"
+    r"and|any))* (chest (pain|pains|ache|tightness|pressure)|swelling|swollen (lips|tongue|throat|face)|"
+    r"(difficulty|trouble|problems?) breathing|breathing (problems?|difficulty|trouble))\b"
+    r"|\b(seizure|fit) free\b|\bfree (of|from) (seizures|fits)\b|\b(seizures|fits) (are |have been |been )?"
+    r"(well )?(controlled|under control)\b|\b(burnt|burned) out\b")
+
+
 def without_blood_terms(words: list[str]) -> list[str]:
-    return _NOT_BLEEDING.sub(r"\1", " ".join(words)).split()
+    """`words` without wording that names a red flag's words and is not one: blood tests, absent symptoms."""
+    return _ABSENT_SYMPTOM.sub(" ", _NOT_BLEEDING.sub(r"\1", " ".join(words))).split()
 
 
 #: Wording that looks like intent and is not: ending a relationship or a contract, "I'd kill for a nap".
@@ -567,7 +581,14 @@ _NOT_INTENT = re.compile(
     r"\b(end|ends|ending|ended|call|calling|called) (it|things|everything) (off )?with (my|him|her|them|a|the|this|"
     r"that|our|his|me|us)\b|\b(could|would|id|i would|i could|i d) kill for\b|\bkilling it\b|\brazor (burn|bumps|rash)\b"
     r"|\bend(ing)? (my|our|the|this) (membership|contract|subscription|lease|relationship|marriage|engagement|"
-    r"friendship|tenancy|streak|shift)\b")
+    r"friendship|tenancy|streak|shift)\b"
+    # Thoughts said to be absent, and asking someone else about them (fresh6 dev, round 7): "no thoughts of hurting
+    # myself, just meh", "what's the best way to ask a patient about suicidal thoughts?".
+    r"|\b(no|not having any|not having|never had|never have|without|dont have|dont have any|havent had|havent had any)"
+    r" (thoughts?|plans?|intentions?|urges?) (of|about) (hurting|harming|killing|cutting|ending|self harm|suicide)"
+    r"( my life| myself| me)?\b"
+    r"|\b(ask|asking|talk to|talking to|screen|screening|raise|raising)( \w+)? (a|my|the|our|someone|somebody|people|"
+    r"patients?|clients?|students?|pupils?)( \w+)? about (suicidal|suicide|self harm)( thoughts?| feelings?| ideation)?\b")
 #: A screening question about self-harm answered "no" ("my GP asked if I had thoughts of ending my life and I
 #: said no"), unless the writer takes the no back ("I said no but I lied").
 _SCREEN_DENIED = re.compile(r"\b(asked|asks|asking|ask)( me| him| her| them)? (if|whether|about)\b.*\b(said|say|answered|"
@@ -613,7 +634,7 @@ def rule_flags(question: str) -> list[RedFlag]:
         return [_SELF_HARM] if intent else []
     live = live_clauses([normalize(c) for c in clauses(content) if not is_joke(normalize(c))])
     flags = [f for f in RED_FLAGS[1:] if flag_fires(f, without_blood_terms(live))]
-    mention = not intent and flag_fires(_SELF_HARM_MENTIONS, live) and not is_denied(" ".join(live))
+    mention = not intent and flag_fires(_SELF_HARM_MENTIONS, intent_words(live)) and not is_denied(" ".join(live))
     if is_resolved(joined):
         # An adrenaline pen used at all still needs the emergency department: the reaction can come back.
         kept = WELL_LOOKING_EMERGENCIES | ({"anaphylaxis"} if phrase_in(live, ADRENALINE_USED) else set())
