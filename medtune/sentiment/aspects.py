@@ -168,7 +168,9 @@ def term_pattern(terms: list[str]) -> re.Pattern[str] | None:
     bounded, free = [], []
     for term in sorted({t.lower() for t in terms}, key=len, reverse=True):
         prefix = term.endswith("*")
-        body = re.escape(term.rstrip("*")).replace(r"\ ", r"\s+")
+        # A space or a hyphen in a term matches either: patients write "rip off" and "rip-off", "follow up" and
+        # "follow-up", "same day" and "same-day" (round 8: "rip-off" was missed because the list said "rip off").
+        body = re.sub(r"\\[ -]", r"[\\s-]+", re.escape(term.rstrip("*")))
         right = r"\w*" if prefix else (r"(?!\w)" if term.rstrip("*")[-1].isalnum() else "")
         (bounded if term[0].isalnum() else free).append(body + right)
     parts = ([r"(?<!\w)(?:" + "|".join(bounded) + ")"] if bounded else []) + free

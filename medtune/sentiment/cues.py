@@ -34,11 +34,16 @@ _STRONG = re.compile(
 # a praise word followed by a complaint in the same sentence ("Fantastic service, only took them six weeks").
 # A short exclamation of delight ("Love it.", "Really loved the vending machine.", "Money well spent.") is also
 # weak: in a review that otherwise complains, it is the sarcastic coda.
-_WEAK = re.compile(r"^\s*(?:great|brilliant|fantastic|wonderful|perfect|lovely|superb|marvellous|amazing)\b"
+_WEAK = re.compile(r"^\s*(?:great|brilliant|fantastic|wonderful|perfect|lovely|superb|marvellous|amazing|"
+                   r"outstanding|excellent|impressive|stellar|top|first[\s-]class|world[\s-]class)\b"
                    r"(?:\s+\w+)?\s*[.!,]"
                    r"|^\s*(?:(?:really\s+|just\s+)?lov(?:e|ed)\s+(?:it|that|this|the\s+\w+(?:\s+\w+)?)|"
                    r"money\s+well\s+spent|good\s+times|fun\s+times|cheers\s+for\s+that|thanks\s+for\s+that|"
-                   r"really\s+enjoyed\s+(?:it|that|the\s+\w+(?:\s+\w+)?))\s*[.!]*\s*$", re.IGNORECASE)
+                   r"really\s+enjoyed\s+(?:it|that|the\s+\w+(?:\s+\w+)?)|(?:really|so|very|how)\s+reassuring|"
+                   r"(?:well|nicely)\s+done|good\s+job|great\s+job|nice\s+one|top\s+marks)\s*[.!]*\s*$"
+                   # "Love being told …", "Love how they …": delight at what the rest of the review complains about.
+                   r"|^\s*(?:i\s+|just\s+)?(?:love|loved|adore)\s+(?:being|getting|how|the\s+way|that\s+(?:you|they|i))\b",
+                   re.IGNORECASE)
 
 
 # Implicit intent (issue 15: "I'll be finding a new dentist"): a constructed pattern, not a phrase list, so
@@ -59,6 +64,10 @@ _LEAVING = re.compile(
 _RETURNING = re.compile(
     r"\b(?:would|will|i'd|i'll|we'd|we'll)\s+(?:definitely\s+|happily\s+|gladly\s+|certainly\s+)?"
     r"(?:go\s+back|come\s+back|return|be\s+back|use\s+(?:them|it|this\s+\w+)\s+again|have\s+my\s+next)\b"
+    # "I'd do it all again", "would have it done again", "will use them again" (no negation in between).
+    r"|\b(?:would|will|i'd|i'll|we'd|we'll)\s+(?:definitely\s+|happily\s+|gladly\s+|certainly\s+|absolutely\s+)?"
+    r"(?:do|have|take|use|choose|book|get)\s+(?:it|them|this|that|him|her|the\s+same)?(?:\s+(?:all|done|again))*?"
+    r"\s*again\b"
     r"|\bin\s+a\s+heartbeat\b|\b(?:wouldn't|would\s+not|won't)\s+go\s+(?:anywhere|elsewhere)\b"
     r"|\b(?:i'm|i\s+am|we're|we\s+are|i'll\s+be|we'll\s+be)\s+(?:definitely\s+)?going\s+back\s+(?:there|to\s+them)\b",
     re.IGNORECASE)
@@ -90,7 +99,12 @@ def is_consolation(text: str) -> bool:
 _ABSENCE = re.compile(
     r"\b(?:nobody|no\s+one|not\s+one\s+(?:person|nurse|doctor|member)|not\s+once|not\s+a\s+single\s+"
     r"(?:person|nurse|doctor|word|call|apology))\b(?!\s+(?:could|can|would)\s+(?:fault|have\s+done|ask|be\s+nicer))"
-    r"|\bwith\s+no\s+(?!wait|queue|fuss|problems?|side[\s-]+effects?|pain|issues?|trouble|hassle|complaints?)\w+",
+    r"|\bwith\s+no\s+(?!wait|queue|fuss|problems?|side[\s-]+effects?|pain|issues?|trouble|hassle|complaints?)\w+"
+    # A verbless "No apology." / "And still no call." / "No water, no blanket": what was missing (round 8).
+    r"|^\s*(?:and\s+)?(?:still\s+)?no\s+(?!wait|queue|fuss|problems?|side[\s-]+effects?|pain|issues?|trouble|"
+    r"hassle|complaints?|regrets?|worries|doubt|need|way|more|longer)\w+(?:\s+\w+)?\s*[.!,]*\s*$"
+    # Nothing heard back ("then hear nothing for a week", "Still nothing.").
+    r"|\b(?:heard|hear|hearing|got|get|getting|received)\s+nothing\b|^\s*(?:and\s+)?still\s+nothing\b",
     re.IGNORECASE)
 
 
@@ -99,6 +113,17 @@ _ABSENCE = re.compile(
 _ELLIPTIC_NOT = re.compile(
     r"\b(?:was|were|is|are|did|does|do)\s+not\s*[.!]*\s*$|\b(?:wasn't|weren't|isn't|aren't|didn't|doesn't|don't)"
     r"\s*[.!]*\s*$|\bless\s+so\b|\bnot\s+so\s+much\b",
+    re.IGNORECASE)
+
+
+# Effort that should not have been needed ("been trying to get a referral since June", "I've been chasing the
+# results for weeks", "kept ringing", "had to chase them three times"): a complaint about access without an
+# opinion word (round 8).
+_EFFORT = re.compile(
+    r"\b(?:been|kept|keep|keeps)\s+(?:trying\s+to\s+(?:get|see|book|reach|speak|talk|contact|sort|find\s+out)|"
+    r"chasing|ringing|calling|phoning|asking|emailing|begging)\b"
+    r"|\bhad\s+to\s+(?:chase|keep\s+(?:ringing|calling|asking|chasing)|beg|fight)\b"
+    r"|\btried\s+every\s+(?:route|way|number|option)\b",
     re.IGNORECASE)
 
 
@@ -113,7 +138,7 @@ def intent_score(text: str) -> float:
     they would come back."""
     if _RETURNING.search(text):
         return 1.0
-    return -1.0 if _LEAVING.search(text) or _ABSENCE.search(text) else 0.0
+    return -1.0 if _LEAVING.search(text) or _ABSENCE.search(text) or _EFFORT.search(text) else 0.0
 
 
 @dataclass
