@@ -57,7 +57,7 @@ _LEAVING = re.compile(
     r"|\b(?:i'll|i\s+will|we'll|we\s+will|i'm|i\s+am)\s+(?:just\s+)?(?:go|going|use|using|ring|call|pay)\b[^.!?]*"
     r"\bfrom\s+now\s+on\b"
     r"|\b(?:wouldn't|would\s+not|won't|will\s+not|never)\s+(?:go|going|come|coming|be\s+going|be\s+coming|return|"
-    r"set\s+foot|use|using|be\s+using|buy|buying|be\s+buying|take|taking|be\s+taking|order|ordering)\s+"
+    r"set\s+foot|use|using|be\s+using|buy|buying|be\s+buying|take|taking|be\s+taking|order|ordering|do|have)\s+"
     r"(?:(?:(?:it|them|these|those|this|that)(?:\s+\w+)?|there|here)\s+)?(?:back|there|here|again|in\s+there|"
     r"to\s+them|them)\b",
     re.IGNORECASE)
@@ -65,9 +65,10 @@ _RETURNING = re.compile(
     r"\b(?:would|will|i'd|i'll|we'd|we'll)\s+(?:definitely\s+|happily\s+|gladly\s+|certainly\s+)?"
     r"(?:go\s+back|come\s+back|return|be\s+back|use\s+(?:them|it|this\s+\w+)\s+again|have\s+my\s+next)\b"
     # "I'd do it all again", "would have it done again", "will use them again" (no negation in between).
-    r"|\b(?:would|will|i'd|i'll|we'd|we'll)\s+(?:definitely\s+|happily\s+|gladly\s+|certainly\s+|absolutely\s+)?"
-    r"(?:do|have|take|use|choose|book|get)\s+(?:it|them|this|that|him|her|the\s+same)?(?:\s+(?:all|done|again))*?"
-    r"\s*again\b"
+    # "Will … again" only with a keen adverb: "I will take it again at night" is a dosing line.
+    r"|\b(?:(?:would|i'd|we'd)\s+(?:definitely\s+|happily\s+|gladly\s+|certainly\s+|absolutely\s+)?|"
+    r"(?:will|i'll|we'll)\s+(?:definitely|happily|gladly|certainly|absolutely)\s+)"
+    r"(?:do|have|take|use|choose|book|get)(?:\s+(?!not\b|never\b|to\b)\w+){0,3}?\s+again\b"
     r"|\bin\s+a\s+heartbeat\b|\b(?:wouldn't|would\s+not|won't)\s+go\s+(?:anywhere|elsewhere)\b"
     r"|\b(?:i'm|i\s+am|we're|we\s+are|i'll\s+be|we'll\s+be)\s+(?:definitely\s+)?going\s+back\s+(?:there|to\s+them)\b",
     re.IGNORECASE)
