@@ -35,6 +35,13 @@ GRID = {"mixed_scale": (1.0, 0.0), "verdict_weight": (1.0, 2.0), "fact_scale": (
 #: aspect polarity on the training folds; the first setting is the default.
 DETECTOR_GRID = {"sim_threshold": (0.50, 0.45, 0.55), "relative": (0.80, 0.70), "lexicon_bonus": (0.35, 0.45),
                  "learned_weight": (0.3, 0.5)}
+#: `--grid detector2`: the corner the first grid chose (0.55 / 0.70 / 0.45 / 0.5, at its edges) and one step
+#: beyond each, after the main defaults (first).
+DETECTOR_GRID2 = {"sim_threshold": (0.55, 0.60), "relative": (0.70, 0.60), "lexicon_bonus": (0.45, 0.55),
+                  "learned_weight": (0.5, 0.7)}
+MAIN_DETECTOR = {"sim_threshold": 0.50, "relative": 0.80, "lexicon_bonus": 0.35, "learned_weight": 0.3}
+#: `--grid reader` (round 8): a small grid around the current reader weights; the first setting is the default.
+READER_GRID = {"fact_scale": (0.7, 0.4, 1.0), "side_strength": (0.5, 0.4), "neutral_band": (0.15, 0.10)}
 #: The settings before round 6 (mixed_scale 1, verdict_weight 1 and hedge_weight 1 leave those rules out).
 PREVIOUS = {"mixed_scale": 1.0, "verdict_weight": 1.0, "fact_scale": 0.7, "neutral_band": 0.10, "cue_weight": 0.7,
             "aspect_band": 0.15, "hedge_weight": 1.0}
@@ -107,7 +114,7 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--sets", choices=("tuning", "all", "all+fresh3"), default="tuning")
-    parser.add_argument("--grid", choices=("full", "defaults", "detector"), default="full")
+    parser.add_argument("--grid", choices=("full", "defaults", "detector", "detector2", "reader"), default="full")
     parser.add_argument("--code", type=Path, help="import medtune from this checkout instead (e.g. a copy of main)")
     parser.add_argument("--by-writer", action="store_true", help="also leave-one-writer-out figures")
     args = parser.parse_args()
@@ -123,11 +130,15 @@ def main() -> int:
     print(f"medtune from {Path(medtune.__file__).resolve().parent}")
     rows = tuning_reviews(args.sets)
     encoder = MemoEncoder(get_encoder())
-    grid = {"full": GRID, "detector": DETECTOR_GRID, "defaults": {}}[args.grid]
+    grid = {"full": GRID, "detector": DETECTOR_GRID, "detector2": DETECTOR_GRID2, "reader": READER_GRID,
+            "defaults": {}}[args.grid]
     settings = [dict(zip(grid, values)) for values in itertools.product(*grid.values())]
+    if args.grid == "detector2":
+        settings = [MAIN_DETECTOR, *settings]
+    detector = args.grid.startswith("detector")
     right, found, polar, figures, fp, fn = [], [], [], [], [], []
     for setting in settings:
-        analyzer = (Analyzer(encoder=encoder, aspect_config=AspectConfig(**setting)) if args.grid == "detector"
+        analyzer = (Analyzer(encoder=encoder, aspect_config=AspectConfig(**setting)) if detector
                     else Analyzer(encoder=encoder, weights=ReaderWeights(**setting)))
         results = analyzer.analyze_many(
             [r["text"] for r in rows], [r["id"] for r in rows])
@@ -156,7 +167,7 @@ def main() -> int:
     previous = settings.index(PREVIOUS) if PREVIOUS in settings else 0
     chosen, table = [], {"chosen": ([], [], []), "previous": ([], [], [])}
     for train, test in fold_split(rows, args.repeats, args.folds):
-        objective = [right[k, train].mean() + polarity(k, train) + (detection_f1(k, train) if args.grid == "detector"
+        objective = [right[k, train].mean() + polarity(k, train) + (detection_f1(k, train) if detector
                                                                      else 0.0) for k in range(len(settings))]
         best = int(np.argmax(objective))  # ties: the first in grid order
         chosen.append(best)
@@ -179,7 +190,7 @@ def main() -> int:
                                            for k in sorted(set(chosen), key=chosen.count, reverse=True)))
     everything = np.ones(len(rows), dtype=bool)
     best_all = int(np.argmax([right[k].mean() + polarity(k, everything) + (
-        detection_f1(k, everything) if args.grid == "detector" else 0.0) for k in range(len(settings))]))
+        detection_f1(k, everything) if detector else 0.0) for k in range(len(settings))]))
     print(f"best on all reviews: {settings[best_all]} (overall {right[best_all].mean():.3f}, aspect F1 "
           f"{detection_f1(best_all, everything):.3f}, aspect polarity {polarity(best_all, everything):.3f})")
     if args.by_writer:  # with --grid defaults nothing is chosen, so each writer's figure is a held-out one

@@ -161,6 +161,15 @@ def verdict_clauses(parts: Sequence[Clause], scores: Sequence[float], detected: 
             if general[i] or (last > 0 and c.sentence in (0, last) and not detected[i] and abs(scores[i]) >= strength)]
 
 
+def own_score(model: float, values: dict[int, float], detected: Sequence[int]) -> float:
+    """The clause's score: that of the first detected aspect (best first) whose cue changed it, else the main
+    aspect's, else the model's."""
+    for k in detected:
+        if values[k] != model:
+            return values[k]
+    return values[detected[0]] if detected else model
+
+
 def two_sided(scores: Sequence[float], strength: float) -> bool:
     """Some clause is at least `strength` positive and another at least as negative."""
     return max(scores, default=0.0) >= strength and min(scores, default=0.0) <= -strength
@@ -306,8 +315,10 @@ class Analyzer:
         # (a sarcastic clause's praise words are not cues: "Oh wonderful, another rude nurse").
         values = [{k: self._blend(model[i], parts[i].text, k, sarcastic[i]) for k in detected[i]}
                   for i in range(len(parts))]
-        # A clause's own score follows its main aspect's cues: "I waited six hours" is negative in context.
-        s = [values[i][detected[i][0]] if detected[i] else model[i] for i in range(len(parts))]
+        # A clause's own score follows its aspects' cues: "I waited six hours" is negative in context. The main
+        # aspect's cue first; when it has none, the next detected aspect's that has one ("Gave me someone else's
+        # medication": about side effects by similarity, but the staff cue says what it means; round 8).
+        s = [own_score(model[i], values[i], detected[i]) for i in range(len(parts))]
         structural = clause_weights(parts, w)
         hedged = [is_hedged(c.text) for c in parts]
         for i in range(len(parts)):
