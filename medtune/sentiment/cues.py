@@ -134,6 +134,21 @@ def is_elliptic_denial(text: str) -> bool:
     return _ELLIPTIC_NOT.search(text) is not None
 
 
+# An undecided verdict ("I honestly can't decide whether it's worth it", "in two minds", "mixed feelings"): the
+# reviewer says they have not concluded, so a verdict phrase inside it ("worth it") is not a verdict (round 8).
+_UNDECIDED = re.compile(
+    r"\b(?:can't|cannot|can\s+not|couldn't|still\s+can't)\s+(?:decide|make\s+up\s+my\s+mind|tell\s+(?:if|whether))\b"
+    r"|\b(?:undecided|on\s+the\s+fence|in\s+two\s+minds|mixed\s+feelings|mixed\s+bag|swings\s+and\s+roundabouts|"
+    r"hit\s+and\s+miss|hit\s+or\s+miss)\b"
+    r"|\bnot\s+sure\s+(?:if|whether)\s+(?:it's|it\s+is|it\s+was|it\s+has\s+been|they're|they\s+are)\s+"
+    r"(?:worth|helping|working|doing)\b",
+    re.IGNORECASE)
+
+
+def is_undecided(text: str) -> bool:
+    return _UNDECIDED.search(text) is not None
+
+
 def intent_score(text: str) -> float:
     """−1 when the clause says the patient is leaving or will not come back, or that care did not happen; +1 when
     they would come back."""
@@ -160,11 +175,13 @@ class ReviewCues:
 
     def is_lukewarm(self, text: str) -> bool:
         """The clause gives a lukewarm verdict ("average visit, nothing special")."""
-        return self.neutral is not None and self.neutral.search(text) is not None
+        return is_undecided(text) or (self.neutral is not None and self.neutral.search(text) is not None)
 
     def score(self, text: str) -> float:
         """+1 / −1 per implicit praise / complaint phrase (negation-aware) or intent to leave / come back, in
         [−1, 1]; 0 when none."""
+        if is_undecided(text):  # "can't decide whether it's worth it": no verdict either way
+            return 0.0
         return max(-1.0, min(1.0, cue_score(text, self.negative, self.positive) + intent_score(text)))
 
 
