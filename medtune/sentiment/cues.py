@@ -28,7 +28,9 @@ _STRONG = re.compile(
     r"\byeah,? right\b|\breally made me feel\b|\bvery reassuring\b|\blove the (?:privacy|wait|service)\b|"
     r"^\s*(?:great|brilliant|fantastic|wonderful|perfect|lovely|marvellous),\s+(?:another|yet another|now|so now)\b|"
     r"\bmy foot\b|\bsaid no(?: ?one| ?body) ever\b|\boh,? yes\b|\bsuch a fun\b|\bwhat fun\b|\bnothing like an?\b.*\bthat\b|"
-    r"\bmight as well have\b|\bwell spent,? (?:clearly|obviously)\b|\bas if\b",
+    r"\bmight as well have\b|\bwell spent,? (?:clearly|obviously)\b|\bas if\b"
+    # "If you enjoy being treated like a nuisance, this is the place for you" (round 8).
+    r"|\bif\s+you\s+(?:enjoy|like|love|fancy)\s+(?:being|waiting|getting|sitting|paying|spending)\b",
     re.IGNORECASE)
 # ... and praise that is sarcastic only when the review also complains: a one-word sentence ("Brilliant.") or
 # a praise word followed by a complaint in the same sentence ("Fantastic service, only took them six weeks").
@@ -39,7 +41,7 @@ _WEAK = re.compile(r"^\s*(?:great|brilliant|fantastic|wonderful|perfect|lovely|s
                    r"(?:\s+\w+)?\s*[.!,]"
                    r"|^\s*(?:(?:really\s+|just\s+)?lov(?:e|ed)\s+(?:it|that|this|the\s+\w+(?:\s+\w+)?)|"
                    r"money\s+well\s+spent|good\s+times|fun\s+times|cheers\s+for\s+that|thanks\s+for\s+that|"
-                   r"really\s+enjoyed\s+(?:it|that|the\s+\w+(?:\s+\w+)?)|(?:really|so|very|how)\s+reassuring|"
+                   r"really\s+enjoyed\s+(?:it|that|the\s+\w+(?:\s+\w+)?)|(?:really|so|very|how)\s+(?:reassuring|discreet|efficient)|"
                    r"(?:well|nicely)\s+done|good\s+job|great\s+job|nice\s+one|top\s+marks)\s*[.!]*\s*$"
                    # "Love being told …", "Love how they …": delight at what the rest of the review complains about.
                    r"|^\s*(?:i\s+|just\s+)?(?:love|loved|adore)\s+(?:being|getting|how|the\s+way|that\s+(?:you|they|i))\b",
@@ -101,6 +103,8 @@ _ABSENCE = re.compile(
     r"\b(?:nobody|no\s+one|not\s+one\s+(?:person|nurse|doctor|member)|not\s+once|not\s+a\s+single\s+"
     r"(?:person|nurse|doctor|word|call|apology))\b(?!\s+(?:could|can|would)\s+(?:fault|have\s+done|ask|be\s+nicer))"
     r"|\bwith\s+no\s+(?!wait|queue|fuss|problems?|side[\s-]+effects?|pain|issues?|trouble|hassle|complaints?)\w+"
+    # "… without anyone listening", "closed without any notice" (round 8).
+    r"|\bwithout\s+(?:anyone|anybody|a\s+word|any\s+(?:notice|warning|explanation|apology|help|reason))\b"
     # A verbless "No apology." / "And still no call." / "No water, no blanket": what was missing (round 8).
     r"|^\s*(?:and\s+)?(?:still\s+)?no\s+(?!wait|queue|fuss|problems?|side[\s-]+effects?|pain|issues?|trouble|"
     r"hassle|complaints?|regrets?|worries|doubt|need|way|more|longer)\w+(?:\s+\w+)?\s*[.!,]*\s*$"
@@ -145,6 +149,21 @@ _UNDECIDED = re.compile(
     re.IGNORECASE)
 
 
+# Praise by contrast with a fear or with the past ("Dreaded it for nothing.", "Nobody had ever done that.", "First
+# time anyone made it make sense."): the complaint words are about what did not happen (round 8).
+_RELIEF = re.compile(
+    r"\b(?:worried|worrying|dreaded|dreading|nervous|scared|panicked|panicking|stressed|fretted|fretting)\b"
+    r"[^.!?]*\bfor\s+nothing\b"
+    r"|\b(?:nobody|no\s+one|no-one)\s+(?:had|has|'d)\s+ever\b|\bnever\s+had\s+(?:that|this|anyone|a\s+\w+)\s+"
+    r"(?:before|do\s+that)\b|\bfirst\s+time\s+(?:anyone|anybody|someone|a\s+doctor|a\s+\w+)\s+(?:has\s+|had\s+|"
+    r"ever\s+)?(?:made|explained|listened|took|bothered|actually)\b",
+    re.IGNORECASE)
+
+
+def is_relief(text: str) -> bool:
+    return _RELIEF.search(text) is not None
+
+
 def is_undecided(text: str) -> bool:
     return _UNDECIDED.search(text) is not None
 
@@ -182,6 +201,8 @@ class ReviewCues:
         [−1, 1]; 0 when none."""
         if is_undecided(text):  # "can't decide whether it's worth it": no verdict either way
             return 0.0
+        if is_relief(text):  # "Dreaded it for nothing.": praise, whatever its words
+            return 1.0
         return max(-1.0, min(1.0, cue_score(text, self.negative, self.positive) + intent_score(text)))
 
 
@@ -208,8 +229,9 @@ def apply_sarcasm(scores: list[float], markers: list[str], complaint: list[bool]
     when it has a strong marker, or a weak one and a complaint (a negative cue or clause) elsewhere."""
     strong = any(m == "strong" for m in markers)
     weak = any(m == "weak" for m in markers)
-    complains = any(c for c, m in zip(complaint, markers) if not m) or any(
-        c for c, m in zip(complaint, markers) if m == "weak" and len(markers) == 1)
+    # A complaint in an unmarked clause, or in a weak-marked one ("Love being told … without anyone listening.
+    # Really reassuring.": both clauses are marked; round 8 — before, only a one-clause review's own).
+    complains = any(c for c, m in zip(complaint, markers) if m != "strong")
     if not (strong or (weak and complains)):
         return scores
     return [-max(abs(s), floor) if m else s for s, m in zip(scores, markers)]

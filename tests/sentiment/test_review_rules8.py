@@ -74,3 +74,27 @@ def test_a_sarcastic_coda_after_a_complaint(analyzer: Any) -> None:
 ])
 def test_lay_words_for_aspects(analyzer: Any, text: str, aspect: str, polarity: str) -> None:
     assert analyzer.analyze(text).aspects.get(aspect) == polarity
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Was terrified of the extraction and worried for nothing.", 1.0),   # praise by contrast with a fear
+    ("No one had ever taken the time to check my feet before.", 1.0),    # ... or with the past
+    ("All that waiting for nothing.", -1.0),                              # "for nothing" without a fear
+    ("Can't decide whether the new tablets are worth it.", 0.0),          # undecided: no verdict
+    ("Closed the branch without any notice.", -1.0),
+])
+def test_relief_undecided_and_absence_cues(text: str, expected: float) -> None:
+    from medtune.sentiment.aspects import load_taxonomy
+    from medtune.sentiment.cues import ReviewCues
+
+    assert ReviewCues(load_taxonomy()).score(text) == expected
+
+
+def test_if_you_enjoy_being_is_sarcasm(analyzer: Any) -> None:
+    assert sarcasm_markers(["If you like being spoken to like a toddler, book here."]) == ["strong"]
+    assert analyzer.analyze("If you like being spoken to like a toddler, book here.").overall == "negative"
+
+
+def test_praise_by_contrast_decides_the_review(analyzer: Any) -> None:
+    result = analyzer.analyze("The hygienist was so gentle with my sensitive gums. Worried for nothing.")
+    assert result.overall == "positive"
