@@ -98,3 +98,15 @@ def test_if_you_enjoy_being_is_sarcasm(analyzer: Any) -> None:
 def test_praise_by_contrast_decides_the_review(analyzer: Any) -> None:
     result = analyzer.analyze("The hygienist was so gentle with my sensitive gums. Worried for nothing.")
     assert result.overall == "positive"
+
+
+def test_staff_yields_to_the_aspect_a_clause_judges(analyzer: Any) -> None:
+    result = analyzer.analyze("The registrar explained the scan results in plain English.")
+    assert result.aspects.get("communication") == "positive" and "staff" not in result.aspects
+    result = analyzer.analyze("The registrar was lovely and explained the scan results in plain English.")
+    assert result.aspects.get("staff") == "positive"  # a staff cue keeps staff
+
+
+def test_not_looking_at_the_patient_is_a_staff_complaint(analyzer: Any) -> None:
+    result = analyzer.analyze("The locum typed the whole time and didn't look up at me once.")
+    assert result.aspects.get("staff") == "negative" and result.overall == "negative"
