@@ -102,12 +102,8 @@ def is_consolation(text: str) -> bool:
 _ABSENCE = re.compile(
     r"\b(?:nobody|no\s+one|not\s+one\s+(?:person|nurse|doctor|member)|not\s+once|not\s+a\s+single\s+"
     r"(?:person|nurse|doctor|word|call|apology))\b(?!\s+(?:could|can|would)\s+(?:fault|have\s+done|ask|be\s+nicer))"
-    r"|\bwith\s+no\s+(?!wait|queue|fuss|problems?|side[\s-]+effects?|pain|issues?|trouble|hassle|complaints?)\w+"
     # "… without anyone listening", "closed without any notice" (round 8).
     r"|\bwithout\s+(?:anyone|anybody|a\s+word|any\s+(?:notice|warning|explanation|apology|help|reason))\b"
-    # A verbless "No apology." / "And still no call." / "No water, no blanket": what was missing (round 8).
-    r"|^\s*(?:and\s+)?(?:still\s+)?no\s+(?!wait|queue|fuss|problems?|side[\s-]+effects?|pain|issues?|trouble|"
-    r"hassle|complaints?|regrets?|worries|doubt|need|way|more|longer)\w+(?:\s+\w+)?\s*[.!,]*\s*$"
     # Nothing heard back ("then hear nothing for a week", "Still nothing.").
     r"|\b(?:heard|hear|hearing|got|get|getting|received)\s+nothing\b|^\s*(?:and\s+)?still\s+nothing\b",
     re.IGNORECASE)
@@ -130,6 +126,25 @@ _EFFORT = re.compile(
     r"|\bhad\s+to\s+(?:chase|keep\s+(?:ringing|calling|asking|chasing)|beg|fight)\b"
     r"|\btried\s+every\s+(?:route|way|number|option)\b",
     re.IGNORECASE)
+
+
+# Something missing: "discharged with no transport home", and (round 8) a verbless "No apology." / "And still no
+# call.". Not when what is missing is itself a complaint ("with no nausea", "No headaches."): `intent_score` checks
+# the missing item against the aspects' negative cues.
+_NO_ITEM = re.compile(
+    r"\bwith\s+no\s+(?!wait|queue|fuss|problems?|side[\s-]+effects?|pain|issues?|trouble|hassle|complaints?)"
+    r"(?P<item>\w+)"
+    r"|^\s*(?:and\s+)?(?:still\s+)?no\s+(?!wait|queue|fuss|problems?|side[\s-]+effects?|pain|issues?|trouble|"
+    r"hassle|complaints?|regrets?|worries|doubt|need|way|more|longer)(?P<bare>\w+(?:\s+\w+)?)\s*[.!,]*\s*$",
+    re.IGNORECASE)
+
+
+def _missing_care(text: str, bad_things: re.Pattern[str] | None) -> bool:
+    m = _NO_ITEM.search(text)
+    if m is None:
+        return False
+    item = m.group("item") or m.group("bare") or ""
+    return bad_things is None or bad_things.search(item) is None
 
 
 def is_elliptic_denial(text: str) -> bool:
@@ -168,12 +183,14 @@ def is_undecided(text: str) -> bool:
     return _UNDECIDED.search(text) is not None
 
 
-def intent_score(text: str) -> float:
+def intent_score(text: str, bad_things: re.Pattern[str] | None = None) -> float:
     """−1 when the clause says the patient is leaving or will not come back, or that care did not happen; +1 when
     they would come back."""
     if _RETURNING.search(text):
         return 1.0
-    return -1.0 if _LEAVING.search(text) or _ABSENCE.search(text) or _EFFORT.search(text) else 0.0
+    if _LEAVING.search(text) or _ABSENCE.search(text) or _EFFORT.search(text) or _missing_care(text, bad_things):
+        return -1.0
+    return 0.0
 
 
 @dataclass
@@ -187,6 +204,11 @@ class ReviewCues:
     @cached_property
     def negative(self) -> re.Pattern[str] | None:
         return term_pattern(self.taxonomy.review_cues.negative)
+
+    @cached_property
+    def bad_things(self) -> re.Pattern[str] | None:
+        """Every aspect's negative cues: a missing one ("No headaches.") is good news, not missing care."""
+        return term_pattern([t for a in self.taxonomy.aspects for t in a.cues.negative])
 
     @cached_property
     def neutral(self) -> re.Pattern[str] | None:
@@ -203,7 +225,8 @@ class ReviewCues:
             return 0.0
         if is_relief(text):  # "Dreaded it for nothing.": praise, whatever its words
             return 1.0
-        return max(-1.0, min(1.0, cue_score(text, self.negative, self.positive) + intent_score(text)))
+        return max(-1.0, min(1.0, cue_score(text, self.negative, self.positive)
+                             + intent_score(text, self.bad_things)))
 
 
 # A closing "clearly." is a sarcastic coda ("They really care, clearly."), unless it is how something was

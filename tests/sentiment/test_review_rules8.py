@@ -110,3 +110,12 @@ def test_staff_yields_to_the_aspect_a_clause_judges(analyzer: Any) -> None:
 def test_not_looking_at_the_patient_is_a_staff_complaint(analyzer: Any) -> None:
     result = analyzer.analyze("The locum typed the whole time and didn't look up at me once.")
     assert result.aspects.get("staff") == "negative" and result.overall == "negative"
+
+
+def test_a_missing_complaint_is_not_missing_care() -> None:
+    from medtune.sentiment.aspects import load_taxonomy
+    from medtune.sentiment.cues import ReviewCues
+
+    cues = ReviewCues(load_taxonomy())
+    assert cues.score("No nausea.") == 0.0 and cues.score("Two weeks in with no headaches.") == 0.0
+    assert cues.score("No blanket.") == -1.0 and cues.score("Sent home with no painkillers.") == -1.0
