@@ -132,10 +132,10 @@ _EFFORT = re.compile(
 # call.". Not when what is missing is itself a complaint ("with no nausea", "No headaches."): `intent_score` checks
 # the missing item against the aspects' negative cues.
 _NO_ITEM = re.compile(
-    r"\bwith\s+no\s+(?!wait|queue|fuss|problems?|side[\s-]+effects?|pain|issues?|trouble|hassle|complaints?)"
+    r"\bwith\s+no\s+(?!(?:wait|queue|fuss|problems?|side[\s-]+effects?|pain|issues?|trouble|hassle|complaints?)\b)"
     r"(?P<item>\w+)"
-    r"|^\s*(?:and\s+)?(?:still\s+)?no\s+(?!wait|queue|fuss|problems?|side[\s-]+effects?|pain|issues?|trouble|"
-    r"hassle|complaints?|regrets?|worries|doubt|need|way|more|longer)(?P<bare>\w+(?:\s+\w+)?)\s*[.!,]*\s*$",
+    r"|^\s*(?:and\s+)?(?:still\s+)?no\s+(?!(?:wait|queue|fuss|problems?|side[\s-]+effects?|pain|issues?|trouble|"
+    r"hassle|complaints?|regrets?|worries|doubt|need|way|more|longer)\b)(?P<bare>\w+(?:\s+\w+)?)\s*[.!,]*\s*$",
     re.IGNORECASE)
 
 
