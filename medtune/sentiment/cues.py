@@ -36,7 +36,7 @@ _STRONG = re.compile(
 # a praise word followed by a complaint in the same sentence ("Fantastic service, only took them six weeks").
 # A short exclamation of delight ("Love it.", "Really loved the vending machine.", "Money well spent.") is also
 # weak: in a review that otherwise complains, it is the sarcastic coda.
-_WEAK = re.compile(r"^\s*(?:great|brilliant|fantastic|wonderful|perfect|lovely|superb|marvellous|amazing|"
+_WEAK = re.compile(r"^\s*(?:(?:just|simply|absolutely|really)\s+)?(?:great|brilliant|fantastic|wonderful|perfect|lovely|superb|marvellous|amazing|"
                    r"outstanding|excellent|impressive|stellar|top|first[\s-]class|world[\s-]class)\b"
                    r"(?:\s+\w+)?\s*[.!,]"
                    r"|^\s*(?:(?:really\s+|just\s+)?lov(?:e|ed)\s+(?:it|that|this|the\s+\w+(?:\s+\w+)?)|"

@@ -119,3 +119,20 @@ def test_a_missing_complaint_is_not_missing_care() -> None:
     cues = ReviewCues(load_taxonomy())
     assert cues.score("No nausea.") == 0.0 and cues.score("Two weeks in with no headaches.") == 0.0
     assert cues.score("No blanket.") == -1.0 and cues.score("Sent home with no painkillers.") == -1.0
+
+
+def test_just_great_is_a_sarcastic_coda_after_a_complaint(analyzer: Any) -> None:
+    assert sarcasm_markers(["Just great."]) == ["weak"]
+    assert analyzer.analyze("The lift was broken again and nobody said a thing. Just great.").overall == "negative"
+
+
+def test_intolerable_lukewarm_and_relieved_wording() -> None:
+    from medtune.sentiment.aspects import CompiledAspect, load_taxonomy
+    from medtune.sentiment.cues import ReviewCues
+
+    taxonomy = load_taxonomy()
+    cues = ReviewCues(taxonomy)
+    assert cues.score("The patches helped, but I couldn't live with the itching.") == -1.0
+    assert cues.is_lukewarm("Busy clinic, about what you'd expect on a Monday.")
+    effectiveness = CompiledAspect(taxonomy.get("effectiveness"))
+    assert effectiveness.cue_score("The new spray stopped the nosebleeds within a week.") > 0
