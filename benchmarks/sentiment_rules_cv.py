@@ -10,7 +10,8 @@ of the independent set (682 reviews); `--sets all+fresh3` adds fresh3_dev. `--gr
 analyser's default weights on the same folds (a code change with no setting to choose: main's code and the new
 code are compared fold by fold); `--code DIR` imports `medtune` from another checkout (e.g. a copy of main)
 while the reviews and the folds stay this checkout's. Each fold also reports aspect detection F1, and
-`--by-writer` adds leave-one-writer-out figures (each set family was written by a different helper).
+`--by-writer` adds the figures per writer (each set family was written by a different helper). `--save FILE`
+keeps the held-out fold figures; `--paired A B` compares two such files fold by fold (B − A, mean ± sd).
 
 Every setting of the grid below analyses all tuning reviews once (clause embeddings are computed once and
 reused). Then, for each of `repeats` × `folds` splits by review group, the setting with the best overall
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import sys
 from pathlib import Path
 
@@ -116,8 +118,13 @@ def main() -> int:
     parser.add_argument("--sets", choices=("tuning", "all", "all+fresh3"), default="tuning")
     parser.add_argument("--grid", choices=("full", "defaults", "detector", "detector2", "reader"), default="full")
     parser.add_argument("--code", type=Path, help="import medtune from this checkout instead (e.g. a copy of main)")
-    parser.add_argument("--by-writer", action="store_true", help="also leave-one-writer-out figures")
+    parser.add_argument("--by-writer", action="store_true", help="also the figures per writer")
+    parser.add_argument("--save", type=Path, help="write the held-out fold figures (JSON) for a paired comparison")
+    parser.add_argument("--paired", nargs=2, type=Path, metavar=("A", "B"),
+                        help="only compare two --save files fold by fold (B − A: mean ± sd) and exit")
     args = parser.parse_args()
+    if args.paired:
+        return paired(*args.paired)
     if args.code:
         sys.path.insert(0, str(args.code.resolve()))
     from medtune.sentiment.analyze import Analyzer, ReaderWeights
@@ -180,6 +187,9 @@ def main() -> int:
     def line(cells):
         return " / ".join(f"{np.mean(c):.3f} ± {np.std(c):.3f}" for c in cells)
 
+    if args.save:
+        args.save.write_text(json.dumps({"sets": args.sets, "grid": args.grid, "repeats": args.repeats,
+                                         "folds": args.folds, "chosen": table["chosen"]}))
     label = "setting chosen on the training folds" if args.grid != "defaults" else "default weights"
     print(f"held-out folds, {label}: overall / aspect F1 / aspect polarity {line(table['chosen'])}")
     if args.grid != "defaults":
@@ -205,6 +215,21 @@ def main() -> int:
     for k, setting in enumerate(settings):
         cells = "  ".join(f"{src} {a:.3f}/{b:.3f}/{c:.3f}" for src, (a, b, c) in figures[k].items())
         print(f"  {setting or 'defaults'}  all {right[k].mean():.3f}  {cells}")
+    return 0
+
+
+def paired(a: Path, b: Path) -> int:
+    """B − A per held-out fold (the same folds: same reviews, repeats and folds), mean ± sd, and how many folds
+    B is ahead / level / behind."""
+    import numpy as np
+
+    first, second = json.loads(a.read_text()), json.loads(b.read_text())
+    if {k: first[k] for k in ("sets", "repeats", "folds")} != {k: second[k] for k in ("sets", "repeats", "folds")}:
+        raise SystemExit("the two files were not made on the same folds")
+    for name, x, y in zip(("overall", "aspect F1", "aspect polarity"), first["chosen"], second["chosen"]):
+        d = np.array(y) - np.array(x)
+        print(f"{name:16} B − A {d.mean():+.3f} ± {d.std():.3f}  (B ahead on {(d > 1e-9).sum()}, level on "
+              f"{(abs(d) <= 1e-9).sum()}, behind on {(d < -1e-9).sum()} of {len(d)} folds)")
     return 0
 
 
