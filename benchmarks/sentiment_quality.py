@@ -1,7 +1,8 @@
 """Sentiment quality on our labelled patient reviews (data/eval/reviews): prints the figures in
 docs/SENTIMENT.md ("Real patient reviews").
 
-    python benchmarks/sentiment_quality.py [--model RUN_DIR] [--errors dev] [--json]
+    python benchmarks/sentiment_quality.py [--model RUN_DIR] [--parts dev,test] [--errors dev] [--json]
+    python benchmarks/sentiment_quality.py --parts fresh3_test      # round 8's held-out set, scored once
 
 Overall accuracy (and macro-F1) of negative / neutral / positive, aspect detection P / R / F1 and aspect
 polarity accuracy (on the aspects found), for the dev half (what cues and settings were tuned on) and the
@@ -27,10 +28,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="a trained sentiment run directory (default: the shipped heads)")
     parser.add_argument("--dir", type=Path, default=REVIEWS_DIR)
-    parser.add_argument("--errors", help="also list that part's misses (a tuning part: dev, dev2, fresh_dev, fresh2_dev)")
+    parser.add_argument("--errors", help="also list that part's misses (a tuning part; since round 8 every part but "
+                                         "fresh3_test is tuning data)")
     parser.add_argument("--parts", default="dev,test",
-                        help="which files (<part>.jsonl) to score: dev, dev2, fresh_dev, fresh2_dev (tuning), "
-                             "test, fresh_test, fresh2_test (held out)")
+                        help="which files (<part>.jsonl) to score, comma-separated: dev, dev2, fresh_dev, fresh_test, "
+                             "fresh2_dev, fresh2_test, test, fresh3_dev (tuning data since round 8), fresh3_test "
+                             "(held out)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     started = time.time()

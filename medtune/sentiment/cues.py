@@ -28,17 +28,24 @@ _STRONG = re.compile(
     r"\byeah,? right\b|\breally made me feel\b|\bvery reassuring\b|\blove the (?:privacy|wait|service)\b|"
     r"^\s*(?:great|brilliant|fantastic|wonderful|perfect|lovely|marvellous),\s+(?:another|yet another|now|so now)\b|"
     r"\bmy foot\b|\bsaid no(?: ?one| ?body) ever\b|\boh,? yes\b|\bsuch a fun\b|\bwhat fun\b|\bnothing like an?\b.*\bthat\b|"
-    r"\bmight as well have\b|\bwell spent,? (?:clearly|obviously)\b|\bas if\b",
+    r"\bmight as well have\b|\bwell spent,? (?:clearly|obviously)\b|\bas if\b"
+    # "If you enjoy being treated like a nuisance, this is the place for you" (round 8).
+    r"|\bif\s+you\s+(?:enjoy|like|love|fancy)\s+(?:being|waiting|getting|sitting|paying|spending)\b",
     re.IGNORECASE)
 # ... and praise that is sarcastic only when the review also complains: a one-word sentence ("Brilliant.") or
 # a praise word followed by a complaint in the same sentence ("Fantastic service, only took them six weeks").
 # A short exclamation of delight ("Love it.", "Really loved the vending machine.", "Money well spent.") is also
 # weak: in a review that otherwise complains, it is the sarcastic coda.
-_WEAK = re.compile(r"^\s*(?:great|brilliant|fantastic|wonderful|perfect|lovely|superb|marvellous|amazing)\b"
+_WEAK = re.compile(r"^\s*(?:(?:just|simply|absolutely|really)\s+)?(?:great|brilliant|fantastic|wonderful|perfect|lovely|superb|marvellous|amazing|"
+                   r"outstanding|excellent|impressive|stellar|top|first[\s-]class|world[\s-]class)\b"
                    r"(?:\s+\w+)?\s*[.!,]"
                    r"|^\s*(?:(?:really\s+|just\s+)?lov(?:e|ed)\s+(?:it|that|this|the\s+\w+(?:\s+\w+)?)|"
                    r"money\s+well\s+spent|good\s+times|fun\s+times|cheers\s+for\s+that|thanks\s+for\s+that|"
-                   r"really\s+enjoyed\s+(?:it|that|the\s+\w+(?:\s+\w+)?))\s*[.!]*\s*$", re.IGNORECASE)
+                   r"really\s+enjoyed\s+(?:it|that|the\s+\w+(?:\s+\w+)?)|(?:really|so|very|how)\s+(?:reassuring|discreet|efficient)|"
+                   r"(?:well|nicely)\s+done|good\s+job|great\s+job|nice\s+one|top\s+marks)\s*[.!]*\s*$"
+                   # "Love being told …", "Love how they …": delight at what the rest of the review complains about.
+                   r"|^\s*(?:i\s+|just\s+)?(?:love|loved|adore)\s+(?:being|getting|how|the\s+way|that\s+(?:you|they|i))\b",
+                   re.IGNORECASE)
 
 
 # Implicit intent (issue 15: "I'll be finding a new dentist"): a constructed pattern, not a phrase list, so
@@ -52,13 +59,18 @@ _LEAVING = re.compile(
     r"|\b(?:i'll|i\s+will|we'll|we\s+will|i'm|i\s+am)\s+(?:just\s+)?(?:go|going|use|using|ring|call|pay)\b[^.!?]*"
     r"\bfrom\s+now\s+on\b"
     r"|\b(?:wouldn't|would\s+not|won't|will\s+not|never)\s+(?:go|going|come|coming|be\s+going|be\s+coming|return|"
-    r"set\s+foot|use|using|be\s+using|buy|buying|be\s+buying|take|taking|be\s+taking|order|ordering)\s+"
+    r"set\s+foot|use|using|be\s+using|buy|buying|be\s+buying|take|taking|be\s+taking|order|ordering|do|have)\s+"
     r"(?:(?:(?:it|them|these|those|this|that)(?:\s+\w+)?|there|here)\s+)?(?:back|there|here|again|in\s+there|"
     r"to\s+them|them)\b",
     re.IGNORECASE)
 _RETURNING = re.compile(
     r"\b(?:would|will|i'd|i'll|we'd|we'll)\s+(?:definitely\s+|happily\s+|gladly\s+|certainly\s+)?"
     r"(?:go\s+back|come\s+back|return|be\s+back|use\s+(?:them|it|this\s+\w+)\s+again|have\s+my\s+next)\b"
+    # "I'd do it all again", "would have it done again", "will use them again" (no negation in between).
+    # "Will … again" only with a keen adverb: "I will take it again at night" is a dosing line.
+    r"|\b(?:(?:would|i'd|we'd)\s+(?:definitely\s+|happily\s+|gladly\s+|certainly\s+|absolutely\s+)?|"
+    r"(?:will|i'll|we'll)\s+(?:definitely|happily|gladly|certainly|absolutely)\s+)"
+    r"(?:do|have|take|use|choose|book|get)(?:\s+(?!not\b|never\b|to\b)\w+){0,3}?\s+again\b"
     r"|\bin\s+a\s+heartbeat\b|\b(?:wouldn't|would\s+not|won't)\s+go\s+(?:anywhere|elsewhere)\b"
     r"|\b(?:i'm|i\s+am|we're|we\s+are|i'll\s+be|we'll\s+be)\s+(?:definitely\s+)?going\s+back\s+(?:there|to\s+them)\b",
     re.IGNORECASE)
@@ -90,7 +102,10 @@ def is_consolation(text: str) -> bool:
 _ABSENCE = re.compile(
     r"\b(?:nobody|no\s+one|not\s+one\s+(?:person|nurse|doctor|member)|not\s+once|not\s+a\s+single\s+"
     r"(?:person|nurse|doctor|word|call|apology))\b(?!\s+(?:could|can|would)\s+(?:fault|have\s+done|ask|be\s+nicer))"
-    r"|\bwith\s+no\s+(?!wait|queue|fuss|problems?|side[\s-]+effects?|pain|issues?|trouble|hassle|complaints?)\w+",
+    # "… without anyone listening", "closed without any notice" (round 8).
+    r"|\bwithout\s+(?:anyone|anybody|a\s+word|any\s+(?:notice|warning|explanation|apology|help|reason))\b"
+    # Nothing heard back ("then hear nothing for a week", "Still nothing.").
+    r"|\b(?:heard|hear|hearing|got|get|getting|received)\s+nothing\b|^\s*(?:and\s+)?still\s+nothing\b",
     re.IGNORECASE)
 
 
@@ -102,18 +117,80 @@ _ELLIPTIC_NOT = re.compile(
     re.IGNORECASE)
 
 
+# Effort that should not have been needed ("been trying to get a referral since June", "I've been chasing the
+# results for weeks", "kept ringing", "had to chase them three times"): a complaint about access without an
+# opinion word (round 8).
+_EFFORT = re.compile(
+    r"\b(?:been|kept|keep|keeps)\s+(?:trying\s+to\s+(?:get|see|book|reach|speak|talk|contact|sort|find\s+out)|"
+    r"chasing|ringing|calling|phoning|asking|emailing|begging)\b"
+    r"|\bhad\s+to\s+(?:chase|keep\s+(?:ringing|calling|asking|chasing)|beg|fight)\b"
+    r"|\btried\s+every\s+(?:route|way|number|option)\b",
+    re.IGNORECASE)
+
+
+# Something missing: "discharged with no transport home", and (round 8) a verbless "No apology." / "And still no
+# call.". Not when what is missing is itself a complaint ("with no nausea", "No headaches."): `intent_score` checks
+# the missing item against the aspects' negative cues.
+_NO_ITEM = re.compile(
+    r"\bwith\s+no\s+(?!(?:wait|queue|fuss|problems?|side[\s-]+effects?|pain|issues?|trouble|hassle|complaints?)\b)"
+    r"(?P<item>\w+)"
+    r"|^\s*(?:and\s+)?(?:still\s+)?no\s+(?!(?:wait|queue|fuss|problems?|side[\s-]+effects?|pain|issues?|trouble|"
+    r"hassle|complaints?|regrets?|worries|doubt|need|way|more|longer)\b)(?P<bare>\w+(?:\s+\w+)?)\s*[.!,]*\s*$",
+    re.IGNORECASE)
+
+
+def _missing_care(text: str, bad_things: re.Pattern[str] | None) -> bool:
+    m = _NO_ITEM.search(text)
+    if m is None:
+        return False
+    item = m.group("item") or m.group("bare") or ""
+    return bad_things is None or bad_things.search(item) is None
+
+
 def is_elliptic_denial(text: str) -> bool:
     """The clause denies what another clause said, leaving the opinion word out ("… was not.", "less so"). It is
     an opinion about the clause's own aspect, not a verdict on the review, so it is not a review cue."""
     return _ELLIPTIC_NOT.search(text) is not None
 
 
-def intent_score(text: str) -> float:
+# An undecided verdict ("I honestly can't decide whether it's worth it", "in two minds", "mixed feelings"): the
+# reviewer says they have not concluded, so a verdict phrase inside it ("worth it") is not a verdict (round 8).
+_UNDECIDED = re.compile(
+    r"\b(?:can't|cannot|can\s+not|couldn't|still\s+can't)\s+(?:decide|make\s+up\s+my\s+mind|tell\s+(?:if|whether))\b"
+    r"|\b(?:undecided|on\s+the\s+fence|in\s+two\s+minds|mixed\s+feelings|mixed\s+bag|swings\s+and\s+roundabouts|"
+    r"hit\s+and\s+miss|hit\s+or\s+miss)\b"
+    r"|\bnot\s+sure\s+(?:if|whether)\s+(?:it's|it\s+is|it\s+was|it\s+has\s+been|they're|they\s+are)\s+"
+    r"(?:worth|helping|working|doing)\b",
+    re.IGNORECASE)
+
+
+# Praise by contrast with a fear or with the past ("Dreaded it for nothing.", "Nobody had ever done that.", "First
+# time anyone made it make sense."): the complaint words are about what did not happen (round 8).
+_RELIEF = re.compile(
+    r"\b(?:worried|worrying|dreaded|dreading|nervous|scared|panicked|panicking|stressed|fretted|fretting)\b"
+    r"[^.!?]{0,100}?\bfor\s+nothing\b"  # bounded: no quadratic scan of a long clause
+    r"|\b(?:nobody|no\s+one|no-one)\s+(?:had|has|'d)\s+ever\b|\bnever\s+had\s+(?:that|this|anyone|a\s+\w+)\s+"
+    r"(?:before|do\s+that)\b|\bfirst\s+time\s+(?:anyone|anybody|someone|a\s+doctor|a\s+\w+)\s+(?:has\s+|had\s+|"
+    r"ever\s+)?(?:made|explained|listened|took|bothered|actually)\b",
+    re.IGNORECASE)
+
+
+def is_relief(text: str) -> bool:
+    return _RELIEF.search(text) is not None
+
+
+def is_undecided(text: str) -> bool:
+    return _UNDECIDED.search(text) is not None
+
+
+def intent_score(text: str, bad_things: re.Pattern[str] | None = None) -> float:
     """−1 when the clause says the patient is leaving or will not come back, or that care did not happen; +1 when
     they would come back."""
     if _RETURNING.search(text):
         return 1.0
-    return -1.0 if _LEAVING.search(text) or _ABSENCE.search(text) else 0.0
+    if _LEAVING.search(text) or _ABSENCE.search(text) or _EFFORT.search(text) or _missing_care(text, bad_things):
+        return -1.0
+    return 0.0
 
 
 @dataclass
@@ -129,17 +206,27 @@ class ReviewCues:
         return term_pattern(self.taxonomy.review_cues.negative)
 
     @cached_property
+    def bad_things(self) -> re.Pattern[str] | None:
+        """Every aspect's negative cues: a missing one ("No headaches.") is good news, not missing care."""
+        return term_pattern([t for a in self.taxonomy.aspects for t in a.cues.negative])
+
+    @cached_property
     def neutral(self) -> re.Pattern[str] | None:
         return term_pattern(self.taxonomy.review_cues.neutral)
 
     def is_lukewarm(self, text: str) -> bool:
         """The clause gives a lukewarm verdict ("average visit, nothing special")."""
-        return self.neutral is not None and self.neutral.search(text) is not None
+        return is_undecided(text) or (self.neutral is not None and self.neutral.search(text) is not None)
 
     def score(self, text: str) -> float:
         """+1 / −1 per implicit praise / complaint phrase (negation-aware) or intent to leave / come back, in
         [−1, 1]; 0 when none."""
-        return max(-1.0, min(1.0, cue_score(text, self.negative, self.positive) + intent_score(text)))
+        if is_undecided(text):  # "can't decide whether it's worth it": no verdict either way
+            return 0.0
+        if is_relief(text):  # "Dreaded it for nothing.": praise, whatever its words
+            return 1.0
+        return max(-1.0, min(1.0, cue_score(text, self.negative, self.positive)
+                             + intent_score(text, self.bad_things)))
 
 
 # A closing "clearly." is a sarcastic coda ("They really care, clearly."), unless it is how something was
@@ -165,8 +252,9 @@ def apply_sarcasm(scores: list[float], markers: list[str], complaint: list[bool]
     when it has a strong marker, or a weak one and a complaint (a negative cue or clause) elsewhere."""
     strong = any(m == "strong" for m in markers)
     weak = any(m == "weak" for m in markers)
-    complains = any(c for c, m in zip(complaint, markers) if not m) or any(
-        c for c, m in zip(complaint, markers) if m == "weak" and len(markers) == 1)
+    # A complaint in an unmarked clause, or in a weak-marked one ("Love being told … without anyone listening.
+    # Really reassuring.": both clauses are marked; round 8 — before, only a one-clause review's own).
+    complains = any(c for c, m in zip(complaint, markers) if m != "strong")
     if not (strong or (weak and complains)):
         return scores
     return [-max(abs(s), floor) if m else s for s, m in zip(scores, markers)]
