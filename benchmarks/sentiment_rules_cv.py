@@ -75,8 +75,6 @@ WRITER = {"dev": "own", "test": "own", "dev2": "dev2", "fresh_dev": "fresh", "fr
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    import json
-
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 

@@ -80,10 +80,10 @@ def decide(row: Scored, t: float, ts: float, override: float, veto: float = 0.0)
 
 
 def rates(rows: list[Scored], t: float, ts: float, override: float, veto: float = 0.0) -> tuple[float, float]:
-    """(recall on emergencies, false-alarm rate on near-misses)."""
-    em = [decide(r, t, ts, override, veto) for r in rows if r.emergency]
-    nm = [decide(r, t, ts, override, veto) for r in rows if not r.emergency]
-    return sum(em) / max(len(em), 1), sum(nm) / max(len(nm), 1)
+    """(recall on emergencies, false-alarm rate on near-misses), as `triage_cv.rates` counts them."""
+    from medtune.chat.triage_cv import rates as rates_of
+
+    return rates_of([{"label": r.label} for r in rows], [decide(r, t, ts, override, veto) for r in rows])
 
 
 def choose_veto(rows: list[Scored], t: float, ts: float, override: float) -> float:
