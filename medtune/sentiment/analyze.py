@@ -181,7 +181,7 @@ class Analyzer:
     def __init__(self, taxonomy: Taxonomy | str | Path | None = None, model: str | Path | None = None,
                  encoder: Any = None, aspect_config: AspectConfig | None = None,
                  weights: ReaderWeights | None = None, polarity: PolarityModel | None = None,
-                 overall_head: Any = "default"):
+                 overall_head: Any = "default", reader: Any = "default"):
         from medtune.sentiment.encoder import get_encoder
 
         self.taxonomy = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
@@ -193,6 +193,9 @@ class Analyzer:
         self._vader = getattr(self.polarity, "lexicon", None)
         # The learned overall verdict (combine.py); None keeps the reader-weighting rule alone.
         self.overall_head = _default_overall_head() if overall_head == "default" else overall_head
+        # The learned reader (reader.py, round 9): heads over the rules' signals and the clause embeddings that
+        # give the overall verdict and aspect polarities; None keeps the rules' verdicts.
+        self.reader = _default_reader() if reader == "default" else reader
 
     @property
     def model_name(self) -> str:
@@ -244,7 +247,7 @@ class Analyzer:
             n = len(p)
             sl = slice(offsets, offsets + n)
             out.append(self._review(ids[i], text, p, probs[sl], det_scores[sl], detected[sl], intensity[i],
-                                    vader[sl], whole[i]))
+                                    vader[sl], whole[i], emb[sl]))
             offsets += n
         return out
 
@@ -327,7 +330,8 @@ class Analyzer:
 
     def _review(self, rid: str, text: str, parts: list[Clause], probs: Any, det: Any,
                 detected: list[list[int]], intensity_probs: Any,
-                vader: list[tuple[float, float, float]], whole: tuple[float, float] = (0.0, 0.0)) -> ReviewResult:
+                vader: list[tuple[float, float, float]], whole: tuple[float, float] = (0.0, 0.0),
+                emb: Any = None) -> ReviewResult:
         w = self.weights
         model, sarcastic, general, factual = self._clause_scores(parts, probs, detected, vader)
         # values[i][k]: clause i's polarity towards aspect k, the clause score blended with the aspect's cues
@@ -375,6 +379,16 @@ class Analyzer:
             for i, c in enumerate(parts)
         ]
         aspects, evidence, spans, aspect_scores = self._aspects(parts, values, structural, det)
+        if self.reader is not None and parts and emb is not None:
+            from medtune.sentiment.reader import Reading
+
+            reading = Reading(signals, overall, emb, vader, [row.score for row in clause_rows],
+                              [row.aspects for row in clause_rows], [row.text for row in clause_rows], aspects,
+                              aspect_scores, evidence)
+            learned = self.reader.overall_label(reading)
+            if learned is not None and w.mixed_scale == 0.0:  # fitted on the "neutral" mixed-review convention
+                overall, overall_score = learned
+            aspects = self.reader.aspect_labels(reading)
         return ReviewResult(
             id=rid, text=text, overall=overall, intensity=intensity_level(intensity_probs, overall),
             score=round(overall_score, 3), aspects=aspects, evidence=evidence, spans=spans,
@@ -415,6 +429,13 @@ def _default_overall_head() -> Any:
 
     path = HEADS_DIR / OVERALL_HEAD
     return Head.load(path) if path.is_file() else None
+
+
+def _default_reader() -> Any:
+    """The shipped learned reader (reader.py), or None when heads/reader.json is not there (the rules alone)."""
+    from medtune.sentiment.reader import LearnedReader
+
+    return LearnedReader.load()
 
 
 def intensity_level(probs: Any, overall: str) -> int:

@@ -1,0 +1,132 @@
+"""Leave-one-writer-out (LOWO) comparison of the rules analyser and the learned reader (medtune/sentiment/reader.py).
+
+    flock /tmp/medtune-cpu.lock python benchmarks/sentiment_lowo.py [--aspects] [--cache FILE] [--json OUT]
+
+Every labelled patient review (data/eval/reviews dev, test, dev2, fresh_*, fresh2_*, fresh3_* and both halves
+of data/eval/independent; 1,012 reviews, six writers) is read once by the rules analyser with no learned head;
+its results, clause embeddings and clause VADER scores are cached (`--cache`, default
+$MEDTUNE_HOME/cache/sentiment_lowo.pkl, keyed by the review texts and the code and heads of medtune/sentiment).
+Then each writer is held out in turn: the feature set and C of the overall head are chosen by an inner
+leave-one-writer-out over the other five writers, the head is fitted on those five and the held-out writer is
+scored. Prints per writer the rules' and the learned reader's overall accuracy and macro-F1, mean ± sd over
+writers, the paired gain (learned − rules) and how many writers are better / worse; the same for aspect
+polarity accuracy (on the aspects the detector found that the gold has) with `--aspects`. Also each fixed
+setting's per-writer mean, for the record (not a selection).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import pickle
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def code_key(rows: list[dict]) -> str:
+    """A hash of the review texts and of what the rules reader reads with (code, taxonomy, heads but the reader's)."""
+    from medtune.sentiment import reader
+
+    h = hashlib.sha256()
+    for r in rows:
+        h.update(r["id"].encode() + b"\0" + r["text"].encode() + b"\0")
+    root = Path(reader.__file__).parent
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and p.suffix in (".py", ".yaml", ".npz") and not p.name.startswith("reader"):
+            h.update(p.name.encode() + p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def cached_readings(rows: list[dict], cache: Path) -> list:
+    from medtune.sentiment.reader import read_reviews
+
+    key = code_key(rows)
+    if cache.is_file():
+        stored = pickle.loads(cache.read_bytes())
+        if stored.get("key") == key:
+            return stored["readings"]
+    readings = read_reviews([r["text"] for r in rows], [r["id"] for r in rows])
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_bytes(pickle.dumps({"key": key, "readings": readings}))
+    return readings
+
+
+def run(rows: list[dict], readings: list, aspects: bool = False, nested: bool = True, settings=None) -> dict:
+    """The LOWO figures of the learned overall (and aspect polarity) heads against the rules on `rows`."""
+    import numpy as np
+
+    from medtune.sentiment import reader as rd
+
+    settings = settings or rd.SETTINGS
+    y = np.array([r["overall"] for r in rows], dtype=object)
+    group = np.array([r["writer"] for r in rows])
+    rule = np.array([g.rule_overall for g in readings], dtype=object)
+    base = np.array([rd.overall_base(g) for g in readings])
+    text = np.array([rd.overall_text(g) for g in readings])
+    out = {"overall": rd.lowo(base, text, y, group, rule, settings, nested=nested)}
+    if aspects:
+        ab, at, ay, owner, _, arule = rd.aspect_pairs(readings, [r["aspects"] for r in rows], rd.aspect_names())
+        out["aspect"] = rd.lowo(ab, at, np.array(ay, dtype=object), group[owner], np.array(arule, dtype=object),
+                                settings, nested=nested)
+    return out
+
+
+def report(out: dict) -> None:
+    import numpy as np
+
+    from medtune.sentiment.reader import summary
+
+    for task, res in out.items():
+        print(f"\n== {task}: leave-one-writer-out ({'accuracy' if task == 'overall' else 'aspect polarity accuracy'})")
+        print(f"  {'writer':<12} {'n':>4}  {'rules':>6} {'(F1)':>6}  {'learned':>7} {'(F1)':>6}  chosen")
+        ws = res["writers"]
+        for w, row in ws.items():
+            print(f"  {w:<12} {row['n']:>4}  {row['rule']:.3f} ({row['rule_f1']:.3f})  {row.get('learned', float('nan')):.3f}"
+                  f"   ({row.get('learned_f1', float('nan')):.3f})  {row.get('chosen', '')}")
+        rules = [r["rule"] for r in ws.values()]
+        print(f"  mean ± sd over writers: rules {summary(rules)} (macro-F1 {summary([r['rule_f1'] for r in ws.values()])})")
+        if all("learned" in r for r in ws.values()):
+            learned = [r["learned"] for r in ws.values()]
+            d = np.array(learned) - np.array(rules)
+            print(f"  learned (nested choice) {summary(learned)} (macro-F1 "
+                  f"{summary([r['learned_f1'] for r in ws.values()])})")
+            print(f"  paired learned − rules {summary(d)}; better on {(d > 1e-9).sum()}, level {(abs(d) <= 1e-9).sum()},"
+                  f" worse on {(d < -1e-9).sum()} of {len(d)} writers")
+        print("  fixed settings (mean ± sd over writers; for the record, not a selection):")
+        for s, accs in res["fixed"].items():
+            print(f"    {s:<28} {summary(accs)}  " + " ".join(f"{a:.3f}" for a in accs))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--aspects", action="store_true", help="also the aspect polarity head")
+    parser.add_argument("--cache", type=Path, default=Path(os.environ.get("MEDTUNE_HOME", "/tmp")) / "cache"
+                        / "sentiment_lowo.pkl")
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--read-only", action="store_true", help="only read and cache the reviews")
+    args = parser.parse_args()
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    import torch
+
+    torch.set_num_threads(1)
+    from medtune.sentiment.reader import labelled_reviews
+
+    rows = labelled_reviews()
+    readings = cached_readings(rows, args.cache)
+    print(f"{len(rows)} reviews, writers: " + ", ".join(
+        f"{w} {sum(r['writer'] == w for r in rows)}" for w in dict.fromkeys(r["writer"] for r in rows)))
+    if args.read_only:
+        return 0
+    out = run(rows, readings, aspects=args.aspects)
+    report(out)
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
