@@ -1,9 +1,10 @@
 """Leave-one-writer-out (LOWO) comparison of the rules analyser and the learned reader (medtune/sentiment/reader.py).
 
-    flock /tmp/medtune-cpu.lock python benchmarks/sentiment_lowo.py [--aspects] [--cache FILE] [--json OUT]
+    flock /tmp/medtune-cpu.lock python benchmarks/sentiment_lowo.py [--aspects] [--margins 0.1,0.2,0.3] [--cache FILE]
+        [--json OUT]
 
 Every labelled patient review (data/eval/reviews dev, test, dev2, fresh_*, fresh2_*, fresh3_* and both halves
-of data/eval/independent; 1,012 reviews, six writers) is read once by the rules analyser with no learned head;
+of data/eval/independent; 1,005 reviews, six writers) is read once by the rules analyser with no learned head;
 its results, clause embeddings and clause VADER scores are cached (`--cache`, default
 $MEDTUNE_HOME/cache/sentiment_lowo.pkl, keyed by the review texts and the code and heads of medtune/sentiment).
 Then each writer is held out in turn: the feature set and C of the overall head are chosen by an inner
@@ -11,7 +12,8 @@ leave-one-writer-out over the other five writers, the head is fitted on those fi
 scored. Prints per writer the rules' and the learned reader's overall accuracy and macro-F1, mean ± sd over
 writers, the paired gain (learned − rules) and how many writers are better / worse; the same for aspect
 polarity accuracy (on the aspects the detector found that the gold has) with `--aspects`. Also each fixed
-setting's per-writer mean, for the record (not a selection).
+setting's per-writer mean, for the record (not a selection), and with `--margins` a combination: the rules'
+label stands unless the learned head's top class beats it by more than the margin.
 """
 
 from __future__ import annotations
@@ -55,7 +57,31 @@ def cached_readings(rows: list[dict], cache: Path) -> list:
     return readings
 
 
-def run(rows: list[dict], readings: list, aspects: bool = False, nested: bool = True, settings=None) -> dict:
+def gated(base, text, y, group, rule, settings, margins) -> dict:
+    """A combination: the rules' label stands unless the learned head's top class beats it by more than a
+    margin (P(top) − P(rule's label) > margin); per fixed setting and margin, the accuracy per held-out writer."""
+    import numpy as np
+
+    from medtune.sentiment import reader as rd
+
+    labels = np.array(rd.LABELS, dtype=object)
+    writers = list(dict.fromkeys(group.tolist()))
+    out = {}
+    for s in settings:
+        p = np.zeros((len(y), len(rd.LABELS)))
+        for w in writers:
+            te, tr = group == w, group != w
+            model = rd.fit_stacked(base[tr], text[tr], y[tr], group[tr], s)
+            p[te] = np.exp(rd._log_proba(model.head, model.features(base[te], text[te])))
+        p_rule = p[np.arange(len(y)), [rd.LABELS.index(r) for r in rule]]
+        for m in margins:
+            pred = np.where(p.max(axis=1) - p_rule > m, labels[p.argmax(axis=1)], rule)
+            out[f"{s}, margin {m}"] = [float(np.mean(pred[group == w] == y[group == w])) for w in writers]
+    return out
+
+
+def run(rows: list[dict], readings: list, aspects: bool = False, nested: bool = True, settings=None,
+        margins=()) -> dict:
     """The LOWO figures of the learned overall (and aspect polarity) heads against the rules on `rows`."""
     import numpy as np
 
@@ -68,6 +94,8 @@ def run(rows: list[dict], readings: list, aspects: bool = False, nested: bool = 
     base = np.array([rd.overall_base(g) for g in readings])
     text = np.array([rd.overall_text(g) for g in readings])
     out = {"overall": rd.lowo(base, text, y, group, rule, settings, nested=nested)}
+    if margins:
+        out["overall"]["gated"] = gated(base, text, y, group, rule, [s for s in settings if s.ce is not None], margins)
     if aspects:
         ab, at, ay, owner, _, arule = rd.aspect_pairs(readings, [r["aspects"] for r in rows], rd.aspect_names())
         out["aspect"] = rd.lowo(ab, at, np.array(ay, dtype=object), group[owner], np.array(arule, dtype=object),
@@ -99,6 +127,12 @@ def report(out: dict) -> None:
         print("  fixed settings (mean ± sd over writers; for the record, not a selection):")
         for s, accs in res["fixed"].items():
             print(f"    {s:<28} {summary(accs)}  " + " ".join(f"{a:.3f}" for a in accs))
+        if res.get("gated"):
+            print("  combination: the rules' label unless the head's top class beats it by > margin (fixed settings):")
+            for s, accs in res["gated"].items():
+                d = np.array(accs) - np.array(rules)
+                print(f"    {s:<40} {summary(accs)}  gain {d.mean():+.3f}, better on {(d > 1e-9).sum()}, worse on "
+                      f"{(d < -1e-9).sum()}  " + " ".join(f"{a:.3f}" for a in accs))
 
 
 def main() -> int:
@@ -108,6 +142,7 @@ def main() -> int:
                         / "sentiment_lowo.pkl")
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--read-only", action="store_true", help="only read and cache the reviews")
+    parser.add_argument("--margins", default="", help="comma-separated margins for the gated combination, e.g. 0.1,0.2,0.3")
     args = parser.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     import torch
@@ -121,7 +156,8 @@ def main() -> int:
         f"{w} {sum(r['writer'] == w for r in rows)}" for w in dict.fromkeys(r["writer"] for r in rows)))
     if args.read_only:
         return 0
-    out = run(rows, readings, aspects=args.aspects)
+    margins = [float(m) for m in args.margins.split(",") if m.strip()]
+    out = run(rows, readings, aspects=args.aspects, margins=margins)
     report(out)
     if args.json:
         args.json.write_text(json.dumps(out, indent=1))
