@@ -14,7 +14,10 @@ instead, from every labelled review of every writer:
 Which feature set and C is chosen by leave-one-writer-out CV (`lowo`, benchmarks/sentiment_lowo.py): each
 writer's reviews are held out in turn, the setting is chosen by an inner leave-one-writer-out over the other
 writers, fitted on them and scored on the held-out writer. The shipped heads (heads/reader_*.npz with
-heads/reader.json) are fitted on all writers by `python -m medtune.sentiment.reader fit`.
+heads/reader.json) are fitted on all writers by `python -m medtune.sentiment.reader fit`; the analyser uses the
+aspect head by default and the overall head only when asked (`DEFAULT_PARTS`; docs/SENTIMENT.md, round 9).
+The heads read the rules' outputs, so refit them after `medtune sentiment fit-default` or a change to the cues,
+taxonomy or reader weights.
 """
 
 from __future__ import annotations
