@@ -1,7 +1,7 @@
 """Leave-one-writer-out (LOWO) comparison of the rules analyser and the learned reader (medtune/sentiment/reader.py).
 
-    flock /tmp/medtune-cpu.lock python benchmarks/sentiment_lowo.py [--aspects] [--margins 0.1,0.2,0.3] [--cache FILE]
-        [--json OUT]
+    flock /tmp/medtune-cpu.lock python benchmarks/sentiment_lowo.py [--aspects] [--margins 0.1,0.2,0.3] [--gates]
+        [--cache FILE] [--json OUT]
 
 Every labelled patient review (data/eval/reviews dev, test, dev2, fresh_*, fresh2_*, fresh3_* and both halves
 of data/eval/independent; 1,005 reviews, six writers) is read once by the rules analyser with no learned head;
@@ -13,7 +13,10 @@ scored. Prints per writer the rules' and the learned reader's overall accuracy a
 writers, the paired gain (learned − rules) and how many writers are better / worse; the same for aspect
 polarity accuracy (on the aspects the detector found that the gold has) with `--aspects`. Also each fixed
 setting's per-writer mean, for the record (not a selection), and with `--margins` a combination: the rules'
-label stands unless the learned head's top class beats it by more than the margin.
+label stands unless the learned head's top class beats it by more than the margin. With `--gates` (round 9b) the
+structure gate: the rules' label stands where the rules read the review's structure (reader.GATES: a verdict
+clause, an opinionated contrast, …) and the learned head decides elsewhere; the gate and the recipe are chosen
+together by the inner LOWO, and each gate is also scored fixed (recipe still nested), for the record.
 """
 
 from __future__ import annotations
@@ -81,7 +84,7 @@ def gated(base, text, y, group, rule, settings, margins) -> dict:
 
 
 def run(rows: list[dict], readings: list, aspects: bool = False, nested: bool = True, settings=None,
-        margins=()) -> dict:
+        margins=(), gates: bool = False) -> dict:
     """The LOWO figures of the learned overall (and aspect polarity) heads against the rules on `rows`."""
     import numpy as np
 
@@ -96,6 +99,9 @@ def run(rows: list[dict], readings: list, aspects: bool = False, nested: bool = 
     out = {"overall": rd.lowo(base, text, y, group, rule, settings, nested=nested)}
     if margins:
         out["overall"]["gated"] = gated(base, text, y, group, rule, [s for s in settings if s.ce is not None], margins)
+    if gates:
+        masks = {g: rd.gate_mask(readings, g) for g in rd.GATES}
+        out["overall"]["gate"] = rd.lowo_gated(base, text, y, group, rule, masks, settings)
     if aspects:
         ab, at, ay, owner, _, arule = rd.aspect_pairs(readings, [r["aspects"] for r in rows], rd.aspect_names())
         out["aspect"] = rd.lowo(ab, at, np.array(ay, dtype=object), group[owner], np.array(arule, dtype=object),
@@ -135,6 +141,34 @@ def report(out: dict) -> None:
                       f"{(d < -1e-9).sum()}  " + " ".join(f"{a:.3f}" for a in accs))
 
 
+def report_gate(res: dict) -> None:
+    """The structure gate's nested LOWO table: rules, ungated head, gated head per writer and their paired gains."""
+    import numpy as np
+
+    from medtune.sentiment.reader import summary
+
+    g = res["gate"]
+    ws = g["writers"]
+    print("\n== overall: structure gate, nested LOWO (the rules' label where the gate keeps it, the head elsewhere)")
+    print(f"  {'writer':<12} {'n':>4}  {'rules':>6}  {'ungated':>7}  {'gated':>6} {'(F1)':>6}  kept  chosen")
+    ungated = g["gates"]["none"]
+    for (w, row), u in zip(ws.items(), ungated):
+        print(f"  {w:<12} {row['n']:>4}  {row['rule']:.3f}   {u:.3f}   {row['gated']:.3f} ({row['gated_f1']:.3f})"
+              f"  {row['kept']:.2f}  {row['chosen']}")
+    rules, gated = np.array([r["rule"] for r in ws.values()]), np.array([r["gated"] for r in ws.values()])
+    print(f"  mean ± sd: rules {summary(rules)}, ungated {summary(ungated)}, gated {summary(gated)} (macro-F1 "
+          f"{summary([r['gated_f1'] for r in ws.values()])})")
+    for name, ref in (("rules", rules), ("ungated", np.array(ungated))):
+        d = gated - ref
+        print(f"  paired gated − {name}: {summary(d)}; better on {(d > 1e-9).sum()}, level {(abs(d) <= 1e-9).sum()},"
+              f" worse on {(d < -1e-9).sum()} of {len(d)} writers")
+    print("  each gate fixed (recipe nested), mean ± sd, gain vs rules, share of reviews the rules keep:")
+    for k, accs in g["gates"].items():
+        d = np.array(accs) - rules
+        print(f"    {k:<22} {summary(accs)}  gain {d.mean():+.3f}, better on {(d > 1e-9).sum()}, worse on "
+              f"{(d < -1e-9).sum()}, kept {g['kept'].get(k, 0.0):.2f}  " + " ".join(f"{a:.3f}" for a in accs))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--aspects", action="store_true", help="also the aspect polarity head")
@@ -142,6 +176,7 @@ def main() -> int:
                         / "sentiment_lowo.pkl")
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--read-only", action="store_true", help="only read and cache the reviews")
+    parser.add_argument("--gates", action="store_true", help="the structure gate (round 9b), nested LOWO")
     parser.add_argument("--margins", default="", help="comma-separated margins for the gated combination, e.g. 0.1,0.2,0.3")
     args = parser.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -157,8 +192,12 @@ def main() -> int:
     if args.read_only:
         return 0
     margins = [float(m) for m in args.margins.split(",") if m.strip()]
-    out = run(rows, readings, aspects=args.aspects, margins=margins)
+    out = run(rows, readings, aspects=args.aspects, margins=margins, gates=args.gates)
+    gate = out["overall"].pop("gate", None)
     report(out)
+    if gate is not None:
+        out["overall"]["gate"] = gate
+        report_gate(out["overall"])
     if args.json:
         args.json.write_text(json.dumps(out, indent=1))
     return 0

@@ -104,6 +104,7 @@ class ReviewResult:
     aspect_scores: dict[str, float] = field(default_factory=dict)
     flags: dict[str, Any] = field(default_factory=dict)  # the detectors' verdicts (detectors.py)
     signals: list[float] = field(default_factory=list)  # combine.SIGNALS: what the overall head reads
+    structure: dict[str, float] = field(default_factory=dict)  # review_structure: what the reader's gate reads
     meta: dict[str, Any] = field(default_factory=dict)  # the review's context: date, site, drug, condition
 
     def to_line(self) -> dict[str, Any]:
@@ -168,6 +169,28 @@ def own_score(model: float, values: dict[int, float], detected: Sequence[int]) -
         if values[k] != model:
             return values[k]
     return values[detected[0]] if detected else model
+
+
+def review_structure(parts: Sequence[Clause], scores: Sequence[float], verdicts: Sequence[int],
+                     hedged: Sequence[bool], mixed: bool, rule: float) -> dict[str, float]:
+    """How the rules read the review's structure (the learned reader's gate reads it, reader.GATES):
+
+    * ``verdict``: the strongest |score| of a verdict clause (`verdict_clauses`: a review cue, an opinionated
+      opening or closing sentence about no aspect), 0 without one;
+    * ``contrast``: the strongest |score| of a contrast's weighted side, 0 without a contrast. The weighted side
+      is the clause opened by "but" / "however" / … (not a consolation: "but at least it was clean"), or, for a
+      concession ("although X, Y"), the rest of its sentence; a minimised clause ("a bit old") is no side;
+    * ``mixed``: 1 when the two-sided / lukewarm rule made the review mixed (its score × `mixed_scale`);
+    * ``rule``: the rules' overall score.
+    """
+    sides: list[float] = []
+    for i, c in enumerate(parts):
+        if not c.is_contrast or is_consolation(c.text):
+            continue
+        rest = [j for j, d in enumerate(parts) if d.sentence == c.sentence and j != i] if c.is_concessive else [i]
+        sides += [abs(scores[j]) for j in rest if not hedged[j]]
+    return {"verdict": max((abs(scores[i]) for i in verdicts), default=0.0), "contrast": max(sides, default=0.0),
+            "mixed": float(mixed), "rule": float(rule)}
 
 
 def two_sided(scores: Sequence[float], strength: float) -> bool:
@@ -360,9 +383,12 @@ class Analyzer:
         # minimised complaint ("the room was a bit old") is a footnote and a concession ("although the wait was
         # long, …") is conceded: neither is a side.
         sides = [v for v, h, c in zip(s, hedged, parts) if not (h or c.is_concessive)]
-        if not any(general[i] for i in verdicts) and (lukewarm or (not verdicts and two_sided(sides, w.side_strength))):
+        mixed = not any(general[i] for i in verdicts) and (lukewarm or (not verdicts and two_sided(sides,
+                                                                                                 w.side_strength)))
+        if mixed:
             overall_score *= w.mixed_scale
         overall = label_of(overall_score, w.neutral_band)
+        structure = review_structure(parts, s, verdicts, hedged, mixed, overall_score)
         signals = review_signals(s, eff, [c.is_contrast for c in parts], general, sarcastic,
                                  [v[0] for v in vader], overall_score, whole[0], whole[1], factual)
         if self.overall_head is not None and parts:
@@ -384,16 +410,17 @@ class Analyzer:
 
             reading = Reading(signals, overall, emb, vader, [row.score for row in clause_rows],
                               [row.aspects for row in clause_rows], [row.text for row in clause_rows], aspects,
-                              aspect_scores, evidence)
-            learned = self.reader.overall_label(reading)
-            if learned is not None and w.mixed_scale == 0.0:  # fitted on the "neutral" mixed-review convention
-                overall, overall_score = learned
+                              aspect_scores, evidence, structure)
+            if w.mixed_scale == 0.0:  # the overall head was fitted on the "neutral" mixed-review convention
+                # The rules' label (and score) stand where the gate says the rules read the structure; the head
+                # decides elsewhere (reader.LearnedReader.overall_verdict; docs/SENTIMENT.md, round 9b).
+                overall, overall_score = self.reader.overall_verdict(reading, overall, overall_score)
             aspects = self.reader.aspect_labels(reading)
         return ReviewResult(
             id=rid, text=text, overall=overall, intensity=intensity_level(intensity_probs, overall),
             score=round(overall_score, 3), aspects=aspects, evidence=evidence, spans=spans,
             clauses=clause_rows, aspect_scores=aspect_scores,
-            flags=review_flags(aspects, overall, clause_rows), signals=signals,
+            flags=review_flags(aspects, overall, clause_rows), signals=signals, structure=structure,
         )
 
     def _blend(self, model_score: float, text: str, k: int, sarcastic: bool = False) -> float:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +76,7 @@ class Reading:
     aspects: dict[str, str]  # the rules' aspect polarities
     aspect_scores: dict[str, float]
     evidence: dict[str, str]
+    structure: dict[str, float] = field(default_factory=dict)  # analyze.review_structure: what the gate reads
 
 
 # ---------------------------------------------------------------- features
@@ -181,7 +182,7 @@ def read_reviews(texts: Sequence[str], ids: Sequence[str], analyzer: Any = None)
         n = len(r.clauses)
         out.append(Reading(list(r.signals), r.overall, emb[k:k + n], vader[k:k + n], [c.score for c in r.clauses],
                            [list(c.aspects) for c in r.clauses], [c.text for c in r.clauses], dict(r.aspects),
-                           dict(r.aspect_scores), dict(r.evidence)))
+                           dict(r.aspect_scores), dict(r.evidence), dict(r.structure)))
         k += n
     return out
 
@@ -305,6 +306,78 @@ def choose(base: Any, text: Any, y: Any, group: Any, settings: Sequence[Setting]
 
     return max(settings, key=score)  # ties: the first in `settings` order
 
+def _model(base: Any, text: Any, y: Any, group: Any, setting: Setting, writers: frozenset, memo: dict) -> Stacked:
+    """The recipe fitted on the rows of `writers` (kept in `memo`: the nested runs refit the same sets often)."""
+    import numpy as np
+
+    key = ("model", setting, writers)
+    if key not in memo:
+        rows = np.isin(group, list(writers))
+        memo[key] = fit_stacked(base[rows], text[rows], y[rows], group[rows], setting, memo)
+    return memo[key]
+
+
+def _out_of_writer(base: Any, text: Any, y: Any, group: Any, setting: Setting, memo: dict) -> Any:
+    """Every row's label by the recipe fitted on the other writers of `group`."""
+    import numpy as np
+
+    writers = frozenset(group.tolist())
+    pred = np.empty(len(y), dtype=object)
+    for w in writers:
+        te = group == w
+        pred[te] = _model(base, text, y, group, setting, writers - {w}, memo).predict(base[te], text[te])
+    return pred
+
+
+def choose_gated(base: Any, text: Any, y: Any, group: Any, rule: Any, masks: dict[str, Any],
+                 settings: Sequence[Setting] = SETTINGS, memo: dict | None = None) -> tuple[Setting, str]:
+    """The (recipe, gate) with the best mean accuracy over the writers of `group`, each held out in turn: the
+    rules' label where the gate's mask is True, the head's elsewhere. Ties: the first recipe, then gate, in order."""
+    import numpy as np
+
+    y, group, rule = np.asarray(y, dtype=object), np.asarray(group), np.asarray(rule, dtype=object)
+    memo = memo if memo is not None else {}
+    writers = list(dict.fromkeys(group.tolist()))
+    best, best_acc = None, -1.0
+    for s in settings:
+        pred = _out_of_writer(base, text, y, group, s, memo)
+        for g, mask in masks.items():
+            right = np.where(mask, rule, pred) == y
+            acc = float(np.mean([right[group == w].mean() for w in writers]))
+            if acc > best_acc + 1e-12:
+                best, best_acc = (s, g), acc
+    return best
+
+
+def lowo_gated(base: Any, text: Any, y: Any, group: Any, rule: Any, masks: dict[str, Any],
+               settings: Sequence[Setting] = SETTINGS) -> dict[str, Any]:
+    """Nested leave-one-writer-out of the structure gate: per held-out writer, the (recipe, gate) chosen by an
+    inner leave-one-writer-out over the other writers, fitted on them and scored on the held-out writer (the rules'
+    label where the gate keeps it). Also, for the record, each gate fixed (recipe still chosen by the inner LOWO),
+    the ungated head (recipe chosen likewise), and per gate the share of reviews the rules keep."""
+    import numpy as np
+
+    y, group, rule = np.asarray(y, dtype=object), np.asarray(group), np.asarray(rule, dtype=object)
+    writers = list(dict.fromkeys(group.tolist()))
+    memo: dict = {}
+    everything = {**masks, "none": np.zeros(len(y), dtype=bool)}
+    out: dict[str, Any] = {"writers": {}, "gates": {g: [] for g in everything},
+                           "kept": {g: float(np.mean(m)) for g, m in masks.items()}}
+    for w in writers:
+        te, tr = group == w, group != w
+        sub = {g: m[tr] for g, m in everything.items()}
+        s, g = choose_gated(base[tr], text[tr], y[tr], group[tr], rule[tr], {k: sub[k] for k in masks}, settings, memo)
+        head = _model(base, text, y, group, s, frozenset(group[tr].tolist()), memo).predict(base[te], text[te])
+        pred = np.where(masks[g][te], rule[te], head)
+        out["writers"][w] = {"n": int(te.sum()), "rule": float(np.mean(rule[te] == y[te])),
+                             "gated": float(np.mean(pred == y[te])), "gated_f1": macro_f1(y[te], pred),
+                             "chosen": f"{g}; {s}", "kept": float(np.mean(masks[g][te]))}
+        for k in everything:  # each gate fixed, the recipe chosen by the inner LOWO for that gate
+            sk, _ = choose_gated(base[tr], text[tr], y[tr], group[tr], rule[tr], {k: sub[k]}, settings, memo)
+            hk = _model(base, text, y, group, sk, frozenset(group[tr].tolist()), memo).predict(base[te], text[te])
+            out["gates"][k].append(float(np.mean(np.where(everything[k][te], rule[te], hk) == y[te])))
+    return out
+
 
 def macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
     from sklearn.metrics import f1_score
@@ -345,26 +418,75 @@ def summary(values: Sequence[float]) -> str:
 
     return f"{np.mean(values):.3f} ± {np.std(values):.3f}"
 
+# ---------------------------------------------------------------- the structure gate (round 9b)
+
+#: "Clearly opinionated": analyze.ReaderWeights.side_strength, the analyser's own strength of a verdict clause
+#: and of a side of a two-sided review (not tuned here).
+STRENGTH = 0.5
+#: "The rules are confident": |rules' score| at least twice the analyser's neutral band (0.15); fixed, not tuned.
+CONFIDENT = 0.3
+
+
+def _verdict(st: dict[str, float]) -> bool:
+    return st.get("verdict", 0.0) >= STRENGTH
+
+
+def _contrast(st: dict[str, float]) -> bool:
+    return st.get("contrast", 0.0) >= STRENGTH
+
+
+#: When the rules' overall label stands (True) instead of the learned overall head's, from the structure the rules
+#: read (analyze.review_structure). Fixed before any was scored (docs/SENTIMENT.md, round 9b); the nested LOWO
+#: chooses among them (benchmarks/sentiment_lowo.py --gates):
+#: * verdict: a clearly opinionated verdict clause (review cue, opinionated opening / closing sentence);
+#: * verdict_or_contrast: that, or a contrast whose weighted side is clearly opinionated;
+#: * structure_confident: verdict or contrast, and the rules' |score| ≥ CONFIDENT;
+#: * structure_or_mixed: verdict or contrast, or the rules read two sides without a verdict (or a lukewarm one).
+GATES = {
+    "verdict": _verdict,
+    "verdict_or_contrast": lambda st: _verdict(st) or _contrast(st),
+    "structure_confident": lambda st: (_verdict(st) or _contrast(st)) and abs(st.get("rule", 0.0)) >= CONFIDENT,
+    "structure_or_mixed": lambda st: _verdict(st) or _contrast(st) or st.get("mixed", 0.0) > 0,
+}
+
+
+def rules_stand(structure: dict[str, float], gate: str | None) -> bool:
+    """Whether the rules' label stands under `gate` (None: never, the head always decides)."""
+    return gate is not None and bool(GATES[gate](structure))
+
+
+def gate_mask(readings: Sequence[Reading], gate: str | None) -> Any:
+    """rules_stand for every reading, as a boolean array."""
+    import numpy as np
+
+    return np.array([rules_stand(r.structure, gate) for r in readings], dtype=bool)
+
 
 # ---------------------------------------------------------------- the shipped heads
 
 #: The heads the analyser uses by default (heads/reader.json may say otherwise): the aspect polarity head won on
-#: leave-one-writer-out; the overall head won on average too but reads clear contrast reviews wrong (the seed
-#: example, "friendly, but he misdiagnosed me …"), so it is opt-in (docs/SENTIMENT.md, round 9).
-DEFAULT_PARTS = ("aspect",)
+#: leave-one-writer-out (round 9). The overall head won too but, ungated, reads clear contrast reviews wrong (the
+#: seed example, "friendly, but he misdiagnosed me …"); behind the structure gate chosen by nested LOWO
+#: (reader.json's overall_gate: the rules' label stands where they read a verdict clause or an opinionated contrast
+#: and are confident) it keeps those and still wins on average, so it is the default since round 9b
+#: (docs/SENTIMENT.md).
+DEFAULT_PARTS = ("overall", "aspect")
 
 
 @dataclass
 class LearnedReader:
     """The learned heads: the overall verdict and the aspect polarities, each a `Stacked` or None (None keeps
-    the rules' reading of that part)."""
+    the rules' reading of that part). `gate` (a GATES name, or None) says where the rules' overall label stands
+    over the overall head's: where the rules read the review's structure (a verdict clause, an opinionated
+    contrast); the head decides elsewhere."""
 
     overall: Stacked | None = None
     aspect: Stacked | None = None
     names: tuple[str, ...] = ()
+    gate: str | None = None
 
     def overall_label(self, r: Reading) -> tuple[str, float] | None:
-        """The verdict and P(positive) − P(negative), or None without an overall head."""
+        """The head's verdict and P(positive) − P(negative), or None without an overall head (no gate)."""
         import numpy as np
 
         if self.overall is None:
@@ -372,6 +494,15 @@ class LearnedReader:
         p = self.overall.proba(overall_base(r)[None, :], overall_text(r)[None, :])[0]
         cls = list(self.overall.head.classes)
         return cls[int(np.argmax(p))], float(p[cls.index("positive")] - p[cls.index("negative")])
+
+    def overall_verdict(self, r: Reading, rule_label: str, rule_score: float) -> tuple[str, float]:
+        """The review's (label, score) after the gate. The rules' label and score stand where the gate keeps them,
+        and where the head agrees with the rules' label (so a score is the rules' weighted clause mean wherever the
+        label is the rules'); where the head changes the label, the score is its P(positive) − P(negative)."""
+        if self.overall is None or rules_stand(r.structure, self.gate):
+            return rule_label, rule_score
+        label, score = self.overall_label(r)
+        return (rule_label, rule_score) if label == rule_label else (label, score)
 
     def aspect_labels(self, r: Reading) -> dict[str, str]:
         if self.aspect is None or not r.aspects:
@@ -390,7 +521,7 @@ class LearnedReader:
         parts = [n for n, m in (("overall", self.overall), ("aspect", self.aspect)) if m is not None]
         (out_dir / READER_JSON).write_text(json.dumps(
             {"aspects": list(self.names), "parts": parts, "default_parts": [p for p in DEFAULT_PARTS if p in parts],
-             **meta}, indent=1) + "\n", encoding="utf-8")
+             "overall_gate": self.gate, **meta}, indent=1) + "\n", encoding="utf-8")
 
     @classmethod
     def load(cls, heads_dir: Path | None = None, parts: Sequence[str] | None = None) -> LearnedReader | None:
@@ -412,14 +543,16 @@ class LearnedReader:
             text = d / f"reader_{name}_text.npz"
             return Stacked(Head.load(d / f"reader_{name}.npz"), Head.load(text) if text.is_file() else None)
 
-        return cls(stacked("overall"), stacked("aspect"), tuple(meta.get("aspects", ())))
+        return cls(stacked("overall"), stacked("aspect"), tuple(meta.get("aspects", ())), meta.get("overall_gate"))
 
 
 def fit_reader(rows: list[dict[str, Any]] | None = None, readings: list[Reading] | None = None,
                out_dir: Path | None = None, aspects: bool = True,
-               settings: Sequence[Setting] = SETTINGS) -> dict[str, Any]:
+               settings: Sequence[Setting] = SETTINGS, gates: Sequence[str] = tuple(GATES)) -> dict[str, Any]:
     """Choose each head's recipe by leave-one-writer-out over all labelled writers, fit it on all of them and
-    write the heads to `out_dir` (default: the shipped heads directory). Returns what was chosen."""
+    write the heads to `out_dir` (default: the shipped heads directory). The overall head's recipe is chosen
+    together with its structure gate among `gates` (round 9b; no gates: the ungated head of round 9). Returns
+    what was chosen."""
     import numpy as np
 
     from medtune.sentiment.heads import HEADS_DIR
@@ -431,7 +564,13 @@ def fit_reader(rows: list[dict[str, Any]] | None = None, readings: list[Reading]
     base = np.array([overall_base(g) for g in readings])
     text = np.array([overall_text(g) for g in readings])
     memo: dict = {}
-    chosen = choose(base, text, y, group, settings, memo)
+    gate = None
+    if gates:
+        rule = np.array([g.rule_overall for g in readings], dtype=object)
+        chosen, gate = choose_gated(base, text, y, group, rule, {g: gate_mask(readings, g) for g in gates}, settings,
+                                    memo)
+    else:
+        chosen = choose(base, text, y, group, settings, memo)
     overall = fit_stacked(base, text, y, group, chosen, memo)
     meta: dict[str, Any] = {"reviews": len(rows), "writers": sorted(set(group.tolist())),
                             "overall_recipe": str(chosen)}
@@ -443,12 +582,13 @@ def fit_reader(rows: list[dict[str, Any]] | None = None, readings: list[Reading]
         achosen = choose(ab, at, np.array(ay, dtype=object), ag, settings, {})
         aspect = fit_stacked(ab, at, np.array(ay, dtype=object), ag, achosen)
         meta.update(aspect_pairs=len(ay), aspect_recipe=str(achosen))
-    LearnedReader(overall, aspect, names).save(Path(out_dir or HEADS_DIR), meta)
+    LearnedReader(overall, aspect, names, gate).save(Path(out_dir or HEADS_DIR), meta)
     return meta
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m medtune.sentiment.reader fit [--out DIR] [--no-aspects]`: refit the shipped reader heads."""
+    """`python -m medtune.sentiment.reader fit [--out DIR] [--no-aspects] [--no-gate]`: refit the shipped reader
+    heads."""
     import argparse
 
     parser = argparse.ArgumentParser(description="Refit the learned sentiment reader on every labelled writer.")
@@ -456,8 +596,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     fit = sub.add_parser("fit")
     fit.add_argument("--out", type=Path, help="write the heads here (default: medtune/sentiment/heads)")
     fit.add_argument("--no-aspects", action="store_true", help="fit only the overall head")
+    fit.add_argument("--no-gate", action="store_true", help="no structure gate: the head decides every overall")
     args = parser.parse_args(argv)
-    meta = fit_reader(out_dir=args.out, aspects=not args.no_aspects)
+    meta = fit_reader(out_dir=args.out, aspects=not args.no_aspects, gates=() if args.no_gate else tuple(GATES))
     print(json.dumps(meta, indent=1))
     return 0
 

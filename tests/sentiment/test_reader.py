@@ -1,4 +1,5 @@
-"""The learned reader (medtune/sentiment/reader.py, round 9): shipped heads, clear reviews, refit, LOWO."""
+"""The learned reader (medtune/sentiment/reader.py, rounds 9 and 9b): shipped heads, clear reviews, the structure
+gate, refit, LOWO."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ def full_reader(analyzer: Any) -> Any:
 
 def test_the_shipped_heads_load_offline_with_their_shapes() -> None:
     default = rd.LearnedReader.load()
-    assert default is not None and default.aspect is not None and default.overall is None
+    assert default is not None and default.aspect is not None and default.overall is not None
+    assert default.gate in rd.GATES  # round 9b: the overall head is the default, behind a structure gate
     both = rd.LearnedReader.load(parts=("overall", "aspect"))
     assert both.overall is not None and both.names[:2] == ("staff", "wait_time")
     for model, base, text in ((both.overall, OVERALL_BASE, TEXT), (both.aspect, ASPECT_BASE, ASPECT_TEXT)):
@@ -41,8 +43,59 @@ def test_the_shipped_heads_load_offline_with_their_shapes() -> None:
     assert rd.LearnedReader.load(Path("/nonexistent")) is None
 
 
-def test_the_default_analyser_uses_the_aspect_head(analyzer: Any) -> None:
-    assert analyzer.reader is not None and analyzer.reader.aspect is not None and analyzer.reader.overall is None
+def test_the_default_analyser_uses_both_heads_behind_the_gate(analyzer: Any) -> None:
+    reader = analyzer.reader
+    assert reader is not None and reader.aspect is not None and reader.overall is not None
+    assert reader.gate in rd.GATES
+
+
+SEED = ("The nurses were great, but I had to wait over six hours in the ER before seeing a doctor. "
+        "It was a frustrating experience.")
+
+
+@pytest.fixture(scope="module")
+def rules_only(analyzer: Any) -> Any:
+    from medtune.sentiment.analyze import Analyzer
+
+    return Analyzer(taxonomy=analyzer.taxonomy, encoder=analyzer.encoder, polarity=analyzer.polarity, reader=None)
+
+
+def test_the_gate_keeps_the_rules_verdict_on_the_seed_example(analyzer: Any, rules_only: Any) -> None:
+    """The closing verdict and the contrast are structure the rules read: their label and score stand, where the
+    ungated head reads the two sides as a mixed (not negative) review."""
+    result, rules = analyzer.analyze(SEED), rules_only.analyze(SEED)
+    assert rd.rules_stand(result.structure, analyzer.reader.gate)
+    assert result.structure["verdict"] >= rd.STRENGTH and result.structure["contrast"] >= rd.STRENGTH
+    assert result.overall == rules.overall == "negative" and result.score == rules.score
+    reading = rd.read_reviews([SEED], ["seed"], rules_only)[0]
+    assert analyzer.reader.overall_label(reading)[0] != "negative"  # what the gate protects against
+
+
+def test_a_review_without_structure_is_decided_by_the_head(analyzer: Any, rules_only: Any) -> None:
+    """No verdict clause, no contrast: the head decides, and where it changes the rules' label the score is its
+    P(positive) − P(negative)."""
+    text = "Started on 50mg sertraline in March, increased to 100mg in May."
+    result, rules = analyzer.analyze(text), rules_only.analyze(text)
+    assert result.structure["verdict"] == 0.0 and result.structure["contrast"] == 0.0
+    assert not rd.rules_stand(result.structure, analyzer.reader.gate)
+    label, score = analyzer.reader.overall_label(rd.read_reviews([text], ["x"], rules_only)[0])
+    assert result.overall == label == "neutral" != rules.overall
+    assert result.score == pytest.approx(score, abs=1e-3)
+
+
+@pytest.mark.parametrize(("structure", "kept"), [
+    ({"verdict": 0.8, "contrast": 0.0, "mixed": 0.0, "rule": -0.6},
+     {"verdict": True, "verdict_or_contrast": True, "structure_confident": True, "structure_or_mixed": True}),
+    ({"verdict": 0.0, "contrast": 0.9, "mixed": 0.0, "rule": 0.2},
+     {"verdict": False, "verdict_or_contrast": True, "structure_confident": False, "structure_or_mixed": True}),
+    ({"verdict": 0.0, "contrast": 0.0, "mixed": 1.0, "rule": 0.0},
+     {"verdict": False, "verdict_or_contrast": False, "structure_confident": False, "structure_or_mixed": True}),
+    ({"verdict": 0.3, "contrast": 0.4, "mixed": 0.0, "rule": 0.5},
+     {"verdict": False, "verdict_or_contrast": False, "structure_confident": False, "structure_or_mixed": False}),
+])
+def test_each_gate_keeps_the_rules_where_it_says(structure: dict, kept: dict) -> None:
+    assert {g: rd.rules_stand(structure, g) for g in rd.GATES} == kept
+    assert not rd.rules_stand(structure, None)
 
 
 @pytest.mark.parametrize(("text", "overall"), [
@@ -126,3 +179,25 @@ def test_lowo_holds_each_writer_out_and_scores_the_rules_from_the_files(small: A
         assert 0.0 <= row["learned"] <= 1.0 and row["chosen"]
     assert set(overall["fixed"]) == {"rules features, C=1.0", "stacked text C=0.01, C=1.0"}
     assert all(len(v) == 3 for v in out["aspect"]["fixed"].values())
+
+
+def test_the_gated_lowo_chooses_a_gate_per_writer_and_keeps_the_rules_where_the_mask_says(small: Any) -> None:
+    rows, readings = small
+    settings = (rd.Setting(None, 1.0), rd.Setting(0.01, 1.0))
+    gate = run(rows, readings, settings=settings, gates=True)["overall"]["gate"]
+    assert list(gate["writers"]) == ["own", "dev2", "fresh"]
+    assert set(gate["gates"]) == {*rd.GATES, "none"} and all(len(v) == 3 for v in gate["gates"].values())
+    for row in gate["writers"].values():
+        assert row["chosen"].split(";")[0] in rd.GATES and 0.0 <= row["kept"] <= 1.0 and 0.0 <= row["gated"] <= 1.0
+    # a gate that keeps every rules' label scores exactly the rules, one that keeps none the ungated head
+    y = np.array([r["overall"] for r in rows], dtype=object)
+    group = np.array([r["writer"] for r in rows])
+    rule = np.array([g.rule_overall for g in readings], dtype=object)
+    base = np.array([rd.overall_base(g) for g in readings])
+    text = np.array([rd.overall_text(g) for g in readings])
+    every = rd.lowo_gated(base, text, y, group, rule, {"all": np.ones(len(y), dtype=bool)}, settings)
+    assert [r["gated"] for r in every["writers"].values()] == [r["rule"] for r in every["writers"].values()]
+    none = rd.lowo_gated(base, text, y, group, rule, {"none": np.zeros(len(y), dtype=bool)}, settings)
+    plain = rd.lowo(base, text, y, group, rule, settings)
+    assert [r["gated"] for r in none["writers"].values()] == pytest.approx(
+        [r["learned"] for r in plain["writers"].values()])
