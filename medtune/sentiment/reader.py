@@ -14,8 +14,12 @@ instead, from every labelled review of every writer:
 Which feature set and C is chosen by leave-one-writer-out CV (`lowo`, benchmarks/sentiment_lowo.py): each
 writer's reviews are held out in turn, the setting is chosen by an inner leave-one-writer-out over the other
 writers, fitted on them and scored on the held-out writer. The shipped heads (heads/reader_*.npz with
-heads/reader.json) are fitted on all writers by `python -m medtune.sentiment.reader fit`; the analyser uses the
-aspect head by default and the overall head only when asked (`DEFAULT_PARTS`; docs/SENTIMENT.md, round 9).
+heads/reader.json) are fitted on all writers by `python -m medtune.sentiment.reader fit`; the analyser uses both
+by default (`DEFAULT_PARTS`). The overall head sits behind a **structure gate** (round 9b, `GATES`): the rules'
+label and score stand where the rules read the review's structure with confidence (a verdict clause or an
+opinionated contrast, analyze.review_structure), so a contrast with a conclusion keeps the rules' reading (the seed
+example), and the head decides the rest. The gate is chosen with the recipe by the same nested LOWO
+(`lowo_gated`, `choose_gated`); docs/SENTIMENT.md, rounds 9 and 9b.
 The heads read the rules' outputs, so refit them after `medtune sentiment fit-default` or a change to the cues,
 taxonomy or reader weights.
 """
