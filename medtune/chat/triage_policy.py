@@ -32,8 +32,9 @@ from typing import Any
 NEVER = 1.01
 GRID = (0.95, 0.97, 0.98, 0.99, 0.995, 0.999, NEVER)
 OVERRIDE_FA_ALLOWANCE = 0.005
-#: Candidate rule vetoes, none first (0: every rule hit stands).
-VETO_GRID = (0.0, 0.01, 0.02, 0.05, 0.1)
+#: Candidate rule vetoes, none first (0: every rule hit stands). Round 8 adds steps between 0.05 and 0.1: label
+#: smoothing keeps a plain near-miss's P(emergency) near 0.07-0.10, so the old grid jumped over the useful range.
+VETO_GRID = (0.0, 0.01, 0.02, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1)
 VETO_RECALL_ALLOWANCE = 0.0025
 
 
