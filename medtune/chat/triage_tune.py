@@ -6,11 +6,14 @@
     flock /tmp/medtune-cpu.lock python -m medtune.chat.triage_tune --cv-only --threads 1 --scores OOF.jsonl
     python -m medtune.chat.triage_policy OOF.jsonl --json POLICY.json
     flock /tmp/medtune-cpu.lock python -m medtune.chat.triage_tune --threads 1 --fit-from POLICY.json
+    # round 8: nine sources, held out in 3 balanced groups (a third of the fits); a one-fold check on one writer
+    flock /tmp/medtune-cpu.lock python -m medtune.chat.triage_tune --cv-only --threads 1 --source-folds 3 --scores OOF.jsonl
+    flock /tmp/medtune-cpu.lock python -m medtune.chat.triage_tune --threads 1 --fit-from POLICY.json --leave-out fresh6
 
 Each labelled training file was written by a different writer or sitting, so a new writer's wording is mimicked
-by holding one *source* out (`triage_fit.tuned_sources`, seven since round 7): triage.jsonl, train_extra.jsonl +
-train_extra3.jsonl (one writer), fresh3.jsonl, fresh4.jsonl, fresh5.jsonl, holdout2.jsonl and
-data/eval/independent/triage.jsonl. For each, the scorers are trained on the others (+ the MedQuAD training
+by holding one *source* out (`triage_fit.tuned_sources`, nine since round 8): triage.jsonl, train_extra.jsonl +
+train_extra3.jsonl (one writer), fresh3.jsonl, fresh4.jsonl, fresh5.jsonl, holdout2.jsonl,
+data/eval/independent/triage.jsonl, fresh6.jsonl and train_pool8.jsonl. For each, the scorers are trained on the others (+ the MedQuAD training
 questions as non-emergencies) and score the held-out one through the same units
 the chat scores (whole message and clauses, the highest P(emergency) counts). Thresholds are chosen on the
 pooled out-of-fold scores, never on one source: emergency — the lowest threshold whose false alarms on the
@@ -19,7 +22,7 @@ near-misses stay within FA_BUDGET; self-harm and the self-harm assist as in `tri
 Scorers: the frozen head (`triage_fit.fit_scorer` with the shipped C and exemplar weight, refitted per fold);
 MiniLM with its top TUNED_LAYERS layers fine-tuned with a linear class head (the lower layers' outputs are
 computed once and cached, which is what makes a fold a few minutes on 2 cores); the higher of the two.
-fresh6.jsonl, round 7's held-out set, is never read here.
+fresh7.jsonl, round 8's held-out set, is never read here.
 """
 
 from __future__ import annotations
@@ -60,8 +63,8 @@ STORE_RANK = 48
 
 
 def sources() -> dict[str, list[dict[str, Any]]]:
-    """The training sources, each one writer / sitting (data/eval/triage/README.md): since round 7 the seven of
-    `triage_fit.tuned_sources()`; fresh6 is never read here."""
+    """The training sources, each one writer / sitting (data/eval/triage/README.md): since round 8 the nine of
+    `triage_fit.tuned_sources()`; fresh7 is never read here."""
     from medtune.chat.triage_fit import tuned_sources
 
     return tuned_sources()
