@@ -5,7 +5,7 @@ Two layers, both run on every question (`triage`):
    precise by design — general questions, resolved past events and stories do not fire them.
 2. **A learned layer** (`triage_learned.py`): MiniLM with all six layers fine-tuned to name the red flag
    (`triage_tuned.py`, fitted by `python -m medtune.chat.triage_tune` on every labelled set written before
-   fresh6, seven writers), run on the question and on each of its clauses, so wording the rules do not list
+   fresh7, nine sources by writer), run on the question and on each of its clauses, so wording the rules do not list
    is still caught. Without the fine-tuned model the frozen head over sentence embeddings (`triage_fit`) is used.
 
 A question is an emergency when a rule fires or the head's emergency probability reaches the threshold chosen
@@ -13,7 +13,7 @@ by grouped cross-validation on that training data. The head's verdict stands onl
 allows it (`triage_rules.learned_may_count`): not on a general question, a story or course, a hypothetical, a
 resolved or wholly past event, a joke, or a message with its category's near-miss cue — context that wording
 alone, which is all the head reads, does not carry — unless the model is sure (the gate override); and a rule
-hit on a message the model scores below the rule veto is dropped (both chosen out of fold, `triage_policy`). Self-harm intent — in any wording, inside a role-play or a
+hit other than self-harm's on a message the model scores below the rule veto is dropped (both chosen out of fold, `triage_policy`). Self-harm intent — in any wording, inside a role-play or a
 dose question — always gets the crisis text first and never any dose (docs/CHATBOT.md, "Triage first").
 """
 
@@ -114,8 +114,9 @@ def triage(question: str) -> TriageResult:
     verdict = _learned(question)
     if rules and verdict is not None and verdict.vetoes_rules:
         # The model, at a score where out-of-fold it cost no self-harm emergency, reads the wording the rules
-        # matched as a near-miss: "what are the warning signs that a teenager might be suicidal?".
-        rules = []
+        # matched as a near-miss ("antenatal teacher here: which bleeding in pregnancy is 999?"). Since round 8 a
+        # self-harm rule hit is never dropped: intent always gets the crisis text.
+        rules = [name for name in rules if name == "self_harm"]
     if verdict is not None and not rules and not verdict.sure and not learned_may_count(
             question, "self_harm" if verdict.self_harm else verdict.category):
         # Context the head cannot read: a story, a resolved past, a joke, a near-miss cue. Its score is kept. A

@@ -45,6 +45,12 @@ FRESH5_SALT = "triage-fresh5"
 #: The sixth labelled set (tdata6, December 2026): written after every model above, the held-out test of round 7.
 FRESH6_FILE = DATA_DIR / "fresh6.jsonl"
 FRESH6_SALT = "triage-fresh6"
+#: The seventh labelled set (tdata7, December 2026): written after every model above, the held-out test of round 8.
+FRESH7_FILE = DATA_DIR / "fresh7.jsonl"
+FRESH7_SALT = "triage-fresh7"
+#: Round 8's training-only pool (tpool8): hard near-misses in emergency vocabulary (negated, past, third-party,
+#: idioms) and hard-worded emergencies (data/eval/triage/README.md, "train_pool8.jsonl"). Never evaluated.
+POOL8_FILE = DATA_DIR / "train_pool8.jsonl"
 #: An independently written set in its own schema (id, text, emergency, category, split; data/eval/independent).
 INDEPENDENT_FILE = DATA_DIR.parent / "independent" / "triage.jsonl"
 #: Its category names where they differ from ours; its ten "other" emergencies are mapped one by one.
@@ -93,6 +99,16 @@ def load_fresh6(split: str | None = None) -> list[dict[str, Any]]:
     return load_labelled(FRESH6_FILE, split, FRESH6_SALT)
 
 
+def load_fresh7(split: str | None = None) -> list[dict[str, Any]]:
+    """fresh7.jsonl (of one split): the seventh labelled set, round 8's held-out test; never trained on."""
+    return load_labelled(FRESH7_FILE, split, FRESH7_SALT)
+
+
+def load_pool8() -> list[dict[str, Any]]:
+    """train_pool8.jsonl: round 8's training-only wording (split "train")."""
+    return load_training(POOL8_FILE)
+
+
 def load_holdout2() -> list[dict[str, Any]]:
     return load_training(HOLDOUT2_FILE, "holdout2")
 
@@ -139,12 +155,14 @@ def training_rows() -> list[dict[str, Any]]:
 def tuned_sources() -> dict[str, list[dict[str, Any]]]:
     """What the fine-tuned model (`triage_tune`) is fitted and cross-validated on, by writer or sitting. Since
     round 7 (tri7) every labelled message written before fresh6: the earlier held-out halves (triage.jsonl's
-    test, fresh3-5 test, holdout2, data/eval/independent) had each been scored several times, so they train now
-    and fresh6 is the one held-out set. A message whose text (case and punctuation aside) is already in an
-    earlier source is dropped, so no text sits on both sides of a leave-one-source-out fold."""
+    test, fresh3-5 test, holdout2, data/eval/independent) had each been scored several times, so they train. Round
+    8 adds fresh6 (scored twice in round 7) and the training pool train_pool8.jsonl: nine sources; fresh7 is the
+    one held-out set. A message whose text (case and punctuation aside) is already in an earlier source is
+    dropped, so no text sits on both sides of a leave-one-source-out fold."""
     sources = {"triage v1": load_labelled(), "train_extra + extra3": load_all_training(), "fresh3": load_fresh3(),
                "fresh4": load_fresh4(), "fresh5": load_fresh5(), "holdout2": load_holdout2(),
-               "independent": load_independent()}
+               "independent": load_independent(), "fresh6": load_fresh6(),
+               "pool8": load_pool8()}
     seen: set[str] = set()
     out = {}
     for name, rows in sources.items():
@@ -157,9 +175,10 @@ def _text_key(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
 
 
-def tuned_training_rows() -> list[dict[str, Any]]:
-    """Every row of `tuned_sources()`. The frozen head keeps `training_rows()`; fresh6 is never trained on."""
-    return [r for rows in tuned_sources().values() for r in rows]
+def tuned_training_rows(leave_out: str | None = None) -> list[dict[str, Any]]:
+    """Every row of `tuned_sources()` but those of `leave_out` (a source name: the held-out writer of a one-fold
+    check). The frozen head keeps `training_rows()`; fresh7 is never trained on."""
+    return [r for name, rows in tuned_sources().items() if name != leave_out for r in rows]
 
 
 def _load(path: Path, training: bool, split: str | None, salt: str = "triage-v1") -> list[dict[str, Any]]:

@@ -15,7 +15,8 @@ gates applied) raises at most `OVERRIDE_FA_ALLOWANCE` more false alarms on the p
 override. Then the *rule veto*: a rule hit on a message the model scores below it is dropped (rules fire on
 "what are the warning signs that a teenager might be suicidal?", "first aid steps for a seizure"): the highest
 value of `VETO_GRID` at which, on the pooled out-of-fold rows, no self-harm emergency is lost and at most
-`VETO_RECALL_ALLOWANCE` of all emergencies are, against no veto. `main` checks the rules themselves by leave-one-source-out: for each source, thresholds and override are
+`VETO_RECALL_ALLOWANCE` of all emergencies are, against no veto. Since round 8 the self-harm rule is never
+vetoed (intent always gets the crisis text). `main` checks the rules themselves by leave-one-source-out: for each source, thresholds and override are
 chosen on the other sources and the held-out source is scored, with and without the override.
 """
 
@@ -32,9 +33,14 @@ from typing import Any
 NEVER = 1.01
 GRID = (0.95, 0.97, 0.98, 0.99, 0.995, 0.999, NEVER)
 OVERRIDE_FA_ALLOWANCE = 0.005
-#: Candidate rule vetoes, none first (0: every rule hit stands).
+#: Candidate rule vetoes, none first (0: every rule hit stands). Round 8 tried finer steps up to 0.15 on round 7's
+#: out-of-fold scores: 0.12 would have dropped 13 of 1,741 false alarms and lost "i think im having a heart attack"
+#: (P 0.073 out of fold), "i cant breath properly" and a 6-week-old's fever, so the grid stays as round 7 fixed it.
 VETO_GRID = (0.0, 0.01, 0.02, 0.05, 0.1)
-VETO_RECALL_ALLOWANCE = 0.0025
+#: Round 8: no emergency may be lost (was 0.25 %). On round 8's out-of-fold scores 0.25 % chose a veto of 0.1, which
+#: drops 45 of 2,703 false alarms and 5 of 2,757 emergencies — "i think im having a heart attack", "he's fitting in
+#: the bath", "my partner overdosed", a 6-week-old's fever: a triage does not trade a caught emergency for quiet.
+VETO_RECALL_ALLOWANCE = 0.0
 
 
 @dataclass
@@ -48,6 +54,7 @@ class Scored:
     flag: str
     rules: bool
     gate: dict[str, bool]  # learned_may_count(text, category) for the flag and for self_harm
+    rules_self_harm: bool = False  # the self-harm rule itself fired: never vetoed (round 8)
 
     @property
     def emergency(self) -> bool:
@@ -64,14 +71,15 @@ def load_scored(path: Path) -> list[Scored]:
             continue
         r = json.loads(line)
         gate = {c: learned_may_count(r["text"], c) for c in {r["flag"], "self_harm"}}
-        out.append(Scored(r["source"], r["label"], r["category"], r["p_em"], r["p_sh"], r["flag"],
-                          bool(rule_flags(r["text"])), gate))
+        names = [f.name for f in rule_flags(r["text"])]
+        out.append(Scored(r["source"], r["label"], r["category"], r["p_em"], r["p_sh"], r["flag"], bool(names), gate,
+                          "self_harm" in names))
     return out
 
 
 def decide(row: Scored, t: float, ts: float, override: float, veto: float = 0.0) -> bool:
     """The triage verdict `triage.triage` gives this row (the model's jokes / preamble re-scoring aside)."""
-    rules = row.rules and max(row.p_em, row.p_sh) >= veto
+    rules = row.rules_self_harm or (row.rules and max(row.p_em, row.p_sh) >= veto)
     self_harm = row.p_sh >= ts
     hit = row.p_em >= t or self_harm
     if hit and not rules and max(row.p_em, row.p_sh) < override:

@@ -6,11 +6,14 @@
     flock /tmp/medtune-cpu.lock python -m medtune.chat.triage_tune --cv-only --threads 1 --scores OOF.jsonl
     python -m medtune.chat.triage_policy OOF.jsonl --json POLICY.json
     flock /tmp/medtune-cpu.lock python -m medtune.chat.triage_tune --threads 1 --fit-from POLICY.json
+    # round 8: nine sources, held out in 3 balanced groups (a third of the fits); a one-fold check on one writer
+    flock /tmp/medtune-cpu.lock python -m medtune.chat.triage_tune --cv-only --threads 1 --source-folds 3 --scores OOF.jsonl
+    flock /tmp/medtune-cpu.lock python -m medtune.chat.triage_tune --threads 1 --fit-from POLICY.json --leave-out fresh6
 
 Each labelled training file was written by a different writer or sitting, so a new writer's wording is mimicked
-by holding one *source* out (`triage_fit.tuned_sources`, seven since round 7): triage.jsonl, train_extra.jsonl +
-train_extra3.jsonl (one writer), fresh3.jsonl, fresh4.jsonl, fresh5.jsonl, holdout2.jsonl and
-data/eval/independent/triage.jsonl. For each, the scorers are trained on the others (+ the MedQuAD training
+by holding one *source* out (`triage_fit.tuned_sources`, nine since round 8): triage.jsonl, train_extra.jsonl +
+train_extra3.jsonl (one writer), fresh3.jsonl, fresh4.jsonl, fresh5.jsonl, holdout2.jsonl,
+data/eval/independent/triage.jsonl, fresh6.jsonl and train_pool8.jsonl. For each, the scorers are trained on the others (+ the MedQuAD training
 questions as non-emergencies) and score the held-out one through the same units
 the chat scores (whole message and clauses, the highest P(emergency) counts). Thresholds are chosen on the
 pooled out-of-fold scores, never on one source: emergency — the lowest threshold whose false alarms on the
@@ -19,7 +22,7 @@ near-misses stay within FA_BUDGET; self-harm and the self-harm assist as in `tri
 Scorers: the frozen head (`triage_fit.fit_scorer` with the shipped C and exemplar weight, refitted per fold);
 MiniLM with its top TUNED_LAYERS layers fine-tuned with a linear class head (the lower layers' outputs are
 computed once and cached, which is what makes a fold a few minutes on 2 cores); the higher of the two.
-fresh6.jsonl, round 7's held-out set, is never read here.
+fresh7.jsonl, round 8's held-out set, is never read here.
 """
 
 from __future__ import annotations
@@ -60,8 +63,8 @@ STORE_RANK = 48
 
 
 def sources() -> dict[str, list[dict[str, Any]]]:
-    """The training sources, each one writer / sitting (data/eval/triage/README.md): since round 7 the seven of
-    `triage_fit.tuned_sources()`; fresh6 is never read here."""
+    """The training sources, each one writer / sitting (data/eval/triage/README.md): since round 8 the nine of
+    `triage_fit.tuned_sources()`; fresh7 is never read here."""
     from medtune.chat.triage_fit import tuned_sources
 
     return tuned_sources()
@@ -290,8 +293,23 @@ def frozen_scores(train: list[dict[str, Any]], test: list[dict[str, Any]], negat
     return out
 
 
-def loso(tuned_layers: int = TUNED_LAYERS, epochs: int = EPOCHS, log: Any = print) -> dict[str, Any]:
-    """Out-of-fold (P(emergency), P(self_harm)) of every source row under each scorer, and the rule flags."""
+def source_folds(srcs: dict[str, list[Any]], k: int | None) -> list[list[str]]:
+    """The sources held out together in each fold: one each (leave-one-source-out) when `k` is None or at least
+    the number of sources; else `k` groups balanced by rows (largest source first into the smallest group), so a
+    CV over nine sources costs about two fits instead of eight. A source is never split across folds."""
+    names = list(srcs)
+    if not k or k >= len(names):
+        return [[n] for n in names]
+    groups: list[list[str]] = [[] for _ in range(k)]
+    for name in sorted(names, key=lambda n: (-len(srcs[n]), n)):
+        min(groups, key=lambda g: (sum(len(srcs[n]) for n in g), len(g))).append(name)
+    return groups
+
+
+def loso(tuned_layers: int = TUNED_LAYERS, epochs: int = EPOCHS, log: Any = print,
+         folds: int | None = None) -> dict[str, Any]:
+    """Out-of-fold (P(emergency), P(self_harm)) of every source row under each scorer, and the rule flags; with
+    `folds`, sources are held out in that many groups (`source_folds`) and still reported one by one."""
     from medtune.chat.triage_fit import embed_cached, medquad_questions
     from medtune.chat.triage_rules import rule_flags
 
@@ -305,18 +323,21 @@ def loso(tuned_layers: int = TUNED_LAYERS, epochs: int = EPOCHS, log: Any = prin
     cache_states(bb, [u for r in all_rows for u in units(r["text"])] + negatives)
     log(f"lower layers cached for {len(bb.states)} texts in {time.perf_counter() - t0:.0f} s")
     out: dict[str, Any] = {"rows": {}, "frozen": {}, "tuned": {}, "rules": {}, "seconds": {}}
-    for name, rows in srcs.items():
-        train = [r for other, rs in srcs.items() if other != name for r in rs]
+    for group in source_folds(srcs, folds):
+        train = [r for other, rs in srcs.items() if other not in group for r in rs]
         t0 = time.perf_counter()
         data = examples(train, negatives)
         top = train_top(bb, data, classes, epochs, OPTIONS["seed"])
-        out["tuned"][name] = tuned_scores(bb, top, rows, classes)
-        out["seconds"][name] = time.perf_counter() - t0
-        out["frozen"][name] = frozen_scores(train, rows, neg_emb)
-        out["rows"][name] = rows
-        out["rules"][name] = [bool(rule_flags(r["text"])) for r in rows]
-        log(f"  fold {name}: {len(rows)} held out, trained on {len(data)} examples, fine-tune "
-            f"{out['seconds'][name]:.0f} s")
+        seconds = time.perf_counter() - t0
+        for name in group:
+            rows = srcs[name]
+            out["tuned"][name] = tuned_scores(bb, top, rows, classes)
+            out["seconds"][name] = seconds / len(group)
+            out["frozen"][name] = frozen_scores(train, rows, neg_emb)
+            out["rows"][name] = rows
+            out["rules"][name] = [bool(rule_flags(r["text"])) for r in rows]
+        log(f"  fold {' + '.join(group)}: {sum(len(srcs[n]) for n in group)} held out, trained on {len(data)} "
+            f"examples, fine-tune {seconds:.0f} s")
     return out
 
 
@@ -399,7 +420,8 @@ def _mean_sd(values: list[float]) -> tuple[float, float]:
 
 # --- the shipped model ---------------------------------------------------------------------------------
 
-def save(bb: Backbone, top: Any, classes: tuple[str, ...], chosen: dict[str, Any], out_dir: Path) -> None:
+def save(bb: Backbone, top: Any, classes: tuple[str, ...], chosen: dict[str, Any], out_dir: Path,
+         leave_out: str | None = None) -> None:
     """The tuned layers (under their MiniLM names) and the head in float16, the classes and thresholds in JSON;
     the JSON is written last, so its presence means the weights are complete."""
     from safetensors.torch import save_file
@@ -420,9 +442,10 @@ def save(bb: Backbone, top: Any, classes: tuple[str, ...], chosen: dict[str, Any
               "self_harm_assist": round(chosen["self_harm_assist"], 4),
               "gate_override": round(chosen.get("gate_override", 1.01), 4),
               "rule_veto": round(chosen.get("rule_veto", 0.0), 4),
-              "trained_on": "triage_fit.tuned_training_rows() + MedQuAD training questions",
+              "trained_on": "triage_fit.tuned_training_rows() + MedQuAD training questions"
+                            + (f", without the source {leave_out!r}" if leave_out else ""),
               "lora_scale": 2.0 if OPTIONS["lora"] else 1.0, "stored_rank": None if OPTIONS["lora"] else STORE_RANK,
-              "options": OPTIONS, "data_sha256": _data_hash()}
+              "options": OPTIONS, "data_sha256": _data_hash(leave_out)}
     (out_dir / "config.json").write_text(json.dumps(config, indent=1) + "\n", encoding="utf-8")
 
 
@@ -447,21 +470,23 @@ def low_rank_deltas(tensors: dict[str, Any], rank: int) -> dict[str, Any]:
     return out
 
 
-def _data_hash() -> str:
+def _data_hash(leave_out: str | None = None) -> str:
     from medtune.chat.triage_fit import tuned_training_rows
 
-    return hashlib.sha256(json.dumps(tuned_training_rows(), sort_keys=True).encode()).hexdigest()[:16]
+    return hashlib.sha256(json.dumps(tuned_training_rows(leave_out), sort_keys=True).encode()).hexdigest()[:16]
 
 
-def fit_final(chosen: dict[str, Any], tuned_layers: int = TUNED_LAYERS, epochs: int = EPOCHS) -> Path:
+def fit_final(chosen: dict[str, Any], tuned_layers: int = TUNED_LAYERS, epochs: int = EPOCHS,
+              leave_out: str | None = None) -> Path:
+    """Fit on every training source (but `leave_out`, for a one-fold check on that writer) and save the model."""
     from medtune.chat.triage_fit import medquad_questions, tuned_training_rows
     from medtune.chat.triage_tuned import MODEL_DIR
 
     bb = backbone(tuned_layers)
-    data = examples(tuned_training_rows(), medquad_questions("train"))
+    data = examples(tuned_training_rows(leave_out), medquad_questions("train"))
     classes = class_list()
     top = train_top(bb, data, classes, epochs, OPTIONS["seed"])
-    save(bb, top, classes, chosen, MODEL_DIR)
+    save(bb, top, classes, chosen, MODEL_DIR, leave_out)
     _check_saved(bb, top, [t for t, _ in data[:: max(1, len(data) // 50)]])
     return MODEL_DIR
 
@@ -498,16 +523,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scores", type=Path, help="also write every row's out-of-fold scores here (JSONL)")
     parser.add_argument("--fit-from", type=Path, help="skip the comparison: fit and save with the thresholds and gate "
                         "override of this JSON (`python -m medtune.chat.triage_policy OOF --json FILE`)")
+    parser.add_argument("--source-folds", type=int, help="hold the sources out in this many balanced groups instead of "
+                        "one by one (round 8: 3, a third of the fits' cost)")
+    parser.add_argument("--leave-out", help="with --fit-from: fit without this source (a one-fold check on its writer)")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     OPTIONS.update(epochs=args.epochs, lr=args.lr, label_smoothing=args.label_smoothing, balanced=args.balanced, seed=args.seed, lora=args.lora,
                    binary=args.binary)
+    if args.leave_out and args.leave_out not in sources():
+        parser.error(f"--leave-out {args.leave_out!r} is not a training source: {', '.join(sources())}")
     if args.fit_from:
         chosen = json.loads(args.fit_from.read_text(encoding="utf-8"))
-        path = fit_final(chosen, args.layers, args.epochs)
-        print(f"saved {path} with the thresholds of {args.fit_from}")
+        path = fit_final(chosen, args.layers, args.epochs, args.leave_out)
+        print(f"saved {path} with the thresholds of {args.fit_from}"
+              + (f", trained without {args.leave_out!r}" if args.leave_out else ""))
         return 0
-    result = loso(args.layers, args.epochs, log=lambda s: print(s, flush=True))
+    result = loso(args.layers, args.epochs, log=lambda s: print(s, flush=True), folds=args.source_folds)
     tables = {s: table(result, s) for s in ("frozen", "tuned", "max", "mean")}
     print(f"\nleave-one-source-out, top {args.layers} layers fine-tuned for {args.epochs} epochs, {OPTIONS} "
           "(rules OR columns are optimistic: the rules were extended while reading these dev halves)")

@@ -1,6 +1,6 @@
-"""Issue 13.1, round 7: fresh6.jsonl — the held-out set of the round, written by a sixth writer who read neither
-the triage code nor another set's texts — and what the fine-tuned model now trains on: every earlier labelled
-set, seven sources by writer, with no text in two sources and no fresh6 message among them. Texts are never
+"""Issue 13.1, round 7: fresh6.jsonl — the held-out set of that round, written by a sixth writer who read neither
+the triage code nor another set's texts — and what the fine-tuned model trains on: every earlier labelled set
+by writer, with no text in two sources (since round 8 fresh6 and train_pool8 too: nine sources). Texts are never
 printed: a failing assert names only ids and counts."""
 
 from __future__ import annotations
@@ -29,14 +29,16 @@ def test_fresh6_is_large_spread_over_every_category_and_split_once_by_group() ->
     assert "triage-fresh6:" in (FRESH6_FILE.parent / "README.md").read_text()
 
 
-def test_no_fresh6_message_is_training_data_of_the_fine_tuned_model() -> None:
+def test_fresh6_trains_the_fine_tuned_model_since_round_8() -> None:
     texts = {_norm(r["text"]) for r in tuned_training_rows()}
-    assert [r["id"] for r in load_fresh6() if _norm(r["text"]) in texts] == []
+    assert all(_norm(r["text"]) in texts for r in load_fresh6())
+    left_out = {_norm(r["text"]) for r in tuned_training_rows(leave_out="fresh6")}
+    assert [r["id"] for r in load_fresh6() if _norm(r["text"]) in left_out] == []
 
 
-def test_the_seven_training_sources_share_no_text() -> None:
+def test_the_nine_training_sources_share_no_text() -> None:
     sources = tuned_sources()
-    assert len(sources) == 7 and {"fresh5", "holdout2", "independent"} <= set(sources)
+    assert len(sources) == 9 and {"fresh5", "holdout2", "independent", "fresh6", "pool8"} <= set(sources)
     owner: dict[str, str] = {}
     clashes = [(name, r["id"]) for name, rows in sources.items() for r in rows
                if owner.setdefault(_norm(r["text"]), name) != name]

@@ -33,3 +33,12 @@ def test_the_veto_never_costs_a_self_harm_emergency() -> None:
     rows += [_row("emergency", 0.9, rules=True) for _ in range(400)]
     assert choose_veto(rows, 0.8, 0.9, NEVER) == 0.02
     assert decide(rows[1], 0.8, 0.9, NEVER, 0.02) and not decide(rows[1], 0.8, 0.9, NEVER, 0.05)
+
+
+def test_a_self_harm_rule_hit_is_never_vetoed() -> None:
+    # Round 8: the self-harm rule's hit stands at any veto, even where the model scores the message 0.01; another
+    # flag's rule hit at the same score is dropped by a veto above it.
+    self_harm = Scored("s", "emergency", "self_harm", 0.01, 0.0, "self_harm", True,
+                       {"self_harm": False}, rules_self_harm=True)
+    other = _row("not_emergency", 0.01, rules=True)
+    assert decide(self_harm, 0.8, 0.9, NEVER, 0.1) and not decide(other, 0.8, 0.9, NEVER, 0.1)
