@@ -84,8 +84,9 @@ def tuning_reviews() -> list[dict[str, Any]]:
     return rows
 
 
-def fit_logistic(x: Any, y: Sequence[str], c: float = C_OVERALL) -> Any:
-    """Standardised multinomial logistic regression, returned as a `Head` over the raw signals."""
+def fit_logistic(x: Any, y: Sequence[str], c: float = C_OVERALL, balanced: bool = True) -> Any:
+    """Standardised multinomial logistic regression (class-balanced unless `balanced` is false), returned as a
+    `Head` over the raw signals."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
@@ -95,7 +96,7 @@ def fit_logistic(x: Any, y: Sequence[str], c: float = C_OVERALL) -> Any:
     x = np.asarray(x, dtype=np.float64)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
-    clf = LogisticRegression(C=c, max_iter=5000, class_weight="balanced", random_state=SEED)
+    clf = LogisticRegression(C=c, max_iter=5000, class_weight="balanced" if balanced else None, random_state=SEED)
     clf.fit((x - mean) / scale, list(y))
     coef = clf.coef_ / scale  # fold the standardisation in: w·(x − m)/s = (w/s)·x − (w/s)·m
     intercept = clf.intercept_ - coef @ mean

@@ -213,21 +213,11 @@ SETTINGS = tuple(Setting(ce, cs, bal) for ce in (None, 0.01, 0.03) for cs in (0.
 
 
 def fit_lr(x: Any, y: Sequence[str], c: float, balanced: bool = False) -> Any:
-    """Standardised multinomial logistic regression as a `Head` over the raw features (the standardisation is
-    folded into the coefficients, so applying it is one matrix product)."""
-    import numpy as np
-    from sklearn.linear_model import LogisticRegression
+    """The reader's heads: combine.fit_logistic (standardisation folded into the coefficients), unbalanced by
+    default."""
+    from medtune.sentiment.combine import fit_logistic
 
-    from medtune.sentiment.fit import SEED
-    from medtune.sentiment.heads import Head
-
-    x = np.asarray(x, dtype=np.float64)
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale[scale == 0] = 1.0
-    clf = LogisticRegression(C=c, max_iter=5000, class_weight="balanced" if balanced else None, random_state=SEED)
-    clf.fit((x - mean) / scale, list(y))
-    coef = clf.coef_ / scale
-    return Head(tuple(str(k) for k in clf.classes_), coef, clf.intercept_ - coef @ mean)
+    return fit_logistic(x, y, c, balanced)
 
 
 def _log_proba(head: Any, x: Any) -> Any:
