@@ -51,6 +51,12 @@ FRESH7_SALT = "triage-fresh7"
 #: Round 8's training-only pool (tpool8): hard near-misses in emergency vocabulary (negated, past, third-party,
 #: idioms) and hard-worded emergencies (data/eval/triage/README.md, "train_pool8.jsonl"). Never evaluated.
 POOL8_FILE = DATA_DIR / "train_pool8.jsonl"
+#: The eighth labelled set (tdata8, December 2026): written after every model above, the held-out test of round 9.
+FRESH8_FILE = DATA_DIR / "fresh8.jsonl"
+FRESH8_SALT = "triage-fresh8"
+#: Round 9's training-only pool (tpool9): near-misses whose emergency word is out of scope (negated, past, someone
+#: else's history, hypothetical) and hard-worded emergencies (README, "train_pool9.jsonl"). Never evaluated.
+POOL9_FILE = DATA_DIR / "train_pool9.jsonl"
 #: An independently written set in its own schema (id, text, emergency, category, split; data/eval/independent).
 INDEPENDENT_FILE = DATA_DIR.parent / "independent" / "triage.jsonl"
 #: Its category names where they differ from ours; its ten "other" emergencies are mapped one by one.
@@ -100,13 +106,24 @@ def load_fresh6(split: str | None = None) -> list[dict[str, Any]]:
 
 
 def load_fresh7(split: str | None = None) -> list[dict[str, Any]]:
-    """fresh7.jsonl (of one split): the seventh labelled set, round 8's held-out test; never trained on."""
+    """fresh7.jsonl (of one split): the seventh labelled set, round 8's held-out test (scored twice there); a
+    training source since round 9."""
     return load_labelled(FRESH7_FILE, split, FRESH7_SALT)
+
+
+def load_fresh8(split: str | None = None) -> list[dict[str, Any]]:
+    """fresh8.jsonl (of one split): the eighth labelled set, round 9's held-out test; never trained on."""
+    return load_labelled(FRESH8_FILE, split, FRESH8_SALT)
 
 
 def load_pool8() -> list[dict[str, Any]]:
     """train_pool8.jsonl: round 8's training-only wording (split "train")."""
     return load_training(POOL8_FILE)
+
+
+def load_pool9() -> list[dict[str, Any]]:
+    """train_pool9.jsonl: round 9's training-only wording (split "train")."""
+    return load_training(POOL9_FILE)
 
 
 def load_holdout2() -> list[dict[str, Any]]:
@@ -156,13 +173,13 @@ def tuned_sources() -> dict[str, list[dict[str, Any]]]:
     """What the fine-tuned model (`triage_tune`) is fitted and cross-validated on, by writer or sitting. Since
     round 7 (tri7) every labelled message written before fresh6: the earlier held-out halves (triage.jsonl's
     test, fresh3-5 test, holdout2, data/eval/independent) had each been scored several times, so they train. Round
-    8 adds fresh6 (scored twice in round 7) and the training pool train_pool8.jsonl: nine sources; fresh7 is the
-    one held-out set. A message whose text (case and punctuation aside) is already in an earlier source is
+    8 adds fresh6 (scored twice in round 7) and the training pool train_pool8.jsonl; round 9 adds fresh7 (scored
+    twice in round 8) and train_pool9.jsonl: eleven sources; fresh8 is the one held-out set. A message whose text (case and punctuation aside) is already in an earlier source is
     dropped, so no text sits on both sides of a leave-one-source-out fold."""
     sources = {"triage v1": load_labelled(), "train_extra + extra3": load_all_training(), "fresh3": load_fresh3(),
                "fresh4": load_fresh4(), "fresh5": load_fresh5(), "holdout2": load_holdout2(),
                "independent": load_independent(), "fresh6": load_fresh6(),
-               "pool8": load_pool8()}
+               "pool8": load_pool8(), "fresh7": load_fresh7(), "pool9": load_pool9()}
     seen: set[str] = set()
     out = {}
     for name, rows in sources.items():
@@ -177,7 +194,7 @@ def _text_key(text: str) -> str:
 
 def tuned_training_rows(leave_out: str | None = None) -> list[dict[str, Any]]:
     """Every row of `tuned_sources()` but those of `leave_out` (a source name: the held-out writer of a one-fold
-    check). The frozen head keeps `training_rows()`; fresh7 is never trained on."""
+    check). The frozen head keeps `training_rows()`; fresh8 is never trained on."""
     return [r for name, rows in tuned_sources().items() if name != leave_out for r in rows]
 
 
