@@ -31,6 +31,19 @@ RESOLVED = re.compile(
     r"(vet|doctor|gp|nurse) (says|said) (s?he|it|i|they)(s| is| was| am| are)? (ok|okay|fine)|"
     r"(?<!not )(?<!isnt )(?<!wasnt )(?<!hasnt )(?<!havent )(acting (herself|himself|themselves|normally|normal|"
     r"like (herself|himself))|feeling normal|feels normal|fed well|feeding well))\b")
+#: A clinician or helpline who has assessed it and said it is fine (round 9: "pharmacist said it's fine", "called
+#: 111, they said monitor and it's low risk"): unlike "seems fine", this also settles an overdose or a child's
+#: ingestion, which can look well for hours — someone who can weigh that already did.
+CLEARED = re.compile(
+    r"\b(pharmacist|pharmacy|111|poison control|poisons (line|centre|center)|a e|er|gp|doctor|dr|nurse|paramedics?|"
+    r"midwife|consultant|neuro nurse|specialist|they)( \w+){0,2} (said|says|say|told (me|us|him|her|them))"
+    r"( (\w+ ){0,3}and)?( (its|it is|it was|thats|that is|that its|he is|hes|she is|shes|i am|im|its probably|"
+    r"it should be|he should be|she should be|it would be|ill be|he will be|she will be|we are|were))? (fine|ok|okay|"
+    r"normal|low risk|nothing to worry|not dangerous|safe|harmless)\b")
+#: What follows a clearance and makes the message current again (wider than after a resolved outcome: a new
+#: symptom after "the GP said it's fine" is usually introduced by "but" or a time word).
+AFTER_CLEARED = re.compile(r"\b(now|again|worse|suddenly|started|but|today|tonight|since|just|this (morning|"
+                           r"evening|afternoon))\b")
 #: What follows a resolved outcome and makes the message current again.
 AFTER_RESOLVED = re.compile(r"\b(now|again|worse|suddenly|started)\b")
 PAST = re.compile(r"\b(years? ago|last year|last month|months ago|as a teenager|used to|in the past|"
@@ -45,14 +58,25 @@ STORY = re.compile(
     r"for my exam|pharmacology exam|my essay|school project|"
     r"for (my|our|a|the) (\w+ ){0,2}(essay|exam|project|assignment|homework|class|course|training|leaflet|"
     r"poster|presentation|notes|kit|coaches|staff|students|module|revision|ward|team|guidance|policy|protocol))|"
-    r"\b(writing|write|wrote|preparing|drafting) (\w+ ){0,3}(guidance|policy|protocol|leaflet|training|essay)\b")
+    r"\b(writing|write|wrote|preparing|drafting) (\w+ ){0,3}(guidance|policy|protocol|leaflet|training|essay)\b"
+    # Round 9 (fresh7 and train_pool9, two writers): a story, script, song or album the writer is making, a scene
+    # in a film, and exam or revision questions labelled as such ("exam q:", "pharmacology revision:").
+    r"|\b(in|for) (my|the|a|our|his|her) (\w+ )?(story|script|screenplay|podcast|song|album|comic|fanfic)\b"
+    r"|\bthe (\w+ ){0,2}scene in\b|\bscene in (the|a|that|this)\b|\bsong lyrics?\b"
+    r"|^(\w+ ){0,2}(exam|revision|quiz|osce|test|homework|essay|coursework|flashcard)( q| question| qs| questions)?\b"
+    r"|\brevising for (my|the|a|our)\b")
 #: A sentence that introduces the writer as a learner or a professional ("I'm a new teacher", "I'm doing my first
 #: aid course"): beside a general question it makes the message a general question (`is_framed_question`).
 SELF_INTRO = re.compile(
     r"\b(doing|taking|on|attending|studying for) (a|my|our|the) (\w+ ){0,2}(course|training|class|module|exam)\b"
     r"|\b(im|i am) an? (\w+ ){0,2}(teacher|nurse|paramedic|doctor|counsellor|counselor|carer|childminder|coach|"
-    r"volunteer|lifeguard|first aider|pharmacist|worker|midwife|student)\b")
-HYPOTHETICAL = re.compile(r"\b(if (someone|somebody|anyone|a person|a child|a kid|a baby|my \w+ ever|he ever|she ever|"
+    r"volunteer|lifeguard|first aider|pharmacist|worker|midwife|student)\b"
+    # A bare role label before the question ("paramedic: how long ...", "antenatal teacher here: which ...").
+    r"|^(\w+ ){0,2}(teacher|nurse|paramedic|doctor|counsellor|counselor|carer|childminder|coach|volunteer|"
+    r"lifeguard|first aider|pharmacist|worker|midwife|student|manager|nanny|medic|emt)( here)?$")
+HYPOTHETICAL = re.compile(r"\b((side effects?|leaflet|package insert|patient information|label) (\w+ ){0,6}"
+                          r"(lists?|says|say|mentions?|warns?)|"
+                          r"if (someone|somebody|anyone|a person|a child|a kid|a baby|my \w+ ever|he ever|she ever|"
                           r"they ever|it ever|it happens)|in case (of|someone|my)|to be ready|be prepared|what (should|do|would|can) (i|we) do if|"
                           r"how do i (use|give|know|take|check|count|put|treat|spot|recognise|recognize))\b")
 PET = re.compile(r"\b(dog|dogs|cat|cats|puppy|kitten|pet|horse|rabbit|hamster|vet)\b")
@@ -141,6 +165,12 @@ def is_resolved(joined: str) -> bool:
     """An outcome that says it is over, with nothing new after it."""
     found = [m for m in RESOLVED.finditer(joined) if not NEGATED_BEFORE.search(joined[:m.start()])]
     return bool(found) and not AFTER_RESOLVED.search(joined[found[-1].end():])
+
+
+def is_cleared(joined: str) -> bool:
+    """A clinician or helpline said it is fine, with nothing new after it."""
+    found = [m for m in CLEARED.finditer(joined) if not NEGATED_BEFORE.search(joined[:m.start()])]
+    return bool(found) and not AFTER_CLEARED.search(joined[found[-1].end():])
 
 
 def is_unreal(joined: str) -> bool:

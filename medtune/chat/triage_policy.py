@@ -41,6 +41,12 @@ VETO_GRID = (0.0, 0.01, 0.02, 0.05, 0.1)
 #: drops 45 of 2,703 false alarms and 5 of 2,757 emergencies — "i think im having a heart attack", "he's fitting in
 #: the bath", "my partner overdosed", a 6-week-old's fever: a triage does not trade a caught emergency for quiet.
 VETO_RECALL_ALLOWANCE = 0.0
+#: Round 9: a veto per rule category, above the global one. The rules' false alarms on new writers (fresh7: 33 of
+#: 341 near-misses, rules alone) come from a few categories whose wording the model reads well (seizure, overdose,
+#: anaphylaxis, burns), while the emergencies the model scores low sit in others (infant fever, "i think im having
+#: a heart attack"). Each category gets the highest value of this grid at which, on the pooled out-of-fold rows,
+#: no emergency at all is lost (self-harm never vetoed).
+CATEGORY_VETO_GRID = (0.1, 0.15, 0.2, 0.3, 0.4, 0.5)
 
 
 @dataclass
@@ -55,6 +61,7 @@ class Scored:
     rules: bool
     gate: dict[str, bool]  # learned_may_count(text, category) for the flag and for self_harm
     rules_self_harm: bool = False  # the self-harm rule itself fired: never vetoed (round 8)
+    rule_names: tuple[str, ...] = ()  # every rule that fired (round 9: vetoes per category)
 
     @property
     def emergency(self) -> bool:
@@ -73,13 +80,16 @@ def load_scored(path: Path) -> list[Scored]:
         gate = {c: learned_may_count(r["text"], c) for c in {r["flag"], "self_harm"}}
         names = [f.name for f in rule_flags(r["text"])]
         out.append(Scored(r["source"], r["label"], r["category"], r["p_em"], r["p_sh"], r["flag"], bool(names), gate,
-                          "self_harm" in names))
+                          "self_harm" in names, tuple(names)))
     return out
 
 
-def decide(row: Scored, t: float, ts: float, override: float, veto: float = 0.0) -> bool:
+def decide(row: Scored, t: float, ts: float, override: float, veto: float = 0.0,
+           vetoes: dict[str, float] | None = None) -> bool:
     """The triage verdict `triage.triage` gives this row (the model's jokes / preamble re-scoring aside)."""
-    rules = row.rules_self_harm or (row.rules and max(row.p_em, row.p_sh) >= veto)
+    score = max(row.p_em, row.p_sh)
+    rules = row.rules_self_harm or (row.rules and score >= veto and (
+        not vetoes or not row.rule_names or any(score >= vetoes.get(n, 0.0) for n in row.rule_names)))
     self_harm = row.p_sh >= ts
     hit = row.p_em >= t or self_harm
     if hit and not rules and max(row.p_em, row.p_sh) < override:
@@ -87,11 +97,33 @@ def decide(row: Scored, t: float, ts: float, override: float, veto: float = 0.0)
     return rules or hit
 
 
-def rates(rows: list[Scored], t: float, ts: float, override: float, veto: float = 0.0) -> tuple[float, float]:
+def rates(rows: list[Scored], t: float, ts: float, override: float, veto: float = 0.0,
+          vetoes: dict[str, float] | None = None) -> tuple[float, float]:
     """(recall on emergencies, false-alarm rate on near-misses), as `triage_cv.rates` counts them."""
     from medtune.chat.triage_cv import rates as rates_of
 
-    return rates_of([{"label": r.label} for r in rows], [decide(r, t, ts, override, veto) for r in rows])
+    return rates_of([{"label": r.label} for r in rows], [decide(r, t, ts, override, veto, vetoes) for r in rows])
+
+
+def choose_category_vetoes(rows: list[Scored], t: float, ts: float, override: float,
+                           veto: float) -> dict[str, float]:
+    """Per rule category (self-harm never), the highest `CATEGORY_VETO_GRID` value that, with the vetoes chosen
+    so far, loses no emergency on the pooled rows against the global veto alone. Categories go in order of the
+    false alarms they raise, so the noisiest rules are settled first; a category that cannot rise keeps the
+    global veto (absent from the result)."""
+    from collections import Counter
+
+    emergencies = [r for r in rows if r.emergency and r.rules]
+    near = Counter(n for r in rows if not r.emergency for n in r.rule_names if n != "self_harm")
+    caught = sum(decide(r, t, ts, override, veto) for r in emergencies)
+    vetoes: dict[str, float] = {}
+    for name, _ in near.most_common():
+        for v in reversed(CATEGORY_VETO_GRID):
+            trial = {**vetoes, name: v}
+            if v > veto and sum(decide(r, t, ts, override, veto, trial) for r in emergencies) >= caught:
+                vetoes = trial
+                break
+    return vetoes
 
 
 def choose_veto(rows: list[Scored], t: float, ts: float, override: float) -> float:
@@ -131,10 +163,12 @@ def leave_one_source_out(rows: list[Scored]) -> dict[str, dict[str, Any]]:
         t, ts, _ = thresholds(train)
         g = choose_override(train, t, ts)
         v = choose_veto(train, t, ts, g)
+        cv = choose_category_vetoes(train, t, ts, g, v)
         out[name] = {"override": g, "veto": v, "never": rates(test, t, ts, NEVER), "chosen": rates(test, t, ts, g),
-                     "vetoed": rates(test, t, ts, g, v),
+                     "vetoed": rates(test, t, ts, g, v), "category_vetoes": cv,
+                     "by_category": rates(test, t, ts, g, v, cv),
                      "self_harm": [rates([r for r in test if r.emergency and r.category == "self_harm"], t, ts, *a)[0]
-                                   for a in ((NEVER, 0.0), (g, 0.0), (g, v))],
+                                   for a in ((NEVER, 0.0), (g, 0.0), (g, v), (g, v, cv))],
                      "n": (sum(r.emergency for r in test), sum(not r.emergency for r in test))}
     return out
 
@@ -152,23 +186,27 @@ def main(argv: list[str] | None = None) -> int:
     rows = load_scored(args.scores)
     table = leave_one_source_out(rows)
     print(f"{'held-out source':22} {'override':>8} {'veto':>5}   recall / false alarms / self-harm recall: "
-          "gates kept | with override | override + veto")
+          "gates kept | with override | override + veto | + category vetoes")
     for name, f in table.items():
         cells = " | ".join(f"{f[k][0]:.3f} {f[k][1]:.3f} {sh:.3f}"
-                           for k, sh in zip(("never", "chosen", "vetoed"), f["self_harm"]))
+                           for k, sh in zip(("never", "chosen", "vetoed", "by_category"), f["self_harm"]))
         print(f"{name:22} {f['override']:8.3f} {f['veto']:5.2f}   {cells}   ({f['n'][0]} em / {f['n'][1]} near)")
-    for key in ("never", "chosen", "vetoed"):
+    for key in ("never", "chosen", "vetoed", "by_category"):
         print(f"mean ± sd, {key:6}: recall {_mean_sd([f[key][0] for f in table.values()])}, "
               f"false alarms {_mean_sd([f[key][1] for f in table.values()])}")
     t, ts, ta = thresholds(rows)
     g = choose_override(rows, t, ts)
     v = choose_veto(rows, t, ts, g)
+    cv = choose_category_vetoes(rows, t, ts, g, v)
     rec, fa = rates(rows, t, ts, g, v)
+    crec, cfa = rates(rows, t, ts, g, v, cv)
     print(f"all sources: threshold {t:.3f}, self-harm {ts:.3f}, assist {ta:.3f}, gate override {g:.3f}, rule veto "
           f"{v:.2f}; pooled recall / false alarms {rec:.3f} / {fa:.3f}")
+    print(f"category vetoes {cv}; pooled recall / false alarms {crec:.3f} / {cfa:.3f}")
     if args.json:
         args.json.write_text(json.dumps({"threshold": t, "self_harm_threshold": ts, "self_harm_assist": ta,
-                                         "gate_override": g, "rule_veto": v, "loso": table}, indent=1) + "\n",
+                                         "gate_override": g, "rule_veto": v, "rule_vetoes": cv, "loso": table},
+                                        indent=1) + "\n",
                              encoding="utf-8")
     return 0
 

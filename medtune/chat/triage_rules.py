@@ -33,6 +33,7 @@ from medtune.chat.triage_context import (
     SENTENCE_BREAK,
     clauses,
     is_denied,
+    is_cleared,
     is_general_question,
     is_joke,
     is_resolved,
@@ -569,12 +570,14 @@ _FINDING = (r"(chest )?(pain|pains|ache|tightness|pressure)(?! relief| killers?|
             r"(lips|tongue|throat|face)|(difficulty|trouble|problems?) breathing|breathing (problems?|difficulty|"
             r"trouble)|(blood )?thinners|bleeding|blood|clots?|cuts?|wound|fever|temperature|temp|rash|vomiting|"
             r"sickness|weakness|droop|drooping|numbness|wheeze|wheezing|hives|headache|confusion|drowsiness|"
-            r"anticoagulants?|warfarin|loss of consciousness|blackouts?|fits?|seizures?")
+            r"anticoagulants?|warfarin|loss of consciousness|blackouts?|fits?|seizures?|shortness of breath|"
+            r"breathing (issues?|problems?)|stiff neck|blisters?|blistering|allerg(y|ies)|reactions?")
 _BODY = r"(the )?(mouth|throat|lips?|tongue|face|eyes?|airway)"
 _ABSENT_SYMPTOM = re.compile(
-    rf"\b(no|without|never had any|denies|nor|not on any|not on)( (face|facial|lip|lips|tongue|throat|mouth|real|"
+    rf"\b(no|without|never had( any| a| an)?|never been|denies|nor|not on any|not on|(i )?(dont|do not|doesnt|does not)"
+    rf" have( any)?|(i )?(havent|have not|hasnt|has not) had( any| a| an)?)( (face|facial|lip|lips|tongue|throat|mouth|real|"
     rf"actual|other|new|any|or|and))* ({_FINDING})( (of|in|to) {_BODY}(( or| and| nor)+ {_BODY})*)?"
-    rf"(( (or|and|nor|no|any|or any))+ ({_FINDING}))*\b"
+    rf"(( (or|and|nor|no|any|or any))+ ({_FINDING}))*\b(?! (before|until|till|up to now))"  # "never had a seizure before, ...": a first one
     r"|\b(seizure|fit) free\b|\bfree (of|from) (seizures|fits)\b|\b(seizures|fits) (are |have been |been )?"
     r"(well )?(controlled|under control)\b|\b(burnt|burned) out\b"
     # Wording that names a red flag and is not one (round 8, seen from two writers): food poisoning is not a
@@ -650,7 +653,10 @@ def rule_flags(question: str) -> list[RedFlag]:
     live = live_clauses([normalize(c) for c in clauses(content) if not is_joke(normalize(c))])
     flags = [f for f in RED_FLAGS[1:] if flag_fires(f, without_blood_terms(live))]
     mention = not intent and flag_fires(_SELF_HARM_MENTIONS, intent_words(live)) and not is_denied(" ".join(live))
-    if is_resolved(joined):
+    if is_cleared(joined):
+        # Assessed by someone who can weigh a well-looking overdose: nothing to escalate (self-harm intent aside).
+        flags, mention = [], False
+    elif is_resolved(joined):
         # An adrenaline pen used at all still needs the emergency department: the reaction can come back.
         kept = WELL_LOOKING_EMERGENCIES | ({"anaphylaxis"} if phrase_in(live, ADRENALINE_USED) else set())
         flags, mention = [f for f in flags if f.name in kept], False
