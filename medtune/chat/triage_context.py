@@ -39,7 +39,9 @@ CLEARED = re.compile(
     r"midwife|consultant|neuro nurse|specialist|they)( \w+){0,2} (said|says|say|told (me|us|him|her|them))"
     r"( (\w+ ){0,3}and)?( (its|it is|it was|thats|that is|that its|he is|hes|she is|shes|i am|im|its probably|"
     r"it should be|he should be|she should be|it would be|ill be|he will be|she will be|we are|were))? (fine|ok|okay|"
-    r"normal|low risk|nothing to worry|not dangerous|safe|harmless)\b")
+    r"normal|low risk|nothing to worry|not dangerous|safe|harmless|non toxic|nontoxic|not toxic)\b"
+    r"|\b(checked|examined|cleared|assessed|saw) (me|him|her|them|us|it)( over| out)?( and)? (cleared|said (its |it was |"
+    r"he was |she was |i was )?(fine|ok|okay|normal|nothing)|all clear|fine)\b|\bcleared (me|him|her|them)\b")
 #: What follows a clearance and makes the message current again (wider than after a resolved outcome: a new
 #: symptom after "the GP said it's fine" is usually introduced by "but" or a time word).
 AFTER_CLEARED = re.compile(r"\b(now|again|worse|suddenly|started|but|today|tonight|since|just|this (morning|"
@@ -64,7 +66,9 @@ STORY = re.compile(
     r"|\b(in|for) (my|the|a|our|his|her) (\w+ )?(story|script|screenplay|podcast|song|album|comic|fanfic)\b"
     r"|\bthe (\w+ ){0,2}scene in\b|\bscene in (the|a|that|this)\b|\bsong lyrics?\b"
     r"|^(\w+ ){0,2}(exam|revision|quiz|osce|test|homework|essay|coursework|flashcard)( q| question| qs| questions)?\b"
-    r"|\brevising for (my|the|a|our)\b")
+    r"|\brevising for (my|the|a|our)\b|^revising\b|\bwriting a (\w+ )?(screenplay|scene|script|novel|story)\b"
+    r"|\bin (my|the|a|our) (\w+ ){0,2}(course|training|induction|lecture|class|module)\b"
+    r"|\b(first aid|cpr|course) (trainer|instructor|teacher|tutor) (said|says|told)\b")
 #: A sentence that introduces the writer as a learner or a professional ("I'm a new teacher", "I'm doing my first
 #: aid course"): beside a general question it makes the message a general question (`is_framed_question`).
 SELF_INTRO = re.compile(
