@@ -5,7 +5,7 @@ Two layers, both run on every question (`triage`):
    precise by design — general questions, resolved past events and stories do not fire them.
 2. **A learned layer** (`triage_learned.py`): MiniLM with all six layers fine-tuned to name the red flag
    (`triage_tuned.py`, fitted by `python -m medtune.chat.triage_tune` on every labelled set written before
-   fresh7, nine sources by writer), run on the question and on each of its clauses, so wording the rules do not list
+   fresh8, eleven sources by writer), run on the question and on each of its clauses, so wording the rules do not list
    is still caught. Without the fine-tuned model the frozen head over sentence embeddings (`triage_fit`) is used.
 
 A question is an emergency when a rule fires or the head's emergency probability reaches the threshold chosen

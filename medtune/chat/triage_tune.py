@@ -11,9 +11,10 @@
     flock /tmp/medtune-cpu.lock python -m medtune.chat.triage_tune --threads 1 --fit-from POLICY.json --leave-out fresh6
 
 Each labelled training file was written by a different writer or sitting, so a new writer's wording is mimicked
-by holding one *source* out (`triage_fit.tuned_sources`, nine since round 8): triage.jsonl, train_extra.jsonl +
+by holding one *source* out (`triage_fit.tuned_sources`, eleven since round 9): triage.jsonl, train_extra.jsonl +
 train_extra3.jsonl (one writer), fresh3.jsonl, fresh4.jsonl, fresh5.jsonl, holdout2.jsonl,
-data/eval/independent/triage.jsonl, fresh6.jsonl and train_pool8.jsonl. For each, the scorers are trained on the others (+ the MedQuAD training
+data/eval/independent/triage.jsonl, fresh6.jsonl, train_pool8.jsonl, fresh7.jsonl and train_pool9.jsonl. For each, the
+scorers are trained on the others (+ the MedQuAD training
 questions as non-emergencies) and score the held-out one through the same units
 the chat scores (whole message and clauses, the highest P(emergency) counts). Thresholds are chosen on the
 pooled out-of-fold scores, never on one source: emergency — the lowest threshold whose false alarms on the
@@ -22,7 +23,7 @@ near-misses stay within FA_BUDGET; self-harm and the self-harm assist as in `tri
 Scorers: the frozen head (`triage_fit.fit_scorer` with the shipped C and exemplar weight, refitted per fold);
 MiniLM with its top TUNED_LAYERS layers fine-tuned with a linear class head (the lower layers' outputs are
 computed once and cached, which is what makes a fold a few minutes on 2 cores); the higher of the two.
-fresh7.jsonl, round 8's held-out set, is never read here.
+fresh8.jsonl, round 9's held-out set, is never read here.
 """
 
 from __future__ import annotations
@@ -63,8 +64,8 @@ STORE_RANK = 48
 
 
 def sources() -> dict[str, list[dict[str, Any]]]:
-    """The training sources, each one writer / sitting (data/eval/triage/README.md): since round 8 the nine of
-    `triage_fit.tuned_sources()`; fresh7 is never read here."""
+    """The training sources, each one writer / sitting (data/eval/triage/README.md): since round 9 the eleven of
+    `triage_fit.tuned_sources()`; fresh8 is never read here."""
     from medtune.chat.triage_fit import tuned_sources
 
     return tuned_sources()
@@ -296,7 +297,7 @@ def frozen_scores(train: list[dict[str, Any]], test: list[dict[str, Any]], negat
 def source_folds(srcs: dict[str, list[Any]], k: int | None) -> list[list[str]]:
     """The sources held out together in each fold: one each (leave-one-source-out) when `k` is None or at least
     the number of sources; else `k` groups balanced by rows (largest source first into the smallest group), so a
-    CV over nine sources costs about two fits instead of eight. A source is never split across folds."""
+    CV over nine or eleven sources costs about two fits instead of eight or ten. A source is never split across folds."""
     names = list(srcs)
     if not k or k >= len(names):
         return [[n] for n in names]
