@@ -78,7 +78,8 @@ SELF_INTRO = re.compile(
     # A bare role label before the question ("paramedic: how long ...", "antenatal teacher here: which ...").
     r"|^(\w+ ){0,2}(teacher|nurse|paramedic|doctor|counsellor|counselor|carer|childminder|coach|volunteer|"
     r"lifeguard|first aider|pharmacist|worker|midwife|student|manager|nanny|medic|emt)( here)?$")
-HYPOTHETICAL = re.compile(r"\b((side effects?|leaflet|package insert|patient information|label) (\w+ ){0,6}"
+HYPOTHETICAL = re.compile(r"\b(in case (\w+ ){0,2}(gets|get|has|have|starts|start|needs|goes)|"
+                          r"(side effects?|leaflet|package insert|patient information|label) (\w+ ){0,6}"
                           r"(lists?|says|say|mentions?|warns?)|"
                           r"if (someone|somebody|anyone|a person|a child|a kid|a baby|my \w+ ever|he ever|she ever|"
                           r"they ever|it ever|it happens)|in case (of|someone|my)|to be ready|be prepared|what (should|do|would|can) (i|we) do if|"
@@ -168,7 +169,8 @@ NEGATED_BEFORE = re.compile(r"\b(not|isnt|arent|wasnt|werent|no|never|hasnt|have
 def is_resolved(joined: str) -> bool:
     """An outcome that says it is over, with nothing new after it."""
     found = [m for m in RESOLVED.finditer(joined) if not NEGATED_BEFORE.search(joined[:m.start()])]
-    return bool(found) and not AFTER_RESOLVED.search(joined[found[-1].end():])
+    # "... feel fine now": the "now" that closes the outcome is part of it, not something new after it.
+    return bool(found) and not AFTER_RESOLVED.search(re.sub(r"^\s*now\b", "", joined[found[-1].end():]))
 
 
 def is_cleared(joined: str) -> bool:

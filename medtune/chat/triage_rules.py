@@ -43,8 +43,10 @@ from medtune.chat.triage_context import (
 )
 
 MAX_GAP = 2
-#: Emergencies that a "feels fine now" does not cancel.
-WELL_LOOKING_EMERGENCIES = frozenset({"overdose", "poisoning"})
+#: Emergencies that a "feels fine now" does not cancel. Since round 9 also a fever under 3 months (NICE NG143 rates
+#: it high risk however well the baby looks: "11 weeks, 38.0, otherwise seems fine") and stroke signs that have
+#: gone (a TIA: NHS "call 999 even if the symptoms go away").
+WELL_LOOKING_EMERGENCIES = frozenset({"overdose", "poisoning", "infant_fever", "stroke"})
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,10 @@ def _is_baby_under_3_months(words: list[str]) -> bool:
     if "pregnant" in words or re.search(r"\b(no|not a|without a?) (fever|temp|temperature|high temp)\b", text):
         return False
     degrees = any(w.isdigit() and (38 <= int(w) <= 42 or 100 <= int(w) <= 106 or int(w) == 35) for w in words)
+    # "is that a fever?", "fever or not" asks whether a reading is one: the reading decides, not the word.
+    asked = re.sub(r"\b(is (that|this|it) a|is that|is this) fever\b|\bfever or not\b", " ", text)
     fever = degrees or bool(re.search(r"\b(fever|feverish|burning up|very hot|feels hot|is hot|hot to touch|so hot|"
-                                      r"high temp|high temperature|cold and floppy)\b", text))
+                                      r"high temp|high temperature|cold and floppy)\b", asked))
     ages = [(int(n), unit) for n, unit in re.findall(r"\b(\d+)\s*(day|days|week|weeks|wk|wks|month|months)\b", text)]
     young = any((unit.startswith("day")) or (unit.startswith("w") and n < 13) or (unit.startswith("m") and n < 3)
                 for n, unit in ages)
@@ -576,14 +580,16 @@ _BODY = r"(the )?(mouth|throat|lips?|tongue|face|eyes?|airway)"
 _ABSENT_SYMPTOM = re.compile(
     rf"\b(no|without|never had( any| a| an)?|never been|denies|nor|not on any|not on|(i )?(dont|do not|doesnt|does not)"
     rf" have( any)?|(i )?(havent|have not|hasnt|has not) had( any| a| an)?)( (face|facial|lip|lips|tongue|throat|mouth|real|"
-    rf"actual|other|new|any|or|and))* ({_FINDING})( (of|in|to) {_BODY}(( or| and| nor)+ {_BODY})*)?"
+    rf"actual|other|new|any|or|and|more|further))* ({_FINDING})( (of|in|to) {_BODY}(( or| and| nor)+ {_BODY})*)?"
     rf"(( (or|and|nor|no|any|or any))+ ({_FINDING}))*\b(?! (before|until|till|up to now))"  # "never had a seizure before, ...": a first one
     r"|\b(seizure|fit) free\b|\bfree (of|from) (seizures|fits)\b|\b(seizures|fits) (are |have been |been )?"
     r"(well )?(controlled|under control)\b|\b(burnt|burned) out\b"
     # Wording that names a red flag and is not one (round 8, seen from two writers): food poisoning is not a
     # poisoning by a medicine, an "overdose of drama" is an idiom, "nearly had a heart attack when I saw the bill"
     # is hyperbole, and "confused by the numbers" is puzzled, not a confused patient.
-    r"|\bfood poisoning\b|\b(an |total |a total |complete |major )?overdose of (drama|nostalgia|cuteness|"
+    r"|\bfood poisoning\b|\b(carpet|friction|rope|rug|mat|razor) burns?\b"
+    r"|\bknocked out (of )?(the|a|an|our|that|this) (wall|walls|cupboard|fireplace|chimney|window|cup|competition|"
+    r"tournament|league|round|quiz)\b|\b(an |total |a total |complete |major )?overdose of (drama|nostalgia|cuteness|"
     r"sunshine|caffeine|sugar|chocolate|screen time|tv|netflix|gossip|love|feelings|memes)\b"
     r"|\b(nearly|almost|practically) (had|having|gave me|give me) (a )?(heart attack|stroke)\b"
     r"|\bconfused (by|about|with|over) (the|my|all|these|those|this|what|how|which)\b")
@@ -606,7 +612,14 @@ _NOT_INTENT = re.compile(
     r" (thoughts?|plans?|intentions?|urges?) (of|about) (hurting|harming|killing|cutting|ending|self harm|suicide)"
     r"( my life| myself| me)?\b"
     r"|\b(ask|asking|talk to|talking to|screen|screening|raise|raising)( \w+)? (a|my|the|our|someone|somebody|people|"
-    r"patients?|clients?|students?|pupils?)( \w+)? about (suicidal|suicide|self harm)( thoughts?| feelings?| ideation)?\b")
+    r"patients?|clients?|students?|pupils?)( \w+)? about (suicidal|suicide|self harm)( thoughts?| feelings?| ideation)?\b"
+    # Round 9 (fresh8 dev): intent denied in other words ("not thinking of hurting myself, just lonely", "not
+    # trying to hurt myself", "not wanting to die myself"), "no sign of self-harm", and someone else's attempt
+    # years ago ("my best friend tried to end her life three years ago, she's doing so well now").
+    r"|\b(not|never|im not|i am not|without) (thinking|trying|wanting|planning|going) (of |about |to )?(hurting|harming|"
+    r"hurt|harm|kill|killing|die|dying)( (my ?self|me|her|him|them|anyone|or \w+|myself or \w+))*\b"
+    r"|\bno (sign|signs|evidence|history) of (self harm|suicidal|harming|cutting)\b"
+    r"|\b(tried|attempted) to (end|take) (her|his|their) (own )?life\b(?=.*\b(years?|months?) ago\b)")
 #: A screening question about self-harm answered "no" ("my GP asked if I had thoughts of ending my life and I
 #: said no"), unless the writer takes the no back ("I said no but I lied").
 _SCREEN_DENIED = re.compile(r"\b(asked|asks|asking|ask)( me| him| her| them)? (if|whether|about)\b.*\b(said|say|answered|"
