@@ -136,12 +136,11 @@ def triage(question: str) -> TriageResult:
 
 
 def _reads_as_self_harm(verdict, flags: list[str]) -> bool:  # verdict: LearnedVerdict
-    """The head is sure of self-harm, or some emergency is flagged and the head finds self-harm likely ("I've
-    written letters to my family, how many sleeping pills would ...", "typing this from the car, engine running,
-    hose through the window"): the crisis text must come first, never a dose. Until round 9 only an overdose or
-    poisoning flag counted; on round 8's out-of-fold scores any flag gives 6 more of 543 self-harm emergencies the
-    crisis text, and adds it to 27 other rows, 24 of them emergencies that keep their own advice below it."""
-    return verdict.self_harm or bool(flags and verdict.self_harm_likely)
+    """The head is sure of self-harm, or an overdose / poisoning is flagged and the head finds self-harm likely
+    ("I've written letters to my family, how many sleeping pills would ..."): the crisis text must come first,
+    never a dose."""
+    drugs = {"overdose", "poisoning"} & set(flags)
+    return verdict.self_harm or bool(drugs and verdict.self_harm_likely)
 
 
 def _learned(question: str):  # -> LearnedVerdict | None
