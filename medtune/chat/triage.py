@@ -138,7 +138,9 @@ def triage(question: str) -> TriageResult:
 def _reads_as_self_harm(verdict, flags: list[str]) -> bool:  # verdict: LearnedVerdict
     """The head is sure of self-harm, or an overdose / poisoning is flagged and the head finds self-harm likely
     ("I've written letters to my family, how many sleeping pills would ..."): the crisis text must come first,
-    never a dose."""
+    never a dose. Round 9 measured any flag instead of these two: on out-of-fold scores 2 more of 659 self-harm
+    emergencies got the crisis text and 26 other rows did too, among them an unconscious flatmate whose answer
+    would then open with the crisis lines instead of "call emergency services now" — not adopted."""
     drugs = {"overdose", "poisoning"} & set(flags)
     return verdict.self_harm or bool(drugs and verdict.self_harm_likely)
 
