@@ -43,6 +43,11 @@ def test_scope_near_misses_fire_no_rule(text: str) -> None:
      "stroke"),
     ("I'm not going to hurt anyone else, but I want to die tonight", "self_harm"),
     ("she tried to end her life an hour ago and she's very drowsy", "self_harm"),
+    # A story or course frame silences the rules, so these everyday words must not read as one.
+    ("my blood test came back fine but now i have crushing chest pain and my left arm is numb", "chest_pain"),
+    ("at the accident scene in town, a man is unconscious and not breathing", "unconscious"),
+    ("in class my son collapsed and is not breathing", "breathing"),
+    ("my exam is tomorrow and I took 20 pills", "overdose"),
 ])
 def test_the_same_words_beside_a_real_red_flag_still_fire(text: str, flag: str) -> None:
     assert flag in _names(text)
