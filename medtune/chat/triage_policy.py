@@ -41,11 +41,11 @@ VETO_GRID = (0.0, 0.01, 0.02, 0.05, 0.1)
 #: drops 45 of 2,703 false alarms and 5 of 2,757 emergencies — "i think im having a heart attack", "he's fitting in
 #: the bath", "my partner overdosed", a 6-week-old's fever: a triage does not trade a caught emergency for quiet.
 VETO_RECALL_ALLOWANCE = 0.0
-#: Round 9: a veto per rule category, above the global one. The rules' false alarms on new writers (fresh7: 33 of
-#: 341 near-misses, rules alone) come from a few categories whose wording the model reads well (seizure, overdose,
-#: anaphylaxis, burns), while the emergencies the model scores low sit in others (infant fever, "i think im having
-#: a heart attack"). Each category gets the highest value of this grid at which, on the pooled out-of-fold rows,
-#: no emergency at all is lost (self-harm never vetoed).
+#: Round 9, measured and NOT used by triage: a veto per rule category, above the global one. The rules' false
+#: alarms on new writers (fresh7: 33 of 341 near-misses, rules alone) come from a few categories, so each category
+#: was given the highest value of this grid at which, on the pooled out-of-fold rows, no emergency is lost
+#: (self-harm never vetoed). In-sample that holds; left out by source it lost emergencies (recall 0.986 -> 0.982,
+#: "triage v1" 1.000 -> 0.969) for false alarms 0.062 -> 0.055, so `main` only prints it as a column.
 CATEGORY_VETO_GRID = (0.1, 0.15, 0.2, 0.3, 0.4, 0.5)
 
 
@@ -92,7 +92,7 @@ def decide(row: Scored, t: float, ts: float, override: float, veto: float = 0.0,
         not vetoes or not row.rule_names or any(score >= vetoes.get(n, 0.0) for n in row.rule_names)))
     self_harm = row.p_sh >= ts
     hit = row.p_em >= t or self_harm
-    if hit and not rules and max(row.p_em, row.p_sh) < override:
+    if hit and not rules and score < override:
         hit = row.gate["self_harm" if self_harm else row.flag]
     return rules or hit
 
@@ -205,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"category vetoes {cv}; pooled recall / false alarms {crec:.3f} / {cfa:.3f}")
     if args.json:
         args.json.write_text(json.dumps({"threshold": t, "self_harm_threshold": ts, "self_harm_assist": ta,
-                                         "gate_override": g, "rule_veto": v, "rule_vetoes": cv, "loso": table},
+                                         "gate_override": g, "rule_veto": v, "category_vetoes_measured_not_used": cv,
+                                         "loso": table},
                                         indent=1) + "\n",
                              encoding="utf-8")
     return 0

@@ -297,7 +297,7 @@ def frozen_scores(train: list[dict[str, Any]], test: list[dict[str, Any]], negat
 def source_folds(srcs: dict[str, list[Any]], k: int | None) -> list[list[str]]:
     """The sources held out together in each fold: one each (leave-one-source-out) when `k` is None or at least
     the number of sources; else `k` groups balanced by rows (largest source first into the smallest group), so a
-    CV over nine or eleven sources costs about two fits instead of eight or ten. A source is never split across folds."""
+    CV over eleven sources costs `k` fits instead of eleven. A source is never split across folds."""
     names = list(srcs)
     if not k or k >= len(names):
         return [[n] for n in names]
