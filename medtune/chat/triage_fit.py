@@ -57,6 +57,8 @@ FRESH8_SALT = "triage-fresh8"
 #: Round 9's training-only pool (tpool9): near-misses whose emergency word is out of scope (negated, past, someone
 #: else's history, hypothetical) and hard-worded emergencies (README, "train_pool9.jsonl"). Never evaluated.
 POOL9_FILE = DATA_DIR / "train_pool9.jsonl"
+#: Round 10's training-only pool (tpool10), the same aim as pool9 in other hands (README, "train_pool10.jsonl").
+POOL10_FILE = DATA_DIR / "train_pool10.jsonl"
 #: An independently written set in its own schema (id, text, emergency, category, split; data/eval/independent).
 INDEPENDENT_FILE = DATA_DIR.parent / "independent" / "triage.jsonl"
 #: Its category names where they differ from ours; its ten "other" emergencies are mapped one by one.
@@ -126,6 +128,11 @@ def load_pool9() -> list[dict[str, Any]]:
     return load_training(POOL9_FILE)
 
 
+def load_pool10() -> list[dict[str, Any]]:
+    """train_pool10.jsonl: round 10's training-only wording (split "train")."""
+    return load_training(POOL10_FILE)
+
+
 def load_holdout2() -> list[dict[str, Any]]:
     return load_training(HOLDOUT2_FILE, "holdout2")
 
@@ -174,12 +181,14 @@ def tuned_sources() -> dict[str, list[dict[str, Any]]]:
     round 7 (tri7) every labelled message written before fresh6: the earlier held-out halves (triage.jsonl's
     test, fresh3-5 test, holdout2, data/eval/independent) had each been scored several times, so they train. Round
     8 adds fresh6 (scored twice in round 7) and the training pool train_pool8.jsonl; round 9 adds fresh7 (scored
-    twice in round 8) and train_pool9.jsonl: eleven sources; fresh8 is the one held-out set. A message whose text (case and punctuation aside) is already in an earlier source is
+    twice in round 8) and train_pool9.jsonl: eleven sources; round 10 adds fresh8 (scored once in round 9) and
+    train_pool10.jsonl: thirteen; fresh9 is the one held-out set. A message whose text (case and punctuation aside) is already in an earlier source is
     dropped, so no text sits on both sides of a leave-one-source-out fold."""
     sources = {"triage v1": load_labelled(), "train_extra + extra3": load_all_training(), "fresh3": load_fresh3(),
                "fresh4": load_fresh4(), "fresh5": load_fresh5(), "holdout2": load_holdout2(),
                "independent": load_independent(), "fresh6": load_fresh6(),
-               "pool8": load_pool8(), "fresh7": load_fresh7(), "pool9": load_pool9()}
+               "pool8": load_pool8(), "fresh7": load_fresh7(), "pool9": load_pool9(),
+               "fresh8": load_fresh8(), "pool10": load_pool10()}
     seen: set[str] = set()
     out = {}
     for name, rows in sources.items():
