@@ -5,7 +5,7 @@ Two layers, both run on every question (`triage`):
    precise by design — general questions, resolved past events and stories do not fire them.
 2. **A learned layer** (`triage_learned.py`): MiniLM with all six layers fine-tuned to name the red flag
    (`triage_tuned.py`, fitted by `python -m medtune.chat.triage_tune` on every labelled set written before
-   fresh8, eleven sources by writer), run on the question and on each of its clauses, so wording the rules do not list
+   fresh9, thirteen sources by writer), run on the question and on each of its clauses, so wording the rules do not list
    is still caught. Without the fine-tuned model the frozen head over sentence embeddings (`triage_fit`) is used.
 
 A question is an emergency when a rule fires or the head's emergency probability reaches the threshold chosen
@@ -20,6 +20,7 @@ dose question — always gets the crisis text first and never any dose (docs/CHA
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field, replace
 
 from medtune.chat.triage_rules import (
@@ -128,11 +129,34 @@ def triage(question: str) -> TriageResult:
     if learned_hit and not flags and not verdict.self_harm:
         flags.append(verdict.category)
     if verdict is not None and "self_harm" not in flags and _reads_as_self_harm(verdict, flags):
-        flags.insert(0, "self_harm")  # self-harm wins over whatever else the message asks
+        if rules and _about_someone_else(question):
+            # Round 10: someone else is in danger and the rules found what (an unresponsive flatmate, a friend's
+            # overdose): call-now and first aid lead, the crisis lines follow.
+            flags.append("self_harm")
+        else:
+            flags.insert(0, "self_harm")  # self-harm wins over whatever else the message asks
     if not flags:
         return TriageResult(score=score)
     source = "rule+learned" if rules and learned_hit else ("rule" if rules else "learned")
-    return TriageResult(True, "self_harm" in flags, flags, emergency_message(flags), flags[0], source, score)
+    return TriageResult(True, flags[0] == "self_harm", flags, emergency_message(flags), flags[0], source, score)
+
+
+#: Another person named as the one it is happening to, and the writer never the subject ("won't answer me" is
+#: about the flatmate; "I took ..." is about the writer).
+_SOMEONE_ELSE = re.compile(r"\b(my|our|a|the) (flatmate|roommate|housemate|friend|mate|partner|husband|wife|boyfriend|"
+                           r"girlfriend|dad|father|mum|mom|mother|nan|gran|grandad|grandpa|grandma|son|daughter|"
+                           r"brother|sister|neighbour|neighbor|colleague|uncle|aunt|toddler|baby|kid|child)\b")
+_FIRST_PERSON = re.compile(r"\b(i|im|ive|id|myself)\b")
+
+
+def _about_someone_else(question: str) -> bool:
+    """The message is about another person and the writer is never its subject ("my flatmate is on the floor
+    and won't answer me"). Measured on round 10's out-of-fold scores as the condition for a model-only self-harm reading
+    beside a rule's flag: 2 third-party self-harm messages (a friend's overdose, a roommate's deep cut) get the
+    first aid before the crisis lines, which still follow; 2 other emergencies wrapped in a prescription question
+    (a girlfriend's overdose, a husband's knife wound) are no longer opened with the crisis lines."""
+    text = " ".join(normalize(question))
+    return bool(_SOMEONE_ELSE.search(text)) and not _FIRST_PERSON.search(text)
 
 
 def _reads_as_self_harm(verdict, flags: list[str]) -> bool:  # verdict: LearnedVerdict
@@ -167,10 +191,11 @@ def _warn_once(message: str) -> None:
 
 
 def emergency_message(flags: list[RedFlag] | list[str]) -> str:
-    """The crisis text first when self-harm is among `flags`, then the call-now line and each flag's advice."""
+    """The crisis text first when self-harm leads `flags`, then the call-now line and each flag's advice; self-harm
+    later in `flags` (someone else's, `triage`) puts the crisis text after the advice."""
     names = [f.name if isinstance(f, RedFlag) else f for f in flags]
     lines: list[str] = []
-    if "self_harm" in names:
+    if names[:1] == ["self_harm"]:
         lines += CRISIS_LINES
     others = [n for n in names if n != "self_harm"]
     if others:
@@ -178,4 +203,6 @@ def emergency_message(flags: list[RedFlag] | list[str]) -> str:
                      f"({EMERGENCY_NUMBERS}) or go to the nearest emergency department. Do not wait for an online "
                      "answer.")
         lines += [ADVICE[n] for n in others if n in ADVICE]
+    if "self_harm" in names[1:]:
+        lines += CRISIS_LINES
     return "\n\n".join(lines)

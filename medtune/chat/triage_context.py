@@ -132,6 +132,21 @@ SENTENCE_BREAK = re.compile(r"(?<=[.!?:;])\s+|\n+")
 _CLAUSE = re.compile(r"[.!?;,\n]+|\b(?=but\b|and now\b|now\b|however\b)")
 
 
+#: A symptom named as a question and denied at once, then corrected ("face drooping? nah, it's the botox", "a
+#: seizure? nope - my leg just jerked"): the named symptom is what the writer does not have. A question with a
+#: verb first ("is he breathing? no, ...") is an answer about a person, and a longer one names an event whose
+#: correction may be worse ("my 3 yo drank washing up liquid? no - it was the drain unblocker"): both stay (round 10).
+DENIED_TOPIC = re.compile(r"(?:^|(?<=[.!?\n]))\s*(?!(?:is|are|can|could|does|did|do|has|have|was|were|will|would|"
+                          r"should|am|any)\b)[^.?!\n]{1,40}\?\s*[-\u2013\u2014]?\s*(?:no|nope|nah|not really)\b[\s,.!\-\u2013\u2014]*"
+                          r"(?=(?:its|it\W?s|it is|it was|thats|that\W?s|just|only|sorry|lol|haha|mate|more|my)\b)",
+                          re.IGNORECASE)
+
+
+def without_denied_topics(text: str) -> str:
+    """`text` without the symptoms it names only to deny them (`DENIED_TOPIC`)."""
+    return DENIED_TOPIC.sub(" ", text)
+
+
 def clauses(text: str) -> list[str]:
     """The raw message cut at punctuation and before "but" / "now": the scope of a past or a pet mention."""
     return [c for c in _CLAUSE.split(text) if c and c.strip()]

@@ -59,6 +59,9 @@ FRESH8_SALT = "triage-fresh8"
 POOL9_FILE = DATA_DIR / "train_pool9.jsonl"
 #: Round 10's training-only pool (tpool10), the same aim as pool9 in other hands (README, "train_pool10.jsonl").
 POOL10_FILE = DATA_DIR / "train_pool10.jsonl"
+#: The ninth labelled set (tdata9, December 2026): written after every model above, the held-out test of round 10.
+FRESH9_FILE = DATA_DIR / "fresh9.jsonl"
+FRESH9_SALT = "triage-fresh9"
 #: An independently written set in its own schema (id, text, emergency, category, split; data/eval/independent).
 INDEPENDENT_FILE = DATA_DIR.parent / "independent" / "triage.jsonl"
 #: Its category names where they differ from ours; its ten "other" emergencies are mapped one by one.
@@ -114,8 +117,14 @@ def load_fresh7(split: str | None = None) -> list[dict[str, Any]]:
 
 
 def load_fresh8(split: str | None = None) -> list[dict[str, Any]]:
-    """fresh8.jsonl (of one split): the eighth labelled set, round 9's held-out test; never trained on."""
+    """fresh8.jsonl (of one split): the eighth labelled set, round 9's held-out test (scored once there); a
+    training source since round 10."""
     return load_labelled(FRESH8_FILE, split, FRESH8_SALT)
+
+
+def load_fresh9(split: str | None = None) -> list[dict[str, Any]]:
+    """fresh9.jsonl (of one split): the ninth labelled set, round 10's held-out test; never trained on."""
+    return load_labelled(FRESH9_FILE, split, FRESH9_SALT)
 
 
 def load_pool8() -> list[dict[str, Any]]:
@@ -182,8 +191,9 @@ def tuned_sources() -> dict[str, list[dict[str, Any]]]:
     test, fresh3-5 test, holdout2, data/eval/independent) had each been scored several times, so they train. Round
     8 adds fresh6 (scored twice in round 7) and the training pool train_pool8.jsonl; round 9 adds fresh7 (scored
     twice in round 8) and train_pool9.jsonl: eleven sources; round 10 adds fresh8 (scored once in round 9) and
-    train_pool10.jsonl: thirteen; fresh9 is the one held-out set. A message whose text (case and punctuation aside) is already in an earlier source is
-    dropped, so no text sits on both sides of a leave-one-source-out fold."""
+    train_pool10.jsonl: thirteen; fresh9 is the one held-out set. A message whose text (case and punctuation
+    aside) is already in an earlier source is dropped, so no text sits on both sides of a leave-one-source-out
+    fold."""
     sources = {"triage v1": load_labelled(), "train_extra + extra3": load_all_training(), "fresh3": load_fresh3(),
                "fresh4": load_fresh4(), "fresh5": load_fresh5(), "holdout2": load_holdout2(),
                "independent": load_independent(), "fresh6": load_fresh6(),
@@ -203,7 +213,7 @@ def _text_key(text: str) -> str:
 
 def tuned_training_rows(leave_out: str | None = None) -> list[dict[str, Any]]:
     """Every row of `tuned_sources()` but those of `leave_out` (a source name: the held-out writer of a one-fold
-    check). The frozen head keeps `training_rows()`; fresh8 is never trained on."""
+    check). The frozen head keeps `training_rows()`; fresh9 is never trained on."""
     return [r for name, rows in tuned_sources().items() if name != leave_out for r in rows]
 
 

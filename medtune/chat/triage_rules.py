@@ -39,6 +39,7 @@ from medtune.chat.triage_context import (
     is_resolved,
     is_unreal,
     live_clauses,
+    without_denied_topics,
     without_preamble,
 )
 
@@ -134,13 +135,30 @@ _FALL = re.compile(r"\b(fall|falling|jump|jumping|drop|building|bridge|cliff|roo
 _WHEN_GONE = re.compile(r"\bwhen (im|i am|shes|she is|hes|he is) gone\b(?! (on|to|for|away|out|abroad|back|shopping))")
 
 
+_WHOLE_SUPPLY_TAKEN = re.compile(r"\b(took|taken|swallowed|downed|necked|had)\b(\s\w+){0,2}\s(all of|the rest of|a load of|"
+                                 r"loads of|(\w+ )?(whole|entire|full) (box|pack|packet|bottle|strip|tub|supply|"
+                                 r"prescription|lot))\b")
+_KEEP_IT_SECRET = re.compile(r"\b(dont|do not|not|never|please dont|pls dont) (tell|telling) (her|him|them|anyone|anybody|"
+                             r"my|mum|mom|dad|nobody|no one|parents|the)\b")
+_A_CHILD = re.compile(r"\b(" + "|".join(w for w in _KIDS.split("|") if w != "old") + r")\b"
+                      r"|\b\d+ (year|yr|month|week|day)s? old\b")
+
+
+def _secret_overdose(text: str) -> bool:
+    """A whole supply taken and the writer asking that nobody be told ("took all of my mums tramadol ... please
+    dont tell her"): secrecy is what separates a deliberate overdose from a muddle over doses (round 10, fresh8
+    test). A child's accidental swallow kept from a parent ("my toddler took the whole bottle, dont tell my wife")
+    stays poisoning."""
+    return bool(_WHOLE_SUPPLY_TAKEN.search(text) and _KEEP_IT_SECRET.search(text) and not _A_CHILD.search(text))
+
+
 def _asks_lethal_means(words: list[str]) -> bool:
     """A question about what would stop a heart or breathing with a drug or drink, what height would be certain,
-    or arrangements "for when I'm gone": suicidal intent in any person or frame."""
+    or arrangements "for when I'm gone": suicidal intent in any person or frame; or an overdose kept secret."""
     text = " ".join(words)
     heart = bool(_STOPS_HEART.search(text)) and bool(_MEANS.search(text))
     height = bool(_HEIGHT.search(text)) and bool(_CERTAIN_END.search(text)) and bool(_FALL.search(text))
-    return heart or height or bool(_WHEN_GONE.search(text))
+    return heart or height or bool(_WHEN_GONE.search(text)) or _secret_overdose(text)
 
 
 RED_FLAGS: tuple[RedFlag, ...] = (
@@ -214,6 +232,14 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         # An overdose followed by regret ("swallowed a pack of my antidepressants ... I regret it now").
         ("swallowed|took|taken|overdosed|od + pills|tablets|pack|box|packet|strip|bottle|antidepressants|all|rest|"
          "lot|overdose + regret|regretting|regretted|undo"),
+        # Round 10 (fresh8 test): an overdose taken on purpose or kept secret, and night medicines hidden under the
+        # tongue to be saved up ("swallowed a load of my ADHD meds on purpose", "hiding my night meds under my tongue
+        # for a week"); the secret one is `_secret_overdose`. These are intent, so the crisis text comes first; "by
+        # mistake" or a double dose stays an overdose only.
+        ("swallowed|took|taken|overdosed|od|downed|necked + pills|tablets|meds|medication|pack|box|packet|bottle|"
+         "load|lot|all|whole|rest + purpose|deliberately|intentionally"),
+        ("hiding|hid|hidden|spitting|spat|cheeking|keeping|kept + meds|pills|tablets|medication|medicines|them + "
+         "under tongue"),
     ), self_harm=True, check=_asks_lethal_means,
         # Hyperbole said with a laugh ("this exam is killing me, I want to die lol") is a near-miss.
         unless=(r"^(?!.*\b(for me|not joking|not a joke|im serious|seriously|for real|actually)\b.*$)(.*\b(want to die|wanna die|"
@@ -242,6 +268,10 @@ RED_FLAGS: tuple[RedFlag, ...] = (
                r"sweating|sweaty|clammy|grey|gray|faint|fainting)\b).*\b(muscles? ache|grinding|flu jab|jab|vaccine|"
                r"pulled a muscle|toothache|kicked me|slept on|sleeping on|from coughing|coughing so much|goes away with|"
                r"when i cough|chest cold|with (this|a|my) cold|"
+               # Round 10: a chest sore to the touch or tight with a chesty cold, and a pain already worked up
+               # ("ECG and troponin were normal") whose question is about what comes next.
+               r"when i press|press on (it|one spot|the spot)|from (a|the|my|this) cold|chesty cough|chest wall|"
+               r"(ecg|ecgs|troponin|bloods|tests) (was |were |all |came back |both )?(normal|fine|clear)|all clear|"
                r"gaviscon|rennie|antacid|road rage|when (im|i am|i get) (anxious|nervous|stressed|worried)|(goes|went|go) (away )?when i (calm down|calmed down|relax|relaxed)|"
                r"before (a|my|the) (presentation|exam|interview|meeting))\b")),
     RedFlag("stroke", (
@@ -372,7 +402,14 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "twitching and jerking", "eyes rolled back",
         ("stiff|shaking|jerking|twitching|juddering|convulsing + rolled|frothing|foaming|tongue|uncontrollably|staring|"
          "answering|responding|blue|floor"),
-    ), unless=r"\b(is|could) (that|this|it) (be )?(an? )?((kind|type|sort|form) of )?(an? )?seizure\b|\beye ?lids?\b"),
+    ), unless=(r"\b(is|could) (that|this|it) (be )?(an? )?((kind|type|sort|form) of )?(an? )?seizure\b|\beye ?lids?\b"
+               # Round 10: a known epilepsy's usual seizure handled by its care plan ("his usual 1 minute seizure,
+               # came round as normal") is for the care plan, unless something about it is not usual.
+               r"|^(?!.*\b(still|wont stop|not stopping|hasnt stopped|another|again|back to back|blue|not breathing|"
+               r"isnt breathing|first|hasnt come|not come|wont wake|isnt waking|not waking|different|unlike|not like|"
+               r"worse|longer|injured|hit (his|her|my) head|cluster|past|over|more than|didnt work|not working|midazolam|"
+               r"buccal|rescue|confused|drowsy|\d+ (fits|seizures)|(fits|seizures) today)\b)"
+               r".*\b(usual|typical|normal for (her|him|them|me)|like always|as always|known for years)\b")),
     RedFlag("burns", (
         "caught|on fire", "electric shock", "electrocuted", "smoke inhalation", "inhaled smoke",
         "inhaled lot of smoke", "charred", "white leathery", ("skin peeling|coming off + burn|burned|burnt|boiling"
@@ -383,7 +420,13 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "blistering|blister|blisters + badly|big|whole|across|face",
         "burn|burned|burnt|scald|oil|iron|oven|kettle|boiling + white|leathery|hurt|size|deep|leaking|charred|black",
         "smoke + breathed|inhaled|coughing|hoarse", "cable|wire|socket|charger + bit|burn|shock",
-    )),
+        # Round 10: a small burn (a coin, a blister) away from the face, a child, electricity or the airway is first aid (NHS:
+        # A&E for a burn larger than the patient's hand), and spicy food "on fire" is a simile.
+    ), unless=(r"^(?!.*\b(face|eye|eyes|mouth|throat|chest|child|baby|toddler|son|daughter|electric|chemical|acid|"
+               r"white|leathery|charred|black|spreading|bigger|worse|pus|fever|shock|cable|wire|socket|live|heart|smoke|"
+               r"breathing|breathe)\b).*\b(size of an? (pea|coin|5p|10p|1p|"
+               r"2p|penny|fingernail|grape|lentil)|(tiny|small|little) (blister|burn))\b"
+               r"|\b(chilli|chili|spicy|hot sauce|curry|jalapeno|wasabi)\b.*\b(on fire|burning)\b")),
     RedFlag("head_injury", (
         "knocked out",
         ("head + hit|banged|bumped|knocked|fell|knock|crashed|crash|fall|rolled + vomiting|vomited|vomit|"
@@ -425,7 +468,11 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         f"{_DIABETES} + {_DIABETIC_SIGNS}", f"type 1 + {_DIABETIC_SIGNS}", "not making sense", "acting drunk",
         "ketones + vomiting|throwing|sick|drowsy|breathing",
         "pear drops",
-    ), check=_glucose_extreme, unless=r"\b(not|arent|isnt) diabetic\b"),
+    ), check=_glucose_extreme, unless=(r"\b(not|arent|isnt) diabetic\b"
+                                       # Round 10: mild ketones managed by the sick-day rules, no danger sign.
+                                       r"|^(?!.*\b(vomiting|vomited|throwing|drowsy|confused|breathing|pear|keep|"
+                                       r"unconscious|high|rising|worse|abdominal|tummy|stomach)\b).*\bsick day "
+                                       r"(rules|plan|guidance)\b")),
     # Emergencies outside the list above that need surgery within hours (NHS: testicular torsion, urinary
     # retention, bowel obstruction): sudden testicle pain, no urine at all, vomiting with no wind or poo.
     RedFlag("urgent_surgical", (
@@ -658,7 +705,7 @@ def rule_flags(question: str) -> list[RedFlag]:
     a resolved outcome ("she's fine now") cancels them, except an overdose or a child's poisoning, which can
     look well for hours (paracetamol harms the liver a day or more later; NHS "paracetamol overdose")."""
     intent = flag_fires(_SELF_HARM, intent_words(normalize(question)))
-    content = without_preamble(question)
+    content = without_denied_topics(without_preamble(question))
     words = normalize(content)
     joined = " ".join(words)
     if is_general_question(words) or is_unreal(joined) or is_framed_question(content):
@@ -692,7 +739,7 @@ def learned_may_count(question: str, category: str) -> bool:
     called mild, or a
     message carrying the near-miss cue of the head's own category ("goes away with gaviscon" for chest pain).
     The head reads wording; these are context it was never shown enough of."""
-    content = without_preamble(question)
+    content = without_denied_topics(without_preamble(question))
     words = normalize(content)
     joined = " ".join(words)
     if (is_general_question(words) or is_unreal(joined) or is_framed_question(content) or is_resolved(joined)
