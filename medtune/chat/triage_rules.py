@@ -420,11 +420,11 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "blistering|blister|blisters + badly|big|whole|across|face",
         "burn|burned|burnt|scald|oil|iron|oven|kettle|boiling + white|leathery|hurt|size|deep|leaking|charred|black",
         "smoke + breathed|inhaled|coughing|hoarse", "cable|wire|socket|charger + bit|burn|shock",
-        # Round 10: a small burn (a coin, a blister) away from the face, a child, electricity or the airway is first aid (NHS:
-        # A&E for a burn larger than the patient's hand), and spicy food "on fire" is a simile.
+        # Round 10: a small burn (a coin, a blister) away from the face, a child, fire, electricity or the airway is
+        # first aid (NHS: A&E for a burn larger than the patient's hand), and spicy food "on fire" is a simile.
     ), unless=(r"^(?!.*\b(face|eye|eyes|mouth|throat|chest|child|baby|toddler|son|daughter|electric|chemical|acid|"
                r"white|leathery|charred|black|spreading|bigger|worse|pus|fever|shock|cable|wire|socket|live|heart|smoke|"
-               r"breathing|breathe)\b).*\b(size of an? (pea|coin|5p|10p|1p|"
+               r"breathing|breathe|fire|flames|caught)\b).*\b(size of an? (pea|coin|5p|10p|1p|"
                r"2p|penny|fingernail|grape|lentil)|(tiny|small|little) (blister|burn))\b"
                r"|\b(chilli|chili|spicy|hot sauce|curry|jalapeno|wasabi)\b.*\b(on fire|burning)\b")),
     RedFlag("head_injury", (
