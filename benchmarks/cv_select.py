@@ -57,8 +57,11 @@ PRESETS: dict[str, dict] = {
     "misinformation": {
         "dataset": "covid_fake_news", "k": 3, "out": "/tmp/medtune-cv-misinformation",
         # e3: the recipe's validation loss still fell at its last (2nd) epoch on every fold, most on the weakest.
-        "candidates": {"recipe": "recipe", "head-C1": "frozen-head:C=1", "e3": "recipe:epochs=3",
-                       "full": "recipe:method=full"},
+        # `recipe` follows the engine's default, full fine-tuning since 2026-12-07 (the same as `full`); the
+        # LoRA recipe it replaced is `lora` (its fold files from before the switch were saved as `recipe`).
+        "candidates": {"recipe": "recipe", "lora": "recipe:method=lora", "head-C1": "frozen-head:C=1",
+                       "e3": "recipe:method=lora,epochs=3", "full": "recipe:method=full",
+                       "full-e3": "recipe:method=full,epochs=3"},
     },
     "claim_verification": {
         "dataset": "healthver", "k": 3, "out": "/tmp/medtune-cv-claims",

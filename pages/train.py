@@ -51,10 +51,25 @@ def pick_basics() -> tuple[str | None, str | None, str | None, str]:
     model = cols[2].selectbox("Model", models, key="train_model")
     if model.startswith("other"):
         model = cols[2].text_input("Hub id or local folder", key="train_model_custom").strip() or None
+    default = task_default_method(task, model)
+    if st.session_state.get("train_method_for") != (task, model):  # a new task or model starts from its default
+        st.session_state["train_method_for"] = (task, model)
+        st.session_state["train_method"] = default
     method = cols[3].radio("Method", ["lora", "qlora", "full"], horizontal=True, key="train_method",
                            help="LoRA trains small adapters; QLoRA does so on a 4-bit model (needs a CUDA GPU); "
-                                "full updates every weight.")
+                                f"full updates every weight. This task's default for this model: {default}.")
     return task, dataset, model, method
+
+
+def task_default_method(task: str, model: str | None) -> str:
+    from medtune.train.config import default_method
+
+    if not model:
+        return "lora"
+    try:
+        return default_method(task, model)
+    except MedtuneError:  # an unknown model is reported once, by the recipe below
+        return "lora"
 
 
 def recipe_form(recipe, key: str) -> dict:

@@ -25,7 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                   "intensity, mcq or sft")
     p.add_argument("--dataset", help="registered dataset name (`medtune data list`)")
     p.add_argument("--model", help="registry name, hub id or local directory (default minilm)")
-    p.add_argument("--method", choices=["lora", "qlora", "full"], help="default lora")
+    p.add_argument("--method", choices=["lora", "qlora", "full"],
+                   help="default: the task's recipe (full for misinformation on an encoder, else lora)")
     p.add_argument("--epochs", type=float, help="passes over the training data")
     p.add_argument("--max-steps", type=int, help="stop after this many optimizer steps")
     p.add_argument("--gpus", type=int, help="train on N processes, one per GPU, through accelerate (config: gpus; "
@@ -60,7 +61,7 @@ def resolve_config(args: argparse.Namespace):
             raise ConfigError(f"give --config FILE.yaml, or {' and '.join(missing)}",
                               hint="e.g. medtune train --task misinformation --dataset covid_fake_news; "
                                    "`medtune data list` shows the datasets")
-        data = default_recipe(args.task, args.dataset, args.model or "minilm", args.method or "lora").to_dict()
+        data = default_recipe(args.task, args.dataset, args.model or "minilm", args.method).to_dict()
     if args.epochs is not None:
         data["epochs"] = args.epochs
     if args.max_steps is not None:

@@ -81,7 +81,8 @@ class TaskSpec:
     label_synonyms: Mapping[str, str] = field(default_factory=dict)  # common spellings, so releases validate
     prompt_fields: tuple[str, str | None] = ("Text", None)  # how prompts name text and text_pair
     instruction: str = ""
-    recipe: Mapping[str, Any] = field(default_factory=dict)  # encoder defaults; `balance` is a prepare option
+    recipe: Mapping[str, Any] = field(default_factory=dict)  # encoder defaults; `balance` is a prepare option,
+    # `method` the encoder's default method (lora when absent)
     per_item_choices: bool = False  # the labels are each item's own option keys (multiple choice)
     numbered_levels: bool = False  # "1".."N" (and a record's `intensity`) name the N ordered labels
     group_by_context: bool = False  # dedup groups rows by text_pair (one question's answers stay together)
@@ -119,7 +120,10 @@ INTENSITY_LABELS = ("very_negative", "negative", "neutral", "positive", "very_po
 # did worse (0.51; docs/QUALITY.md). 3-fold CV (benchmarks/cv_select.py --task qa_decision) puts this recipe at
 # 0.492 ± 0.039, BELOW always "yes" (0.551) on every fold: it is not a usable model on MiniLM, and its runs say
 # so (eval.json `majority`, issue 15). Keys: max_length, epochs, batch_size, learning_rate, plus optional extras
-# (`balance` goes to the preparation options). MiniLM's head is mean-pooled (`medtune.train.config.mean_pooled`).
+# (`balance` goes to the preparation options; `method` is the method an encoder trains with when none is asked
+# for, LoRA when absent). misinformation fine-tunes every weight (`method: full`, lr 5e-5 from
+# `default_recipe`): 3-fold CV 0.950 ± 0.005 against LoRA's 0.942 ± 0.028, in 8.8 minutes on 2 idle cores
+# (docs/QUALITY.md). MiniLM's head is mean-pooled (`medtune.train.config.mean_pooled`).
 TASKS: dict[str, TaskSpec] = {}
 
 
@@ -139,7 +143,7 @@ for _spec in (
              upload_optional=("id", "evidence"),
              label_synonyms={"real": "true", "fake": "false", "mixture": "misleading", "unproven": "misleading"},
              prompt_fields=("Claim", "Evidence"), instruction="Is this health claim true, false or misleading?",
-             recipe={"max_length": 128, "epochs": 2, "batch_size": 32, "learning_rate": 1e-3}),
+             recipe={"max_length": 128, "epochs": 2, "batch_size": 32, "learning_rate": 1e-3, "method": "full"}),
     TaskSpec("claim_verification", "Claim + evidence → supported / refuted / not enough info",
              ("supported", "refuted", "not_enough_info"), "classification", ("claim", "evidence"), "macro_f1",
              ("claim", "evidence", "label"), _claim_record, "claim",

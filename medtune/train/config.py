@@ -208,13 +208,28 @@ def dump_yaml(config: TrainConfig) -> str:
 ENCODER_LORA = {"r": 16, "alpha": 32, "dropout": 0.1, "target_modules": ["query", "key", "value", "dense"]}
 
 
-def default_recipe(task: str, dataset: str, model: str = "minilm", method: Method = "lora") -> TrainConfig:
-    """The tested defaults for a task, dataset and model; CLI flags and page fields override them."""
+def default_method(task: str, model: str = "minilm") -> Method:
+    """The method a task trains with when none is asked for: for an encoder, the task recipe's `method` (full
+    fine-tuning where cross-validation chose it over LoRA, docs/QUALITY.md), else LoRA; LoRA for every other kind
+    of model (a 7B model does not fit in memory for full fine-tuning on the machines this targets)."""
+    from medtune.data.tasks import get_task
+    from medtune.models.registry import get_model
+
+    task_spec = get_task(task)
+    if task_spec.is_generation or get_model(model).kind != "encoder":
+        return "lora"
+    return task_spec.recipe.get("method", "lora")
+
+
+def default_recipe(task: str, dataset: str, model: str = "minilm", method: Method | None = None) -> TrainConfig:
+    """The tested defaults for a task, dataset and model; CLI flags and page fields override them. Without a
+    method, the task's default (`default_method`)."""
     from medtune.data.tasks import get_task
     from medtune.models.registry import get_model
 
     spec = get_model(model)
     task_spec = get_task(task)
+    method = method or default_method(task, model)
     base: dict[str, Any] = {"task": task, "dataset": dataset, "model": model, "method": method}
     if task_spec.is_generation:
         base.update(max_length=512, epochs=1, batch_size=4, grad_accum=4, learning_rate=2e-4,
@@ -223,6 +238,7 @@ def default_recipe(task: str, dataset: str, model: str = "minilm", method: Metho
             base.update(learning_rate=3e-4)
     elif spec.kind == "encoder":
         recipe = dict(task_spec.recipe)
+        recipe.pop("method", None)  # chosen above: an explicit method keeps the rest of the recipe
         if "balance" in recipe:  # a preparation option: the rest of the training defaults stay
             base["prepare"] = {**_training_prepare_options().model_dump(), "balance": recipe.pop("balance")}
         base.update(recipe)

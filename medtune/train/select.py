@@ -280,7 +280,7 @@ def engine_recipe(candidate: Candidate, fold_name: str, task: str, test: list[Ex
     from medtune.train.runner import run_local
 
     settings = dict(candidate.settings)
-    model, method = settings.pop("model", "minilm"), settings.pop("method", "lora")
+    model, method = settings.pop("model", "minilm"), settings.pop("method", None)  # None: the task's default
     data = default_recipe(task, fold_name, model, method).to_dict()
     data["name"] = f"cv {candidate.name} {fold_name}"
     cfg = parse_config(apply_sets(data, [f"{k}={json.dumps(v)}" for k, v in settings.items()]))

@@ -43,6 +43,22 @@ def test_form_follows_the_recipe_and_shows_estimate_and_command() -> None:
     assert "--epochs 2.0" in code and "--background" in code
 
 
+def test_method_starts_from_the_task_default_and_follows_the_task() -> None:
+    """misinformation fine-tunes every weight of an encoder by default (CV-chosen); other tasks start from LoRA,
+    and a 7B model from LoRA whatever the task."""
+    at = open_page()
+    pick(at, "train_task", "misinformation")
+    assert at.radio(key="train_method").value == "full"
+    key = "train.misinformation.covid_fake_news.minilm.full"
+    assert at.number_input(key=f"{key}.learning_rate").value == 5e-5
+    assert "--method full" in at.code[0].value
+    pick(at, "train_model", "mistral-7b")
+    assert at.radio(key="train_method").value == "lora"
+    pick(at, "train_task", "sentiment")
+    assert at.radio(key="train_method").value == "lora"
+    assert "--method lora" in at.code[0].value
+
+
 def test_sft_offers_only_generative_models() -> None:
     at = open_page()
     pick(at, "train_task", "sft")

@@ -22,6 +22,18 @@ def audit_lines(home: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
+def _texts(value: object) -> list[str]:
+    """Every string in a logged record, keys included: where an identifier could leak. Numbers (latency, scores)
+    are left out because an identifier's digits can appear in them by chance ("193.6" ms holds age "93")."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for k, v in value.items() for t in [str(k), *_texts(v)]]
+    if isinstance(value, list):
+        return [t for v in value for t in _texts(v)]
+    return []
+
+
 def test_seed_question_gets_a_cautious_answer_citing_the_fda_ibuprofen_label(kb_env: Path, medtune_home: Path) -> None:
     out = answer(SEED).to_dict()
     assert set(out) == KEYS and set(out["safety"]) == {"emergency", "redacted"}
@@ -82,7 +94,7 @@ def test_identifiers_are_redacted_before_logging(kb_env: Path, medtune_home: Pat
     out = answer(f"What is ibuprofen used for? {identifier}").to_dict()
     assert kind in [f["kind"] for f in out["safety"]["redacted"]]
     logged = audit_lines(medtune_home)[-1]
-    assert value not in json.dumps(logged)
+    assert not [t for t in _texts(logged) if value in t]
     assert f"[{kind.upper()}]" in logged["question"]
     assert value not in out["answer"]
 

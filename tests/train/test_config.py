@@ -26,9 +26,11 @@ QUALITY = [("misinformation", "covid_fake_news"), ("claim_verification", "health
 
 
 @pytest.mark.parametrize("task,dataset", QUALITY)
-def test_default_recipes_are_valid_and_lora_on_minilm(task: str, dataset: str) -> None:
+def test_default_recipes_are_valid_on_minilm(task: str, dataset: str) -> None:
     cfg = default_recipe(task, dataset, "minilm")
-    assert cfg.method == "lora" and cfg.model == "minilm" and cfg.primary_metric == get_task(task).primary_metric
+    # misinformation fine-tunes every weight (CV-chosen, docs/QUALITY.md); the other tasks train LoRA adapters
+    assert cfg.method == ("full" if task == "misinformation" else "lora")
+    assert cfg.model == "minilm" and cfg.primary_metric == get_task(task).primary_metric
     # accuracy is qa_decision's metric, so its recipe trains with plain (unweighted) cross-entropy
     assert cfg.prepare.balance == ("none" if task == "qa_decision" else "class_weights")
     assert cfg.prepare.test_fraction == 0.0 and cfg.prepare.near_dedup
