@@ -26,7 +26,7 @@ RESOLVED = re.compile(
     r"\b(fine now|ok now|okay now|better now|getting better|now gone|gone now|has stopped|stopped after|went away|"
     r"settled|came round straight away|seems fine|seems totally fine|is fine|was fine|feel fine|felt fine|fine after|"
     r"is playing|playing normally|running around|feeding fine|feeding and smiling|is improving|recovered|"
-    r"healed|healing|doing well|back to \d|(now )?(its|it is|im|hes|shes|he is|she is|they are) (fine|ok|okay|"
+    r"healed|healing|doing well|back to \d|(been |felt |was )?fine (ever )?since|(now )?(its|it is|im|hes|shes|he is|she is|they are) (fine|ok|okay|"
     r"better) now|now (its|im|hes|shes|he is|she is) (fine|ok|okay|better)|back to normal|sorts it out|"
     r"(vet|doctor|gp|nurse) (says|said) (s?he|it|i|they)(s| is| was| am| are)? (ok|okay|fine)|"
     r"(?<!not )(?<!isnt )(?<!wasnt )(?<!hasnt )(?<!havent )(acting (herself|himself|themselves|normally|normal|"
@@ -54,13 +54,19 @@ PAST = re.compile(r"\b(years? ago|last year|last month|months ago|as a teenager|
                   r"in (january|february|march|april|may|june|july|august|september|october|november|december)|"
                   r"in (19|20)\d\d)\b")
 NOW = re.compile(r"\b(right now|now|today|tonight|just|currently|still|suddenly|again|keeps|minutes ago|"
-                 r"mins ago|hour ago|hours ago|started)\b")
+                 r"mins ago|hour ago|hours ago|started)\b"
+                 # Round 11 (fresh10 dev): a temperature read off in the present ("my 2 month old is 38.1, the
+                 # leaflet says that's expected?") is happening now, whatever a leaflet says.
+                 r"|\b(is|reads|reading|showing|says) (3[89]|4[0-2]|10[0-5]) \d\b")
 STORY = re.compile(
     r"\b(movie|film|(a|the|that|this|tv) show|on (the )?tv|tv (series|drama|programme|program)|book|novel|episode|documentary|article|news|character|game of thrones|"
     r"for my exam|pharmacology exam|my essay|school project|"
     r"for (my|our|a|the) (\w+ ){0,2}(essay|exam|project|assignment|homework|class|course|training|leaflet|"
     r"poster|presentation|notes|kit|coaches|staff|students|module|revision|ward|team|guidance|policy|protocol))|"
     r"\b(writing|write|wrote|preparing|drafting) (\w+ ){0,3}(guidance|policy|protocol|leaflet|training|essay)\b"
+    # Round 11 (fresh10 dev): what was taught on a first-aid course ("on our first aid course they said ...").
+    r"|\b(on|at|in|during) (my|our|a|the|this|that) (first aid|cpr|resus|resuscitation|bls|paediatric first aid|"
+    r"pediatric first aid|mental health first aid) (course|class|session|training|module|refresher)\b"
     # Round 9 (fresh7 and train_pool9, two writers): a story, script, song or album the writer is making, a scene
     # in a film, and exam or revision questions labelled as such ("exam q:", "pharmacology revision:"). Narrow on
     # purpose: a story or course frame silences the rules, so "my blood test came back fine but now ...", "at the

@@ -62,6 +62,10 @@ POOL10_FILE = DATA_DIR / "train_pool10.jsonl"
 #: The ninth labelled set (tdata9, December 2026): written after every model above, the held-out test of round 10.
 FRESH9_FILE = DATA_DIR / "fresh9.jsonl"
 FRESH9_SALT = "triage-fresh9"
+#: The tenth labelled set (tdata10, December 2026): written after round 10's model, its second unseen measurement
+#: (scored once with round 10's triage) and round 11's held-out set. Never trained on.
+FRESH10_FILE = DATA_DIR / "fresh10.jsonl"
+FRESH10_SALT = "triage-fresh10"
 #: An independently written set in its own schema (id, text, emergency, category, split; data/eval/independent).
 INDEPENDENT_FILE = DATA_DIR.parent / "independent" / "triage.jsonl"
 #: Its category names where they differ from ours; its ten "other" emergencies are mapped one by one.
@@ -125,6 +129,11 @@ def load_fresh8(split: str | None = None) -> list[dict[str, Any]]:
 def load_fresh9(split: str | None = None) -> list[dict[str, Any]]:
     """fresh9.jsonl (of one split): the ninth labelled set, round 10's held-out test; never trained on."""
     return load_labelled(FRESH9_FILE, split, FRESH9_SALT)
+
+
+def load_fresh10(split: str | None = None) -> list[dict[str, Any]]:
+    """fresh10.jsonl (of one split): the tenth labelled set, written after round 10; never trained on."""
+    return load_labelled(FRESH10_FILE, split, FRESH10_SALT)
 
 
 def load_pool8() -> list[dict[str, Any]]:
@@ -213,7 +222,7 @@ def _text_key(text: str) -> str:
 
 def tuned_training_rows(leave_out: str | None = None) -> list[dict[str, Any]]:
     """Every row of `tuned_sources()` but those of `leave_out` (a source name: the held-out writer of a one-fold
-    check). The frozen head keeps `training_rows()`; fresh9 is never trained on."""
+    check). The frozen head keeps `training_rows()`; fresh9 and fresh10 are never trained on."""
     return [r for name, rows in tuned_sources().items() if name != leave_out for r in rows]
 
 

@@ -75,6 +75,23 @@ _DIABETIC_SIGNS = ("confused|confusion|drowsy|sleepy|unconscious|unresponsive|fi
                    "deeply|swallow|wake")
 
 
+#: A drug named by its generic name, read by its stem's ending (olanzapine, diazepam, propranolol, ramipril,
+#: losartan, atorvastatin, fluoxetine, amitriptyline, digoxin, apixaban, warfarin, oxycodone, metformin ...): a
+#: child who swallowed any adult medicine is an emergency, and no list of names is ever complete.
+_DRUG_NAME = re.compile(r"\w{3,}(zapine|tiapine|dipine|zepine|azepam|azolam|olol|pril|sartan|statin|oxetine|xetine|"
+                        r"traline|triptyline|pramine|goxin|xaban|gatran|farin|peridol|codone|morphone|piclone|pidem|"
+                        r"formin|gliptin|gliflozin|thiazide|olone|nisone|lukast|setron|thyroxine|barbital|"
+                        r"peridone|zodone|lafaxine|trigine|tiracetam|proate|phenytoin)|lithium")
+
+
+def _child_took_named_drug(words: list[str]) -> bool:
+    """A child and a drug named by its generic name ("toddler got my olanzapine tub open, think 1 or 2 are gone"):
+    the poisoning phrase with the name read as a medicine."""
+    named = ["medicine" if _DRUG_NAME.fullmatch(w) else w for w in words]
+    return named != words and (phrase_in(named, f"{_KIDS} + {_SWALLOW} + medicine")
+                               or phrase_in(named, f"little one + {_SWALLOW} + medicine"))
+
+
 def _is_baby_under_3_months(words: list[str]) -> bool:
     """A baby under 3 months ('6 week old', '3 weeks', 'newborn', '12 days old', '2 month old') with a fever or a
     low temperature, or a baby of any stated age with a measured fever ("my babys temprature is 39"); NICE NG143:
@@ -273,7 +290,14 @@ RED_FLAGS: tuple[RedFlag, ...] = (
                r"when i press|press on (it|one spot|the spot)|from (a|the|my|this) cold|chesty cough|chest wall|"
                r"(ecg|ecgs|troponin|bloods|tests) (was |were |all |came back |both )?(normal|fine|clear)|all clear|"
                r"gaviscon|rennie|antacid|road rage|when (im|i am|i get) (anxious|nervous|stressed|worried)|(goes|went|go) (away )?when i (calm down|calmed down|relax|relaxed)|"
-               r"before (a|my|the) (presentation|exam|interview|meeting))\b")),
+               r"before (a|my|the) (presentation|exam|interview|meeting)|"
+               # Round 11 (fresh10 dev): a pain that lasts a second or two (NHS: a fleeting sharp pain is rarely
+               # the heart).
+               r"(only|just|lasts?|lasting|lasted) (for )?(a|one|1|2|a few|a couple of|a split) (split )?seconds?)\b"
+               # Round 11: known stable angina whose GTN works as it always has.
+               r"|^(?!.*\b(not|isnt|didnt|doesnt|hasnt|no longer|wont|worse|longer|spreading|breathless|sweating|"
+               r"sweaty|clammy|rest|resting|night)\b).*\b(gtn|spray|angina)\b.*\b(works?|working|worked|helps|settles|"
+               r"eases)\b.*\b(always|usual|usually|as normal|like normal)\b")),
     RedFlag("stroke", (
         "face drooping|droopy|droops|drooped|numb|dropped|lopsided|uneven",
         "drooping|droopy|lopsided face|mouth|eyelid|smile", "smile lopsided|uneven|droopy",
@@ -365,7 +389,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         # vitamin or paracetamol at the right strength is unlikely to harm); an amount is.
     ), unless=(r"^(?!.*\b(handful|bottle|tub|pack|packet|all|several|lots|many|loads|bunch|whole|adult|iron)\b)"
                r".*\b(twice|double dose|an extra (dose|one|gummy|tablet|vitamin)|(one|1) (gummy|tablet|vitamin|chewable) "
-               r"each)\b")),
+               r"each)\b"), check=_child_took_named_drug),
     RedFlag("overdose", (
         "overdose|overdosed|overdosing|od",
         "took|taken|swallowed|ate|had too|to many|much pills|pill|tablets|medicine|doses|meds",
@@ -388,7 +412,15 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         f"accidentally|mistake|wrong|adult + gave|given|give + {_KIDS}",
         f"gave|given + {_KIDS} + adult|double|too much",
     ), check=_took_many_pills,
-        unless=r"\boverdo(sed|se|sing)? on (coffee|caffeine|sugar|chocolate|cake|tv|netflix|sun)\b"),
+        unless=(r"\boverdo(sed|se|sing)? on (\w+ ){0,2}(coffee|caffeine|sugar|chocolate|cake|tv|netflix|sun|sweets|"
+                r"candy|carbs|pizza|cheese|biscuits|crisps|snacks|food)\b"
+                # Round 11 (fresh10 dev): one ordinary dose taken twice by mistake (NHS: an extra dose of most
+                # medicines is unlikely to harm), not an amount, a high-risk medicine, a child or a sign.
+                r"|^(?!.*\b(handful|bottle|all|whole|several|lots|many|loads|pack|packet|box|strip|insulin|methadone|"
+                r"morphine|oxycodone|fentanyl|codeine|tramadol|lithium|digoxin|warfarin|iron|paracetamol|tylenol|"
+                r"acetaminophen|child|baby|toddler|son|daughter|kid|drowsy|sleepy|vomiting|sick|confused|unconscious|"
+                r"breathing|dizzy|racing)\b).*\b(twice|double dose|doubled up|two doses|extra dose)\b.*\b(by accident|"
+                r"accidentally|by mistake|forgot|forgetting)\b")),
     RedFlag("unconscious", (
         "unconscious|unresponsive|collapsed|unrousable", "passed|passing out", "wont|cant|not|isnt wake|waking",
         "wont|not|isnt respond|responding|responsive", "hasnt|not|havent come round|around",
@@ -426,11 +458,18 @@ RED_FLAGS: tuple[RedFlag, ...] = (
                r"white|leathery|charred|black|spreading|bigger|worse|pus|fever|shock|cable|wire|socket|live|heart|smoke|"
                r"breathing|breathe|fire|flames|caught)\b).*\b(size of an? (pea|coin|5p|10p|1p|"
                r"2p|penny|fingernail|grape|lentil)|(tiny|small|little) (blister|burn))\b"
-               r"|\b(chilli|chili|spicy|hot sauce|curry|jalapeno|wasabi)\b.*\b(on fire|burning)\b")),
+               r"|\b(chilli|chili|spicy|hot sauce|curry|jalapeno|wasabi)\b.*\b(on fire|burning)\b"
+               # Round 11 (fresh10 dev): the mouth burnt by hot food or drink.
+               r"|^(?!.*\b(chemical|acid|bleach|caustic|swallowed|drank|breathing|breathe|swelling|swollen|child|baby|"
+               r"toddler|battery|drooling)\b).*\b(burnt|burned|burn|scalded|scald)( the roof of| the inside of)? (my|his|"
+               r"her|your) (mouth|tongue|lip|lips)\b.*\b(pizza|tea|coffee|soup|cheese|food|drink|hot chocolate|noodles|"
+               r"pie|toast|porridge)\b")),
     RedFlag("head_injury", (
         "knocked out",
         ("head + hit|banged|bumped|knocked|fell|knock|crashed|crash|fall|rolled + vomiting|vomited|vomit|"
-        "sick|threw|drowsy|sleepy|confused|unconscious|pupil|fluid|seizure|thinners|warfarin|blurry|remember|"
+        "sick|threw|drowsy|sleepy|confused|unconscious|pupil|fluid|seizure|thinners|thinner|warfarin|edoxaban|"
+        "apixaban|rivaroxaban|dabigatran|anticoagulant|anticoagulants|anticoagulated|eliquis|xarelto|doac|blurry|"
+        "remember|"
         "floppy|slurred|slurring|awake|severe|worse"),
         "helmet|crash|crashed|accident|fell + drowsy|confused|unconscious|knocked|remember",
         "bleeding from ear|ears", "fluid from nose|ear",
@@ -471,7 +510,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     ), check=_glucose_extreme, unless=(r"\b(not|arent|isnt) diabetic\b"
                                        # Round 10: mild ketones managed by the sick-day rules, no danger sign.
                                        r"|^(?!.*\b(vomiting|vomited|throwing|drowsy|confused|breathing|pear|keep|"
-                                       r"unconscious|high|rising|worse|abdominal|tummy|stomach)\b).*\bsick day "
+                                       r"unconscious|(?<!bit )(?<!little )(?<!slightly )high|rising|worse|"
+                                       r"abdominal|tummy|stomach)\b).*\bsick day "
                                        r"(rules|plan|guidance)\b")),
     # Emergencies outside the list above that need surgery within hours (NHS: testicular torsion, urinary
     # retention, bowel obstruction): sudden testicle pain, no urine at all, vomiting with no wind or poo.
@@ -537,7 +577,7 @@ NOT_TYPOS = frozenset({
     "fast", "last", "past", "most", "worst", "worse", "horse", "birth", "bath", "both", "earth", "dying",
     "drying", "trying", "noise", "suicide", "daily", "use", "used", "nose", "beach", "healing", "lying", "stiff", "staff", "stuff", "pupil", "pupils", "purple", "people", "neck",
     "back", "ready", "steady", "fire", "fine", "five", "file", "drank", "drink", "dranks", "blood", "flood",
-    "conclusion", "overdue", "cared", "chunking",
+    "conclusion", "overdue", "cared", "chunking", "jet",
 })
 
 
@@ -622,7 +662,8 @@ _FINDING = (r"(chest )?(pain|pains|ache|tightness|pressure)(?! relief| killers?|
             r"trouble)|(blood )?thinners|bleeding|blood|clots?|cuts?|wound|fever|temperature|temp|rash|vomiting|"
             r"sickness|weakness|droop|drooping|numbness|wheeze|wheezing|hives|headache|confusion|drowsiness|"
             r"anticoagulants?|warfarin|loss of consciousness|blackouts?|fits?|seizures?|shortness of breath|"
-            r"breathing (issues?|problems?)|stiff neck|blisters?|blistering|allerg(y|ies)|reactions?")
+            r"breathing (issues?|problems?)|stiff neck|blisters?|blistering|allerg(y|ies)|reactions?|noisy breathing|"
+            r"stridor")
 _BODY = r"(the )?(mouth|throat|lips?|tongue|face|eyes?|airway)"
 _ABSENT_SYMPTOM = re.compile(
     rf"\b(no|without|never had( any| a| an)?|never been|denies|nor|not on any|not on|(i )?(dont|do not|doesnt|does not)"
@@ -666,7 +707,8 @@ _NOT_INTENT = re.compile(
     r"|\b(not|never|im not|i am not|without) (thinking|trying|wanting|planning|going) (of |about |to )?(hurting|harming|"
     r"hurt|harm|kill|killing|die|dying)( (my ?self|me|her|him|them|anyone|or \w+|myself or \w+))*\b"
     r"|\bno (sign|signs|evidence|history) of (self harm|suicidal|harming|cutting)\b"
-    r"|\b(tried|attempted) to (end|take) (her|his|their) (own )?life\b(?=.*\b(years?|months?) ago\b)")
+    r"|\b(tried|attempted) to (end|take) (her|his|their) (own )?life\b(?=.*\b((years?|months?) ago|last (year|"
+    r"spring|summer|autumn|fall|winter|christmas)|in (19|20)\d\d)\b)")
 #: A screening question about self-harm answered "no" ("my GP asked if I had thoughts of ending my life and I
 #: said no"), unless the writer takes the no back ("I said no but I lied").
 _SCREEN_DENIED = re.compile(r"\b(asked|asks|asking|ask)( me| him| her| them)? (if|whether|about)\b.*\b(said|say|answered|"
@@ -697,6 +739,11 @@ def is_framed_question(text: str) -> bool:
     return 0 < len(rest) < len(sentences) and all(is_general_question(w) for w in rest)
 
 
+#: Blood-thinning medicine by class, generic or brand name.
+ON_ANTICOAGULANT = re.compile(r"\b(on|takes?|taking) (\w+ ){0,2}(blood thinners?|thinners|warfarin|edoxaban|apixaban|"
+                              r"rivaroxaban|dabigatran|anticoagulants?|eliquis|xarelto|lixiana|pradaxa|doacs?|coumadin)\b")
+
+
 def rule_flags(question: str) -> list[RedFlag]:
     """The red flags whose rules fire on `question`, self-harm first.
 
@@ -719,6 +766,9 @@ def rule_flags(question: str) -> list[RedFlag]:
     elif is_resolved(joined):
         # An adrenaline pen used at all still needs the emergency department: the reaction can come back.
         kept = WELL_LOOKING_EMERGENCIES | ({"anaphylaxis"} if phrase_in(live, ADRENALINE_USED) else set())
+        # A head injury on a blood thinner needs A&E however well the person looks (NHS "head injury and
+        # concussion": go to A&E if they take blood-thinning medicine); round 11, fresh10 dev.
+        kept |= {"head_injury"} if ON_ANTICOAGULANT.search(joined) else set()
         flags, mention = [f for f in flags if f.name in kept], False
     return ([_SELF_HARM] if intent or mention else []) + flags
 

@@ -1,0 +1,54 @@
+"""Issue 13.1, round 11 (rules read on fresh10's dev half only): a drug named by its generic name in a child's
+ingestion, a head injury on a blood thinner that looks fine, a temperature read off now beside a leaflet, and
+near-misses that no longer fire a rule — a fleeting chest pain, stable angina whose GTN works as always, the mouth
+burnt by hot food, an ordinary dose taken twice by mistake, what a first-aid course taught, a faint that has been
+fine since, someone else's attempt last year, "jet lag" read as an adrenaline pen, noisy breathing said to be
+absent. Each near-miss has a partner with a real red flag that still fires (texts written for this test, in no
+data set)."""
+
+from __future__ import annotations
+
+import pytest
+
+from medtune.chat.triage_rules import rule_flags
+
+
+def _names(text: str) -> list[str]:
+    return [f.name for f in rule_flags(text)]
+
+
+@pytest.mark.parametrize("text, flag", [
+    ("my toddler chewed through the blister of grandads amlodipine, one missing, he's fine", "poisoning"),
+    ("my 3 year old got into nan's bag and ate some of her quetiapine I think, she seems ok", "poisoning"),
+    ("the kids found my husband's propranolol and two are gone, they're playing normally", "poisoning"),
+    ("dad is on apixaban and fell down the stairs and hit his head, seems fine now, do we need to go in?", "head_injury"),
+    ("Nan takes warfarin, bumped her head on a cupboard door, she says she's ok now", "head_injury"),
+    ("my 7 week old is 38.4, the leaflet says a fever can happen after jabs, is that right?", "infant_fever"),
+])
+def test_red_flags_that_stay_red_when_the_person_looks_fine(text: str, flag: str) -> None:
+    assert flag in _names(text)
+
+
+@pytest.mark.parametrize("near_miss, emergency", [
+    ("sharp pain in my chest when I stretched, lasted a second and went", "crushing pain in my chest for 20 minutes, sweating"),
+    ("I have stable angina and my GTN spray helps within minutes like it always does, can I fly?",
+     "my angina spray is not working this time and the pain is spreading to my jaw"),
+    ("burnt my tongue on hot tea this morning and it still stings, normal?",
+     "my son drank some drain cleaner and his mouth is burnt"),
+    ("took my blood pressure tablet twice by accident this morning, is that ok?",
+     "took my insulin twice by accident and I'm shaky and sweating"),
+    ("on our first aid course they told us to tilt the head back for a nosebleed, is that still right?",
+     "my dad's nose has been pouring blood for 40 minutes and won't stop"),
+    ("fainted for a second in the queue at the bank, the staff checked me and I've been fine ever since",
+     "my wife collapsed and is unconscious on the kitchen floor"),
+    ("my sister tried to end her life last year and she's doing so much better, any tips for her birthday?",
+     "my sister tried to end her life tonight, she took a lot of pills"),
+    ("the doctor gave me 5 sleeping tablets for jet lag, how many nights can I take them?",
+     "my daughter's lips are swelling after peanuts, I gave her the epipen"),
+    ("my son has a croupy cough but no noisy breathing at rest and he's eating fine",
+     "my son has noisy breathing at rest and is struggling to breathe"),
+    ("overdosed on birthday cake again haha, how many calories is a slice?", "I overdosed on my sleeping pills"),
+])
+def test_near_misses_fire_no_rule_and_their_red_flag_partner_still_does(near_miss: str, emergency: str) -> None:
+    assert _names(near_miss) == []
+    assert _names(emergency)
