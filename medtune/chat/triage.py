@@ -129,7 +129,7 @@ def triage(question: str) -> TriageResult:
     if learned_hit and not flags and not verdict.self_harm:
         flags.append(verdict.category)
     if verdict is not None and "self_harm" not in flags and _reads_as_self_harm(verdict, flags):
-        if rules and _about_someone_else(question):
+        if rules and (_about_someone_else(question) or _a_childs_ingestion(question, rules)):
             # Round 10: someone else is in danger and the rules found what (an unresponsive flatmate, a friend's
             # overdose): call-now and first aid lead, the crisis lines follow.
             flags.append("self_harm")
@@ -157,6 +157,36 @@ def _about_someone_else(question: str) -> bool:
     (a girlfriend's overdose, a husband's knife wound) are no longer opened with the crisis lines."""
     text = " ".join(normalize(question))
     return bool(_SOMEONE_ELSE.search(text)) and not _FIRST_PERSON.search(text)
+
+
+#: The writer saying they took something themselves ("I took", "I've swallowed"): their own ingestion, not a child's.
+_WRITER_TOOK = re.compile(r"\b(i|ive|i have|id|i had) (just )?(took|taken|swallowed|ate|eaten|drank|drunk|had|downed|"
+                          r"necked|overdosed|od)\b")
+
+
+#: A young child: a toddler, baby or grandchild, or an age of 12 or under; an age of 13 or more is a teenager, whose
+#: swallowed tablets may well be self-harm ("my 16 year old has locked herself in and swallowed a lot of tablets").
+_YOUNG_WORD = re.compile(r"\b(toddler|toddlers|baby|babys|infant|little one|grandson|granddaughter|grandkid|"
+                         r"grandchild|nephew|niece)\b")
+_AGE = re.compile(r"\b(\d{1,2}) ?(yo|y o|yr|yrs|year|years|month|months|week|weeks)\b|\b(?:grandson|granddaughter|"
+                  r"son|daughter|boy|girl) (\d{1,2})\b|\b(?:hes|shes|he is|she is) (\d{1,2})\b")
+
+
+def _young_child(text: str) -> bool:
+    ages = [(int(m.group(1) or m.group(3) or m.group(4)), m.group(2) or "year") for m in _AGE.finditer(text)]
+    years = [n for n, unit in ages if unit.startswith(("y", "yr"))]
+    if any(n >= 13 for n in years):
+        return False
+    return bool(_YOUNG_WORD.search(text)) or any(n <= 12 for n in years) or any(not u.startswith("y") for _, u in ages)
+
+
+def _a_childs_ingestion(question: str, rules: list[str]) -> bool:
+    """The rules found a poisoning or overdose in a message about a young child, and the writer does not say they
+    took anything ("grandson (2) ... I think he's eaten two of my digoxin"): a model-only self-harm reading there
+    follows the call-now line and the poisoning first aid instead of opening the answer (round 11, fresh10 dev).
+    A teenager is not a young child, and a rule's self-harm intent always leads."""
+    text = " ".join(normalize(question))
+    return bool({"poisoning", "overdose"} & set(rules)) and _young_child(text) and not _WRITER_TOOK.search(text)
 
 
 def _reads_as_self_harm(verdict, flags: list[str]) -> bool:  # verdict: LearnedVerdict

@@ -78,7 +78,7 @@ _DIABETIC_SIGNS = ("confused|confusion|drowsy|sleepy|unconscious|unresponsive|fi
 #: A drug named by its generic name, read by its stem's ending (olanzapine, diazepam, propranolol, ramipril,
 #: losartan, atorvastatin, fluoxetine, amitriptyline, digoxin, apixaban, warfarin, oxycodone, metformin ...): a
 #: child who swallowed any adult medicine is an emergency, and no list of names is ever complete.
-_DRUG_NAME = re.compile(r"\w{3,}(zapine|tiapine|dipine|zepine|azepam|azolam|olol|pril|sartan|statin|oxetine|xetine|"
+_DRUG_NAME = re.compile(r"\w{2,}(zapine|tiapine|dipine|zepine|azepam|azolam|olol|pril|sartan|statin|oxetine|xetine|"
                         r"traline|triptyline|pramine|goxin|xaban|gatran|farin|peridol|codone|morphone|piclone|pidem|"
                         r"formin|gliptin|gliflozin|thiazide|olone|nisone|lukast|setron|thyroxine|barbital|"
                         r"peridone|zodone|lafaxine|trigine|tiracetam|proate|phenytoin)|lithium")

@@ -52,3 +52,29 @@ def test_red_flags_that_stay_red_when_the_person_looks_fine(text: str, flag: str
 def test_near_misses_fire_no_rule_and_their_red_flag_partner_still_does(near_miss: str, emergency: str) -> None:
     assert _names(near_miss) == []
     assert _names(emergency)
+
+
+def test_a_young_childs_ingestion_leads_with_the_call_now_line_and_first_aid() -> None:
+    """The model reads self-harm into a grandparent's message about a 3-year-old who swallowed heart tablets; the
+    answer must open with "call emergency services now" and the poisoning advice, not "I'm sorry you're going
+    through this" (the crisis lines may follow)."""
+    from medtune.chat.triage import triage
+
+    result = triage("my granddaughter (3) got into my bag and I think she swallowed a couple of my digoxin, she "
+                    "seems ok but I can't tell how many there were")
+    assert result.emergency and result.flags[0] == "poisoning" and not result.self_harm
+    assert result.message.startswith("This could be a medical emergency. Call emergency services now")
+
+
+@pytest.mark.parametrize("text, rules, young", [
+    ("my grandson, he's 3, found my metoprolol and 4 are missing", ["poisoning"], True),
+    ("the baby got hold of my tablets", ["poisoning"], True),
+    ("my 16 year old has swallowed a lot of tablets and locked the door", ["poisoning"], False),  # a teenager
+    ("swallowed a packet of my dads tablets because im done, 16 yo", ["poisoning"], False),
+    ("I took 30 of my sleeping pills and my toddler is asleep upstairs", ["overdose"], False),  # the writer took them
+    ("my toddler is crying and won't settle", ["unconscious"], False),  # not an ingestion
+])
+def test_which_messages_are_a_young_childs_ingestion(text: str, rules: list[str], young: bool) -> None:
+    from medtune.chat.triage import _a_childs_ingestion
+
+    assert _a_childs_ingestion(text, rules) is young
