@@ -168,16 +168,18 @@ _WRITER_TOOK = re.compile(r"\b(i|ive|i have|id|i had) (just )?(took|taken|swallo
 #: swallowed tablets may well be self-harm ("my 16 year old has locked herself in and swallowed a lot of tablets").
 _YOUNG_WORD = re.compile(r"\b(toddler|toddlers|baby|babys|infant|little one|grandson|granddaughter|grandkid|"
                          r"grandchild|nephew|niece)\b")
-_AGE = re.compile(r"\b(\d{1,2}) ?(yo|y o|yr|yrs|year|years|month|months|week|weeks)\b|\b(?:grandson|granddaughter|"
-                  r"son|daughter|boy|girl) (\d{1,2})\b|\b(?:hes|shes|he is|she is) (\d{1,2})\b")
+#: An age in years ("16 yo", "3 year old", "my son 17", "he's 3"); in months or weeks only with "old" (else a
+#: duration: "on it for 3 weeks").
+_AGE_YEARS = re.compile(r"\b(\d{1,2}) ?(?:yo|y o|yr|yrs|year|years)\b|\b(?:grandson|granddaughter|son|daughter|boy|"
+                        r"girl) (\d{1,2})\b|\b(?:hes|shes|he is|she is) (\d{1,2})\b")
+_AGE_BABY = re.compile(r"\b\d{1,2} (month|months|week|weeks|day|days) old\b")
 
 
 def _young_child(text: str) -> bool:
-    ages = [(int(m.group(1) or m.group(3) or m.group(4)), m.group(2) or "year") for m in _AGE.finditer(text)]
-    years = [n for n, unit in ages if unit.startswith(("y", "yr"))]
+    years = [int(next(g for g in m.groups() if g)) for m in _AGE_YEARS.finditer(text)]
     if any(n >= 13 for n in years):
         return False
-    return bool(_YOUNG_WORD.search(text)) or any(n <= 12 for n in years) or any(not u.startswith("y") for _, u in ages)
+    return bool(_YOUNG_WORD.search(text) or _AGE_BABY.search(text)) or any(n <= 12 for n in years)
 
 
 def _a_childs_ingestion(question: str, rules: list[str]) -> bool:
