@@ -147,6 +147,12 @@ _SOMEONE_ELSE = re.compile(r"\b(my|our|a|the) (flatmate|roommate|housemate|frien
                            r"girlfriend|dad|father|mum|mom|mother|nan|gran|grandad|grandpa|grandma|son|daughter|"
                            r"brother|sister|neighbour|neighbor|colleague|uncle|aunt|toddler|baby|kid|child)\b")
 _FIRST_PERSON = re.compile(r"\b(i|im|ive|id|myself)\b")
+#: The writer as a witness, not the subject (round 11, fresh10 dev: "she's jerking and her lips are going blue and I
+#: don't know how long it's been"): what they know, found, did or feel about someone else's emergency.
+_WRITER_AS_WITNESS = re.compile(r"\b(i|im|ive) (dont|do not|cant|cannot|didnt) (know|tell|see|remember|wake|get)\b|"
+                                r"\b(i|ive) (think|thought|found|just found|called|rang|phoned|came home|got home|"
+                                r"walked in)\b|\b(im|i am) (worried|scared|panicking|freaking out|terrified|with (him|her)|"
+                                r"on the phone)\b")
 
 
 def _about_someone_else(question: str) -> bool:
@@ -155,7 +161,7 @@ def _about_someone_else(question: str) -> bool:
     beside a rule's flag: 2 third-party self-harm messages (a friend's overdose, a roommate's deep cut) get the
     first aid before the crisis lines, which still follow; 2 other emergencies wrapped in a prescription question
     (a girlfriend's overdose, a husband's knife wound) are no longer opened with the crisis lines."""
-    text = " ".join(normalize(question))
+    text = _WRITER_AS_WITNESS.sub(" ", " ".join(normalize(question)))
     return bool(_SOMEONE_ELSE.search(text)) and not _FIRST_PERSON.search(text)
 
 

@@ -78,3 +78,20 @@ def test_which_messages_are_a_young_childs_ingestion(text: str, rules: list[str]
     from medtune.chat.triage import _a_childs_ingestion
 
     assert _a_childs_ingestion(text, rules) is young
+
+
+@pytest.mark.parametrize("text, about_someone_else", [
+    ("my housemate has just collapsed, she's shaking all over and her lips are blue and I don't know how long", True),
+    ("I think my dad has taken all his tablets, he won't wake up", True),
+    ("I came home and found my partner on the floor, not answering me", True),
+    ("my friend says she wants to die and I think I do too", False),  # the writer speaks of themselves too
+    ("my flatmate and I took a load of pills tonight", False),
+])
+def test_the_writer_as_witness_is_not_the_subject(text: str, about_someone_else: bool) -> None:
+    """Round 11: "I don't know how long", "I think", "I found" make the writer a witness of someone else's
+    emergency, so a model-only self-harm reading follows the first aid there (crisis lines after)."""
+    from medtune.chat.triage import _about_someone_else, emergency_message
+
+    assert _about_someone_else(text) is about_someone_else
+    message = emergency_message(["seizure", "self_harm"])
+    assert message.startswith("This could be a medical emergency") and "988" in message
