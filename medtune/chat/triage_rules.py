@@ -205,6 +205,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "cut|cutting|cuts|burn|burning|scratch|scratching|hit myself|my + until|till|til bleed|bleeds|bled|bleeding|blood",
         "cutting|burning my arm|arms|thighs|thigh|legs|leg|skin|wrists|wrist", "overdose|od + want to try", "overdose|od + wanna try",
         "lighter|razor|blade + myself|arm|arms|wrist|wrists|thigh|thighs|legs|skin",
+        # Round 11 (fresh10 dev): an inert gas with a bag or hood for oneself, a known suicide method.
+        "helium|nitrogen + bag|bags|hood + me|myself|head",
         "better|happier without me", "better place without me", "better off if + gone|dead|wasnt|werent|here|around",
         "happier if + gone|dead|wasnt|werent|here|around", "notice|care|miss if|when i|im + gone|dead|disappeared",
         "saving|saved|stash|stashed|hoarded|stockpile pills|tablets|meds|sleeping|painkillers",

@@ -95,3 +95,8 @@ def test_the_writer_as_witness_is_not_the_subject(text: str, about_someone_else:
     assert _about_someone_else(text) is about_someone_else
     message = emergency_message(["seizure", "self_harm"])
     assert message.startswith("This could be a medical emergency") and "988" in message
+
+
+def test_an_inert_gas_with_a_bag_for_oneself_is_self_harm_and_party_helium_is_not() -> None:
+    assert _names("ordered a nitrogen cylinder online, got a hood for myself too, it arrives Thursday")[:1] == ["self_harm"]
+    assert _names("is it cheaper to buy helium for the party balloons or hire a tank? also need 20 party bags") == []
