@@ -84,12 +84,21 @@ _DRUG_NAME = re.compile(r"\w{2,}(zapine|tiapine|dipine|zepine|azepam|azolam|olol
                         r"peridone|zodone|lafaxine|trigine|tiracetam|proate|phenytoin)|lithium")
 
 
+#: A child swallowing a medicine or a chemical: the poisoning flag's phrases, also matched with drug names read as
+#: "medicine" (`_child_took_named_drug`).
+_CHILD_INGESTION = (f"{_KIDS} + {_SWALLOW} + {_MEDICINE}|{_CHEMICAL}", f"little one + {_SWALLOW} + {_MEDICINE}|{_CHEMICAL}")
+
+
 def _child_took_named_drug(words: list[str]) -> bool:
     """A child and a drug named by its generic name ("toddler got my olanzapine tub open, think 1 or 2 are gone"):
-    the poisoning phrase with the name read as a medicine."""
+    the poisoning flag's child phrases with the name read as a medicine."""
     named = ["medicine" if _DRUG_NAME.fullmatch(w) else w for w in words]
-    return named != words and (phrase_in(named, f"{_KIDS} + {_SWALLOW} + medicine")
-                               or phrase_in(named, f"little one + {_SWALLOW} + medicine"))
+    return named != words and any(phrase_in(named, phrase) for phrase in _CHILD_INGESTION)
+
+
+#: Blood-thinning medicine by class, generic or brand name (one word each: a phrase slot and a regex alternative).
+_ANTICOAGULANTS = ("thinners|thinner|warfarin|coumadin|edoxaban|lixiana|apixaban|eliquis|rivaroxaban|xarelto|"
+                   "dabigatran|pradaxa|anticoagulant|anticoagulants|anticoagulated|doac|doacs")
 
 
 def _is_baby_under_3_months(words: list[str]) -> bool:
@@ -380,10 +389,10 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "see bone", "nosebleed|bleed + minutes|hour|mins|hours + not|wont|still",
     )),
     RedFlag("poisoning", (
-        f"{_KIDS} + {_SWALLOW} + {_MEDICINE}|{_CHEMICAL}",
+        _CHILD_INGESTION[0],
         f"swallowed|drank|drunk|ate|inhaled {_CHEMICAL}",
         "monoxide|co|gas|boiler + headache|headaches|dizzy|sleepy|sick|drowsy|faint|confused",
-        f"little one + {_SWALLOW} + {_MEDICINE}|{_CHEMICAL}",
+        _CHILD_INGESTION[1],
         "co|carbon|monoxide alarm going|beeping|sounding|off",
         "gas smell + headache|headaches|dizzy|sleepy", "button battery",
         "laundry|detergent|dishwasher pod|tablet", "rat poison", "weed killer",
@@ -469,9 +478,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag("head_injury", (
         "knocked out",
         ("head + hit|banged|bumped|knocked|fell|knock|crashed|crash|fall|rolled + vomiting|vomited|vomit|"
-        "sick|threw|drowsy|sleepy|confused|unconscious|pupil|fluid|seizure|thinners|thinner|warfarin|edoxaban|"
-        "apixaban|rivaroxaban|dabigatran|anticoagulant|anticoagulants|anticoagulated|eliquis|xarelto|doac|blurry|"
-        "remember|"
+        f"sick|threw|drowsy|sleepy|confused|unconscious|pupil|fluid|seizure|{_ANTICOAGULANTS}|blurry|remember|"
         "floppy|slurred|slurring|awake|severe|worse"),
         "helmet|crash|crashed|accident|fell + drowsy|confused|unconscious|knocked|remember",
         "bleeding from ear|ears", "fluid from nose|ear",
@@ -741,9 +748,8 @@ def is_framed_question(text: str) -> bool:
     return 0 < len(rest) < len(sentences) and all(is_general_question(w) for w in rest)
 
 
-#: Blood-thinning medicine by class, generic or brand name.
-ON_ANTICOAGULANT = re.compile(r"\b(on|takes?|taking) (\w+ ){0,2}(blood thinners?|thinners|warfarin|edoxaban|apixaban|"
-                              r"rivaroxaban|dabigatran|anticoagulants?|eliquis|xarelto|lixiana|pradaxa|doacs?|coumadin)\b")
+#: Taking blood-thinning medicine ("on apixaban", "takes blood thinners").
+ON_ANTICOAGULANT = re.compile(rf"\b(on|takes?|taking) (\w+ ){{0,2}}({_ANTICOAGULANTS})\b")
 
 
 def rule_flags(question: str) -> list[RedFlag]:

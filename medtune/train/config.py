@@ -215,8 +215,11 @@ def default_method(task: str, model: str = "minilm") -> Method:
     from medtune.data.tasks import get_task
     from medtune.models.registry import get_model
 
-    task_spec = get_task(task)
-    if task_spec.is_generation or get_model(model).kind != "encoder":
+    return _method_for(get_task(task), get_model(model))
+
+
+def _method_for(task_spec: Any, spec: Any) -> Method:
+    if task_spec.is_generation or spec.kind != "encoder":
         return "lora"
     return task_spec.recipe.get("method", "lora")
 
@@ -229,7 +232,7 @@ def default_recipe(task: str, dataset: str, model: str = "minilm", method: Metho
 
     spec = get_model(model)
     task_spec = get_task(task)
-    method = method or default_method(task, model)
+    method = method or _method_for(task_spec, spec)  # the model is resolved once (a folder or hub id reads files)
     base: dict[str, Any] = {"task": task, "dataset": dataset, "model": model, "method": method}
     if task_spec.is_generation:
         base.update(max_length=512, epochs=1, batch_size=4, grad_accum=4, learning_rate=2e-4,
