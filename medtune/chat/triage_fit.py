@@ -66,6 +66,10 @@ FRESH9_SALT = "triage-fresh9"
 #: (scored once with round 10's triage) and round 11's held-out set. Never trained on.
 FRESH10_FILE = DATA_DIR / "fresh10.jsonl"
 FRESH10_SALT = "triage-fresh10"
+#: The eleventh labelled set (tdata11, December 2026): written after round 11, before round 12's model was fitted;
+#: a held-out measurement for later rounds. Never trained on.
+FRESH11_FILE = DATA_DIR / "fresh11.jsonl"
+FRESH11_SALT = "triage-fresh11"
 #: An independently written set in its own schema (id, text, emergency, category, split; data/eval/independent).
 INDEPENDENT_FILE = DATA_DIR.parent / "independent" / "triage.jsonl"
 #: Its category names where they differ from ours; its ten "other" emergencies are mapped one by one.
@@ -127,13 +131,18 @@ def load_fresh8(split: str | None = None) -> list[dict[str, Any]]:
 
 
 def load_fresh9(split: str | None = None) -> list[dict[str, Any]]:
-    """fresh9.jsonl (of one split): the ninth labelled set, round 10's held-out test; never trained on."""
+    """fresh9.jsonl (of one split): the ninth labelled set, round 10's held-out test; trained on since round 12."""
     return load_labelled(FRESH9_FILE, split, FRESH9_SALT)
 
 
 def load_fresh10(split: str | None = None) -> list[dict[str, Any]]:
     """fresh10.jsonl (of one split): the tenth labelled set, written after round 10; never trained on."""
     return load_labelled(FRESH10_FILE, split, FRESH10_SALT)
+
+
+def load_fresh11(split: str | None = None) -> list[dict[str, Any]]:
+    """fresh11.jsonl (of one split): the eleventh labelled set, written after round 11; never trained on."""
+    return load_labelled(FRESH11_FILE, split, FRESH11_SALT)
 
 
 def load_pool8() -> list[dict[str, Any]]:
@@ -200,14 +209,15 @@ def tuned_sources() -> dict[str, list[dict[str, Any]]]:
     test, fresh3-5 test, holdout2, data/eval/independent) had each been scored several times, so they train. Round
     8 adds fresh6 (scored twice in round 7) and the training pool train_pool8.jsonl; round 9 adds fresh7 (scored
     twice in round 8) and train_pool9.jsonl: eleven sources; round 10 adds fresh8 (scored once in round 9) and
-    train_pool10.jsonl: thirteen; fresh9 is the one held-out set. A message whose text (case and punctuation
+    train_pool10.jsonl: thirteen; round 12 adds fresh9 (scored twice in round 10): fourteen. fresh10 and later sets
+    are held out. A message whose text (case and punctuation
     aside) is already in an earlier source is dropped, so no text sits on both sides of a leave-one-source-out
     fold."""
     sources = {"triage v1": load_labelled(), "train_extra + extra3": load_all_training(), "fresh3": load_fresh3(),
                "fresh4": load_fresh4(), "fresh5": load_fresh5(), "holdout2": load_holdout2(),
                "independent": load_independent(), "fresh6": load_fresh6(),
                "pool8": load_pool8(), "fresh7": load_fresh7(), "pool9": load_pool9(),
-               "fresh8": load_fresh8(), "pool10": load_pool10()}
+               "fresh8": load_fresh8(), "pool10": load_pool10(), "fresh9": load_fresh9()}
     seen: set[str] = set()
     out = {}
     for name, rows in sources.items():
@@ -222,7 +232,7 @@ def _text_key(text: str) -> str:
 
 def tuned_training_rows(leave_out: str | None = None) -> list[dict[str, Any]]:
     """Every row of `tuned_sources()` but those of `leave_out` (a source name: the held-out writer of a one-fold
-    check). The frozen head keeps `training_rows()`; fresh9 and fresh10 are never trained on."""
+    check). The frozen head keeps `training_rows()`; fresh10 and later sets are never trained on."""
     return [r for name, rows in tuned_sources().items() if name != leave_out for r in rows]
 
 
