@@ -65,11 +65,11 @@ PRESETS: dict[str, dict] = {
     },
     "claim_verification": {
         "dataset": "healthver", "k": 3, "out": "/tmp/medtune-cv-claims",
-        "candidates": {"recipe": "recipe", "head-C1": "frozen-head:C=1"},
+        "candidates": {"recipe": "recipe", "full": "recipe:method=full", "head-C1": "frozen-head:C=1"},
     },
     "intensity": {
         "dataset": "covid_tweets_sentiment", "k": 3, "out": "/tmp/medtune-cv-intensity",
-        "candidates": {"recipe": "recipe", "head-C1": "frozen-head:C=1"},
+        "candidates": {"recipe": "recipe", "full": "recipe:method=full", "head-C1": "frozen-head:C=1"},
     },
 }
 

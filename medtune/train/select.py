@@ -12,7 +12,10 @@ does not beat the majority on *every* fold is flagged (`beats_majority: false`) 
     report["chosen"], report["candidates"]["lora"]["mean"], report["candidates"]["lora"]["beats_majority"]
 
 Folds are stratified by label and assigned by a hash of the seed and the item's text, so the same data and
-seed give the same folds on any machine. Each fold's result is written to `out_dir/<candidate>/fold-<i>.json`
+seed give the same folds on any machine. Pairs that preparation would keep together (a claim with each of its
+evidence passages, MedHallu's two answers to one question: `set_keys`' group) go to one fold together: split
+apart, preparation's leakage check drops the training copies of every held-out claim, and a HealthVer fold was
+left with ~100 of its ~1,150 training rows. Each fold's result is written to `out_dir/<candidate>/fold-<i>.json`
 as soon as it exists (a rerun skips finished folds, so long CV runs can go fold by fold), and `cv.json` —
 the file pages and scripts read — is rewritten atomically after every fold.
 """
@@ -70,15 +73,28 @@ def parse_candidate(text: str) -> Candidate:
 
 
 # --- folds and the decision rule ------------------------------------------------------------------------------
-def stratified_folds(keys: list[str], labels: list[str], k: int, seed: int) -> list[int]:
+def stratified_folds(keys: list[str], labels: list[str], k: int, seed: int,
+                     groups: list[str] | None = None) -> list[int]:
     """The fold (0..k-1) of each item: per label, items in hash order are dealt round-robin, continuing the
-    deal across labels so fold sizes differ by at most one."""
+    deal across labels so fold sizes differ by at most one. With `groups`, the items of a group are dealt
+    together (stratified by the group's most common label, hashed by its first key, each to the fold with the
+    fewest items so far); a group of one is dealt exactly as without groups."""
     if k < 2:
         raise ConfigError(f"k-fold cross-validation needs k ≥ 2 (got {k})")
-    order = sorted(range(len(keys)), key=lambda i: (labels[i], _digest(f"{seed}:{keys[i]}")))
-    folds = [0] * len(keys)
-    for position, i in enumerate(order):
-        folds[i] = position % k
+    members: dict[str, list[int]] = {}
+    for i, group in enumerate(groups if groups is not None else keys):
+        members.setdefault(group if groups is not None else f"\x00{i}", []).append(i)
+
+    def sort_key(items: list[int]) -> tuple[str, str]:
+        label = min(Counter(labels[i] for i in items).most_common(), key=lambda lc: (-lc[1], lc[0]))[0]
+        return label, _digest(f"{seed}:{min(keys[i] for i in items)}")
+
+    folds, sizes = [0] * len(keys), [0] * k
+    for items in sorted(members.values(), key=sort_key):
+        fold = sizes.index(min(sizes))  # ties to the lowest fold: round-robin when every group is one item
+        sizes[fold] += len(items)
+        for i in items:
+            folds[i] = fold
     return folds
 
 
@@ -124,12 +140,14 @@ class Pool:
     keys: list[str]  # normalised text: deduplication and the fold hash
     labels: list[str]
     skipped: dict[str, int]
+    groups: list[str] = field(default_factory=list)  # preparation's group of each row (claim / question)
 
 
 def load_pool(dataset: str, task: str | None = None, limit: int | None = None) -> Pool:
     """Every labelled row of the dataset's splits except test (official test data stays unseen), exact
     duplicates (same input text) once. `limit` keeps the first N rows (small trials and tests)."""
     from medtune.data import registry
+    from medtune.data.prep_dedup import normalize
     from medtune.data.readers import read_rows
     from medtune.data.tasks import get_task, to_example
 
@@ -163,6 +181,13 @@ def load_pool(dataset: str, task: str | None = None, limit: int | None = None) -
             pool.rows.append(row)
             pool.keys.append(key)
             pool.labels.append(example.label)
+            # A pair's group is the one preparation keeps in one split (prep_dedup.set_keys: the claim, or the
+            # question for group_by_context), so a fold never splits it. A single text is its own group: its
+            # copies that differ only in punctuation or a URL lose their training copy to the leakage check,
+            # which costs a few rows and keeps the folds (and the figures measured on them) as they were.
+            by_context = task_spec.group_by_context and example.text_pair
+            group = normalize(example.text_pair if by_context else example.text) if example.text_pair else key
+            pool.groups.append(group)
             if limit and len(pool.rows) >= limit:
                 return pool
     if not pool.rows:
@@ -312,11 +337,11 @@ def cross_validate(dataset: str, task: str | None, candidates: list[Candidate], 
     out_dir = Path(out_dir)
     pool = load_pool(dataset, task, limit)
     task = pool.task
-    folds = stratified_folds(pool.keys, pool.labels, k, seed)
+    folds = stratified_folds(pool.keys, pool.labels, k, seed, pool.groups)
     labels = tdata.label_set(task, [dataset])
     header = {"dataset": dataset, "task": task, "metric": get_task(task).primary_metric, "k": k, "seed": seed,
               "limit": limit, "pool": {"rows": len(pool.rows), "labels": dict(Counter(pool.labels)),
-                                       "skipped": dict(pool.skipped)}}
+                                       "skipped": dict(pool.skipped), "groups": len(set(pool.groups))}}
     for fold in range(k) if only_folds is None else sorted(set(only_folds)):
         if not 0 <= fold < k:
             raise ConfigError(f"--folds: fold {fold} is not in 0..{k - 1}")

@@ -116,3 +116,29 @@ def test_cli_runs_selected_folds_and_reports(tmp_path: Path, capsys: pytest.Capt
     assert out == json.loads((tmp_path / "cv.json").read_text())
     assert out["complete"] and out["candidates"]["majority"]["beats_majority"] is False
     assert main(["select", "--dataset", DATASET, "--candidate", "x=nope", "--out", str(tmp_path)]) == 2
+
+
+def test_a_claim_with_several_evidence_passages_stays_in_one_fold_and_its_training_rows_survive(tmp_path: Path) -> None:
+    """HealthVer pairs one claim with several passages. Dealt row by row, a claim sat in every fold, preparation's
+    leakage check dropped its training copies, and a fold trained on ~100 of ~1,150 rows. Grouped by claim, the
+    folds keep the training rows; a single-text dataset's folds are those of the ungrouped deal."""
+    from medtune.data.prep_dedup import normalize
+    from medtune.train.select import fold_dataset, prepare_fold
+
+    if not _available("healthver", "dev"):
+        pytest.skip("full healthver copy not present")
+    pool = load_pool("healthver", "claim_verification", limit=400)
+    assert len(set(pool.groups)) < len(pool.rows) / 2  # several passages per claim in real HealthVer
+    folds = stratified_folds(pool.keys, pool.labels, 3, seed=13, groups=pool.groups)
+    fold_of_claim: dict[str, set[int]] = {}
+    for row_fold, group in zip(folds, pool.groups):
+        fold_of_claim.setdefault(group, set()).add(row_fold)
+    assert all(len(f) == 1 for f in fold_of_claim.values())
+    assert {normalize(str(r.get("claim", ""))) for r in pool.rows} >= set(pool.groups) - {""}
+    name = fold_dataset(pool, folds, 0, 3, 13, tmp_path)
+    data = prepare_fold(name, "claim_verification", tmp_path / "prepared")
+    held_in = sum(1 for f in folds if f != 0)
+    assert len(data.train) + len(data.validation) >= 0.8 * held_in  # exact / near duplicates aside
+    single = load_pool(DATASET, "sentiment", limit=90)
+    assert stratified_folds(single.keys, single.labels, 3, 13, single.groups) == stratified_folds(
+        single.keys, single.labels, 3, 13)
