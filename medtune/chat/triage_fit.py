@@ -209,10 +209,9 @@ def tuned_sources() -> dict[str, list[dict[str, Any]]]:
     test, fresh3-5 test, holdout2, data/eval/independent) had each been scored several times, so they train. Round
     8 adds fresh6 (scored twice in round 7) and the training pool train_pool8.jsonl; round 9 adds fresh7 (scored
     twice in round 8) and train_pool9.jsonl: eleven sources; round 10 adds fresh8 (scored once in round 9) and
-    train_pool10.jsonl: thirteen; round 12 adds fresh9 (scored twice in round 10): fourteen. fresh10 and later sets
-    are held out. A message whose text (case and punctuation
-    aside) is already in an earlier source is dropped, so no text sits on both sides of a leave-one-source-out
-    fold."""
+    train_pool10.jsonl: thirteen; round 12 adds fresh9 (scored twice in round 10): fourteen. fresh10 and later
+    sets are held out. A message whose text (case and punctuation aside) is already in an earlier source is
+    dropped, so no text sits on both sides of a leave-one-source-out fold."""
     sources = {"triage v1": load_labelled(), "train_extra + extra3": load_all_training(), "fresh3": load_fresh3(),
                "fresh4": load_fresh4(), "fresh5": load_fresh5(), "holdout2": load_holdout2(),
                "independent": load_independent(), "fresh6": load_fresh6(),

@@ -77,7 +77,7 @@ def stratified_folds(keys: list[str], labels: list[str], k: int, seed: int,
                      groups: list[str] | None = None) -> list[int]:
     """The fold (0..k-1) of each item: per label, items in hash order are dealt round-robin, continuing the
     deal across labels so fold sizes differ by at most one. With `groups`, the items of a group are dealt
-    together (stratified by the group's most common label, hashed by its first key, each to the fold with the
+    together (stratified by the group's most common label, hashed by its smallest key, each to the fold with the
     fewest items so far); a group of one is dealt exactly as without groups."""
     if k < 2:
         raise ConfigError(f"k-fold cross-validation needs k ≥ 2 (got {k})")

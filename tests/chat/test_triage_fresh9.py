@@ -1,6 +1,7 @@
 """Issue 13.1, round 10: fresh9.jsonl — the held-out set of the round, written by a ninth writer who read neither
 the triage code nor another set's texts — and train_pool10.jsonl, the round's training-only pool. fresh9 trains
-the fine-tuned model since round 12 (its test half was scored twice in round 10); the pool is never evaluated. Texts are never printed: a failing assert names only ids and counts."""
+the fine-tuned model since round 12 (its test half was scored twice in round 10); the pool is never evaluated.
+Texts are never printed: a failing assert names only ids and counts."""
 
 from __future__ import annotations
 
