@@ -81,9 +81,9 @@ def stratified_folds(keys: list[str], labels: list[str], k: int, seed: int,
     fewest items so far); a group of one is dealt exactly as without groups."""
     if k < 2:
         raise ConfigError(f"k-fold cross-validation needs k ≥ 2 (got {k})")
-    members: dict[str, list[int]] = {}
-    for i, group in enumerate(groups if groups is not None else keys):
-        members.setdefault(group if groups is not None else f"\x00{i}", []).append(i)
+    members: dict[str | int, list[int]] = {}
+    for i, group in enumerate(groups if groups is not None else range(len(keys))):  # without groups: each alone
+        members.setdefault(group, []).append(i)
 
     def sort_key(items: list[int]) -> tuple[str, str]:
         label = min(Counter(labels[i] for i in items).most_common(), key=lambda lc: (-lc[1], lc[0]))[0]
