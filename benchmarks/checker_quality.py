@@ -34,15 +34,10 @@ LABELS = ("true", "false", "misleading")
 
 
 def load_claims(split: str, path: Path = CLAIMS) -> list[dict]:
-    """The claims of one split; the independent set's rows get claims.jsonl's fields (group = MedQuAD focus,
-    evidence = its quote and page), so every set reads the same way."""
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    for r in rows:
-        if "group" not in r:  # data/eval/independent/claims.jsonl
-            r["group"] = "indep:" + str(r["medquad_focus"]).lower()
-            r["evidence"] = {"quote": r.get("evidence_quote", ""), "medquad_id": r.get("medquad_id", ""),
-                             "focus": r.get("medquad_focus", ""), "url": r.get("url", "")}
-    return [r for r in rows if split == "all" or r["split"] == split]
+    """The claims of one split, every set read the same way (`medtune.verify.claimsets.load_claim_set`)."""
+    from medtune.verify.claimsets import load_claim_set
+
+    return load_claim_set(path, split)
 
 
 def gold_kb(rows: list[dict], folder: Path | None = None):

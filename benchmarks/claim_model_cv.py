@@ -6,13 +6,15 @@
         --claims data/eval/independent/claims.jsonl
     MEDTUNE_KB_DIR=KB python benchmarks/checker_quality.py --split dev --out WORK/fresh6_dev.jsonl \
         --claims data/eval/claims/fresh6.jsonl
+    MEDTUNE_KB_DIR=KB python benchmarks/checker_quality.py --split dev --out WORK/pool7_dev.jsonl \
+        --claims data/eval/claims/pool7.jsonl                                           # all dev: a training pool
     MEDTUNE_KB_DIR=KB python -m medtune.verify claimcal --claims WORK/calib.json       # WORK/calib.checked.jsonl
     flock /tmp/medtune-cpu.lock python benchmarks/claim_model_cv.py --work WORK [--write OUT.json]
 
 The claim model (`claimfit`: a logistic regression on `trust.CLAIM_FEATURES`, target "the claim is true") and
 its green / red cuts only re-read the checker's outputs, so a refit needs no new checks. Recipes: the fitting
 pool (synthetic calibration claims only = the shipped model; the real dev claims only; the real dev claims the
-stance head never saw — independent + fresh6 —; synthetic + real, real weighted ×1 / ×3) × C. Each recipe is
+stance head never saw — independent, fresh6 and pool7 —; synthetic + real, real weighted ×1 / ×3) × C. Each recipe is
 scored by grouped 5-fold CV repeated 3 times (one group per fact / page, folds shuffled per repeat, shared by all
 recipes): every real dev claim gets an out-of-fold trust, and the cuts applied to a held-out fold are chosen on
 the *fitting* folds' own out-of-fold trust (nested: green = the loosest cut at which real claims judged true are
@@ -39,12 +41,9 @@ sys.path.insert(0, str(ROOT))
 
 GREEN, RED, MIN_BAND = 0.95, 0.90, 3
 FOLDS, REPEATS = 5, 3
-REAL = ("own_dev", "indep_dev", "fresh6_dev")
-UNSEEN = ("indep_dev", "fresh6_dev")  # the shipped stance head was fitted on own_dev's passages
+REAL = ("own_dev", "indep_dev", "fresh6_dev", "pool7_dev")
+UNSEEN = ("indep_dev", "fresh6_dev", "pool7_dev")  # the shipped stance head was fitted on own_dev's passages
 CS = (0.03, 0.1, 0.3, 1.0, 3.0)
-POOLS = {"synthetic only": (("calib",), 1.0), "real dev only": (REAL, 1.0),
-         "real head-unseen only": (UNSEEN, 1.0), "synthetic + real x1": (("calib", *REAL), 1.0),
-         "synthetic + real x3": (("calib", *REAL), 3.0)}
 
 
 def _jsonl(path: Path) -> list[dict]:
@@ -53,7 +52,8 @@ def _jsonl(path: Path) -> list[dict]:
 
 SET_FILES = {"own_dev": ROOT / "data" / "eval" / "claims" / "claims.jsonl",
              "indep_dev": ROOT / "data" / "eval" / "independent" / "claims.jsonl",
-             "fresh6_dev": ROOT / "data" / "eval" / "claims" / "fresh6.jsonl"}
+             "fresh6_dev": ROOT / "data" / "eval" / "claims" / "fresh6.jsonl",
+             "pool7_dev": ROOT / "data" / "eval" / "claims" / "pool7.jsonl"}
 
 
 def fact_group(name: str) -> dict[str, str]:
@@ -66,24 +66,33 @@ def fact_group(name: str) -> dict[str, str]:
     return out
 
 
-def load_sets(work: Path, calib: Path | None) -> dict[str, list[dict]]:
-    """{set: check results with gold and a topic group}; the synthetic claims of any fresh6 topic are dropped
-    (fresh6's test half must not share a page with anything fitted)."""
-    out = {}
-    for name in REAL:
-        rows = _jsonl(work / f"{name}.jsonl")
-        groups = fact_group(name)
-        for d in rows:
-            d["set"], d["group"] = name, groups.get(d["id"], f"{name}:{d['group']}")
-        out[name] = rows
+def load_sets(work: Path, calib: Path | None, oof: Path | None = None) -> dict[str, list[dict]]:
+    """{set: check results with gold and a topic group}; the synthetic claims on a page of any claim set are
+    dropped (a held-out claim must not share a page with anything fitted). With `oof` (`benchmarks/stance_cv.py
+    --write-oof`), the real claims are that file's: every set's dev half judged by a stance head that did not
+    see the claim's topic, each row's set named "<set>_dev"."""
+    out: dict[str, list[dict]] = {}
+    if oof is not None:
+        for d in _jsonl(oof):
+            d["set"] = f"{d['set']}_dev"
+            out.setdefault(d["set"], []).append(d)
+    else:
+        for name in REAL:
+            rows = _jsonl(work / f"{name}.jsonl")
+            groups = fact_group(name)
+            for d in rows:
+                d["set"], d["group"] = name, groups.get(d["id"], f"{name}:{d['group']}")
+            out[name] = rows
     calib = calib or work / "calib.checked.jsonl"
     if calib.is_file():
-        fresh_urls = {r["evidence"]["url"] for r in _jsonl(ROOT / "data" / "eval" / "claims" / "fresh6.jsonl")}
+        from medtune.verify.claimsets import ALL_SETS, load_claim_set
+
+        fresh_urls = {r["evidence"]["url"] for path in ALL_SETS if path.is_file() for r in load_claim_set(path)}
         pages = _page_urls({d["group"] for d in _jsonl(calib)})
         rows = [d for d in _jsonl(calib) if pages.get(d["group"]) not in fresh_urls]
         for d in rows:
             d["set"] = "calib"
-        print(f"synthetic calibration claims: {len(rows)} (dropped {len(_jsonl(calib)) - len(rows)} on fresh6 pages)")
+        print(f"synthetic calibration claims: {len(rows)} (dropped {len(_jsonl(calib)) - len(rows)} on a claim set's pages)")
         out["calib"] = rows
     return out
 
@@ -141,14 +150,14 @@ def oof_trust(x, y, w, groups, use, idx, c, seed):
     return p
 
 
-def evaluate(data, fit_on, weight, c, repeats=REPEATS):
+def evaluate(data, fit_on, weight, c, repeats=REPEATS, real_sets=REAL, unseen_sets=UNSEEN):
     """Per repeat: nested-cut figures on the real dev claims' out-of-fold trust; and every repeat's trust."""
     import numpy as np
 
     from medtune.verify.claimfit import _ece
 
     x, y, sets, groups, verdict = data
-    real = np.isin(sets, REAL)
+    real = np.isin(sets, real_sets)
     use = np.isin(sets, fit_on)
     w = np.where(real, weight, 1.0)
     everything = np.arange(len(y))
@@ -170,7 +179,7 @@ def evaluate(data, fit_on, weight, c, repeats=REPEATS):
             r_cut = cut_red(inner[fit][m], y[fit][m], np.isin(verdict[fit][m], ["false", "misleading"]))
             green[held] = (verdict[held] == "true") & (p[held] >= g_cut)
             red[held] = np.isin(verdict[held], ["false", "misleading"]) & (p[held] < r_cut)
-        unseen = np.isin(sets, UNSEEN)
+        unseen = np.isin(sets, unseen_sets)
         gold_true = y == 1
         figures.append({
             "ece_real": _ece(p[real], y[real]), "ece_unseen": _ece(p[unseen], y[unseen]),
@@ -206,8 +215,17 @@ def main() -> None:
     parser.add_argument("--calib", type=Path, help="checked synthetic claims (default WORK/calib.checked.jsonl)")
     parser.add_argument("--keep", help="'POOL|C' to write (default: the lowest mean head-unseen ECE)")
     parser.add_argument("--write", type=Path)
+    parser.add_argument("--oof", type=Path, help="real dev claims judged out of fold (benchmarks/stance_cv.py "
+                        "--write-oof): every real set is then head-unseen")
     args = parser.parse_args()
-    sets = load_sets(args.work, args.calib)
+    sets = load_sets(args.work, args.calib, args.oof)
+    real_sets = tuple(n for n in sets if n != "calib")
+    unseen_sets = real_sets if args.oof else UNSEEN
+    pools = {"synthetic only": (("calib",), 1.0), "real dev only": (real_sets, 1.0),
+             "real head-unseen only": (unseen_sets, 1.0), "synthetic + real x1": (("calib", *real_sets), 1.0),
+             "synthetic + real x3": (("calib", *real_sets), 3.0)}
+    if args.oof:
+        del pools["real head-unseen only"]  # the same as "real dev only" here
     rows = [d for name in sets for d in sets[name] if d["sentences"]]
     x = np.array([_features(r) for r in results_from_dicts(rows)])
     y = np.array([int(d["gold"] == "true") for d in rows])
@@ -215,22 +233,22 @@ def main() -> None:
     groups = np.array([d["group"] for d in rows])
     verdict = np.array([d["verdict"] for d in rows])
     data = (x, y, set_of, groups, verdict)
-    real = np.isin(set_of, REAL)
+    real = np.isin(set_of, real_sets)
     print("claims with a checkable sentence: " + ", ".join(f"{n} {int((set_of == n).sum())}" for n in sets)
           + f"; true share among real {y[real].mean():.2f}")
-    acc = {n: float(np.mean([d["verdict"] == d["gold"] for d in sets[n]])) for n in REAL}
+    acc = {n: float(np.mean([d["verdict"] == d["gold"] for d in sets[n]])) for n in real_sets}
     print("verdict accuracy (rules; no refit changes it): " + ", ".join(f"{n} {a:.3f}" for n, a in acc.items())
-          + f"; real pooled {np.mean([d['verdict'] == d['gold'] for n in REAL for d in sets[n]]):.3f}")
+          + f"; real pooled {np.mean([d['verdict'] == d['gold'] for n in real_sets for d in sets[n]]):.3f}")
     print(f"grouped {FOLDS}-fold CV x {REPEATS} repeats; mean ± sd over repeats; cuts nested (fitting folds only)")
     print("| pool | C | ECE real dev | ECE head-unseen | Brier head-unseen | ECE synthetic | green n | green precision "
           "| red n | red precision |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     table = {}
-    for pool, (fit_on, weight) in POOLS.items():
+    for pool, (fit_on, weight) in pools.items():
         if "calib" in fit_on and "calib" not in sets:
             continue
         for c in CS:
-            figs, trusts = evaluate(data, fit_on, weight, c)
+            figs, trusts = evaluate(data, fit_on, weight, c, real_sets=real_sets, unseen_sets=unseen_sets)
             table[(pool, c)] = (figs, trusts)
             print(f"| {pool} | {c} | {_ms([f['ece_real'] for f in figs])} | {_ms([f['ece_unseen'] for f in figs])} | "
                   f"{_ms([f['brier_unseen'] for f in figs])} | "
@@ -245,7 +263,7 @@ def main() -> None:
     print(f"kept: {keep[0]} | C {keep[1]}")
     if not args.write:
         return
-    fit_on, weight = POOLS[keep[0]]
+    fit_on, weight = pools[keep[0]]
     figs, trusts = table[keep]
     use = np.isin(set_of, fit_on)
     w = np.where(real, weight, 1.0)
@@ -271,10 +289,12 @@ def main() -> None:
                      "red": _ms([f["red"] for f in figs]), "red_precision": _ms([f["red_prec"] for f in figs]),
                      "ece_oof_stacked": round(_ece(p, yy), 4)},
               "data": f"recipe '{keep[0]}', C {keep[1]}: " + ", ".join(f"{n} {k}" for n, k in counts.items() if k)
-                      + f" (real weight {weight}); real = dev halves of data/eval/claims/claims.jsonl, "
-                        "data/eval/independent/claims.jsonl and data/eval/claims/fresh6.jsonl, checked on the full "
-                        "knowledge base; grouped 5-fold CV x 3 by fact (benchmarks/claim_model_cv.py); cuts read "
-                        "on the real dev claims' out-of-fold trust"}
+                      + f" (real weight {weight}); real = the dev halves of "
+                      + ("every claim set, judged by the stance head out of fold (stance_cv.py --write-oof)"
+                         if args.oof else "data/eval/claims/claims.jsonl, data/eval/independent/claims.jsonl, "
+                                          "data/eval/claims/fresh6.jsonl and data/eval/claims/pool7.jsonl (all dev)")
+                      + ", checked on the full knowledge base; grouped 5-fold CV x 3 by topic "
+                        "(benchmarks/claim_model_cv.py); cuts read on the real dev claims' out-of-fold trust"}
     args.write.write_text(json.dumps(fitted, indent=2))
     print(f"claim model (green {green}, red {red}) -> {args.write}")
 

@@ -22,6 +22,7 @@ import hashlib
 import json
 import pickle
 import sys
+from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -126,27 +127,35 @@ def main() -> None:
     from sklearn.model_selection import GroupKFold
 
     from medtune.verify.claimfit import fit_claim_model
+    from medtune.verify.claimsets import set_name, topic_group
     from medtune.verify.pairs import LABELS, bucket
     from medtune.verify.stance import BASE_FEATURES, FEATURES
     from medtune.verify.stance_train import (
+        CLAIMS_FILE,
         RELEASED,
         _claims,
         _jsonl,
-        claims_dev_pairs,
+        _retrieved_dev_pairs,
         medquad_distortions,
+        parse_dev_results,
         released_pairs,
     )
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pairs", type=Path, required=True, help="python -m medtune.verify pairs output")
-    parser.add_argument("--dev-results", type=Path, required=True, help="checker_quality.py --split dev --out")
+    parser.add_argument("--dev-results", action="append", required=True,
+                        help="checker_quality.py --split dev --out F: F (claims.jsonl's dev half) or CLAIMS=F "
+                             "(another set's dev half); repeat for several sets")
     parser.add_argument("--cache", type=Path)
     parser.add_argument("--write-claims", type=Path, help="write the kept recipe's claim model here")
     parser.add_argument("--base", type=Path, help="the cross-encoder run to read (default: the packaged one); "
                                                   "give each base its own --cache")
     parser.add_argument("--kept-only", action="store_true", help="only the kept recipe (encoder comparisons)")
     parser.add_argument("--write-oof", type=Path, help="write the dev claims re-judged with the kept recipe's "
-                                                       "out-of-fold head (for benchmarks/claim_calibration_cv.py)")
+                                                       "out-of-fold head (for benchmarks/claim_model_cv.py)")
+    parser.add_argument("--keep-pairs", choices=("own", "all"), default="own",
+                        help="the kept recipe's dev-claim pairs: claims.jsonl's only (as packaged) or every set's")
+    parser.add_argument("--keep-weight", type=float, default=5.0, help="the kept recipe's dev-pair weight")
     args = parser.parse_args()
     seed, tools = 13, Cached(args.cache, args.base)
     synthetic = medquad_distortions(700, seed)
@@ -156,37 +165,53 @@ def main() -> None:
     tests = {"healthver": _jsonl(args.pairs / "test_healthver.jsonl"), "perturb": _jsonl(args.pairs / "test_perturb.jsonl")}
     feats = {name: tools.features([(r["claim"], r["evidence"]) for r in rows])
              for name, rows in {"train": train, "val": val, **tests}.items()}
-    gold = _claims("dev")
-    saved = [d for d in _jsonl(args.dev_results) if d["id"] in gold]
+    tools.save()  # the training pairs' model calls are the slow part: keep them even if a later step fails
+    # every set's dev claims (never a test half) with their gold rows; CV groups are MedQuAD topics across sets
+    saved, gold_rows, dev_pairs = [], [], []
+    for claims, results in map(parse_dev_results, args.dev_results):
+        gold = _claims("dev", claims)
+        mine = [d for d in _jsonl(results) if d["id"] in gold]
+        saved += mine
+        gold_rows += [dict(gold[d["id"]], set=set_name(claims)) for d in mine]
+        dev_pairs += [dict(r, set=set_name(claims)) for r in _retrieved_dev_pairs(results, claims)]
     dev_x = tools.features([(d["sentences"][e["sentence"]]["text"], e["passage"]) for d in saved for e in d["evidence"]])
-    dev_pairs = claims_dev_pairs(args.dev_results)
     dp_x = tools.features([(r["claim"], r["evidence"]) for r in dev_pairs])
     tools.save()
     y_train, y_val = [r["label"] for r in train], [r["label"] for r in val]
-    groups = [gold[d["id"]]["group"] for d in saved]
-    labels = [gold[d["id"]]["label"] for d in saved]
+    groups = [topic_group(g) for g in gold_rows]
+    labels = [g["label"] for g in gold_rows]
+    sets = [g["set"] for g in gold_rows]
+    own = set_name(CLAIMS_FILE)
     pair_claim = np.concatenate([[i] * len(d["evidence"]) for i, d in enumerate(saved)]).astype(int)
+    splits = list(GroupKFold(5).split(np.zeros(len(saved)), groups=groups))
 
-    def oof(names, c, weight, with_val):
+    def oof(names, c, weight, with_val, pair_sets=(own,)):
         x_fit = np.vstack([feats["train"], feats["val"]]) if with_val else feats["train"]
         y_fit = y_train + (y_val if with_val else [])
         probs = np.zeros((len(dev_x), 3))
-        for _, held_c in GroupKFold(5).split(np.zeros(len(saved)), groups=groups):
+        for _, held_c in splits:
             out = {groups[i] for i in held_c}
-            keep = [i for i, r in enumerate(dev_pairs) if r["group"] not in out] if weight else []
+            keep = [i for i, r in enumerate(dev_pairs) if r["group"] not in out and (
+                pair_sets == "all" or r["set"] in pair_sets)] if weight else []
             model = fit_head(np.vstack([x_fit, dp_x[keep]]), y_fit + [dev_pairs[i]["label"] for i in keep], names, c,
                              np.r_[np.ones(len(y_fit)), np.full(len(keep), weight)])
             mask = np.isin(pair_claim, held_c)
             probs[mask] = head_probs(model, dev_x[mask])
         return probs
 
-    print(f"training pairs {len(train)}, validation {len(val)}, dev claims {len(saved)}, dev-claim pairs {len(dev_pairs)}")
-    recipes = [("13 features, C 0.1", BASE_FEATURES, 0.1, 0.0), ("19 features, C 0.1", FEATURES, 0.1, 0.0),
-               ("19 features, C 1", FEATURES, 1.0, 0.0), ("13 features + dev x5, C 0.1", BASE_FEATURES, 0.1, 5.0),
-               ("19 features + dev x5, C 0.1", FEATURES, 0.1, 5.0), ("19 features + dev x5, C 1", FEATURES, 1.0, 5.0),
-               ("19 features + dev x20, C 0.1", FEATURES, 0.1, 20.0)]
+    print(f"training pairs {len(train)}, validation {len(val)}, dev claims {len(saved)} "
+          f"({dict(Counter(sets))}), dev-claim pairs {len(dev_pairs)} ({dict(Counter(r['set'] for r in dev_pairs))})")
+    recipes = [("13 features, C 0.1", BASE_FEATURES, 0.1, 0.0, (own,)), ("19 features, C 0.1", FEATURES, 0.1, 0.0, (own,)),
+               ("19 features, C 1", FEATURES, 1.0, 0.0, (own,)),
+               ("13 features + own dev x5, C 0.1", BASE_FEATURES, 0.1, 5.0, (own,)),
+               ("19 features + own dev x5, C 0.1", FEATURES, 0.1, 5.0, (own,)),
+               ("19 features + own dev x5, C 1 (packaged recipe)", FEATURES, 1.0, 5.0, (own,)),
+               ("19 features + own dev x20, C 0.1", FEATURES, 0.1, 20.0, (own,)),
+               ("19 features + all sets' dev x2, C 1", FEATURES, 1.0, 2.0, "all"),
+               ("19 features + all sets' dev x5, C 1", FEATURES, 1.0, 5.0, "all")]
     if args.kept_only:
-        recipes = [("19 features, C 1", FEATURES, 1.0, 0.0), ("19 features + dev x5, C 1", FEATURES, 1.0, 5.0)]
+        recipes = [r for r in recipes if r[0].startswith(("19 features, C 1", "19 features + own dev x5, C 1",
+                                                          "19 features + all sets"))]
         base_line = "cross-encoder alone"
         for split, key in (("validation", "val"), ("healthver", "healthver"), ("perturb", "perturb")):
             rows = val if key == "val" else tests[key]
@@ -195,9 +220,9 @@ def main() -> None:
             base_line += f" | {split} macro F1 {f1_score(gold_l, pred, labels=list(LABELS), average='macro'):.3f}"
         print(base_line, flush=True)
     folds = np.zeros(len(saved), dtype=int)
-    for k, (_, held_c) in enumerate(GroupKFold(5).split(np.zeros(len(saved)), groups=groups)):
+    for k, (_, held_c) in enumerate(splits):
         folds[held_c] = k
-    for name, names, c, weight in recipes:
+    for name, names, c, weight, pair_sets in recipes:
         line = name
         if not weight:
             model = fit_head(feats["train"], y_train, names, c)
@@ -206,35 +231,38 @@ def main() -> None:
                 gold_l = [r["label"] for r in rows]
                 line += (f" | {split} macro F1 {f1_score(gold_l, pred, labels=list(LABELS), average='macro'):.3f}"
                          f" acc {accuracy_score(gold_l, pred):.3f}")
-        probs = oof(names, c, weight, with_val=False)
+        probs = oof(names, c, weight, with_val=False, pair_sets=pair_sets)
         for margin in (0.1, 0.2):
             res = judge(saved, probs, 0.4, margin)
             right = np.array([r.verdict == g for r, g in zip(res, labels)])
             per_fold = [right[folds == k].mean() for k in range(5)]
+            per_set = " ".join(f"{s} {right[np.array(sets) == s].mean():.3f}" for s in dict.fromkeys(sets))
             line += (f" | dev OOF accuracy (margin {margin}) {right.mean():.3f}"
-                     f" (folds {np.mean(per_fold):.3f} ± {np.std(per_fold, ddof=1):.3f})")
+                     f" (folds {np.mean(per_fold):.3f} ± {np.std(per_fold, ddof=1):.3f}; {per_set})")
         print(line, flush=True)
-    shipped = fit_head(np.vstack([feats["train"], feats["val"], dp_x]),
-                       y_train + y_val + [r["label"] for r in dev_pairs], FEATURES, 1.0,
-                       np.r_[np.ones(len(y_train) + len(y_val)), np.full(len(dev_pairs), 5.0)])
-    line = "kept head as shipped (training + validation + dev pairs)"
+    kept_sets = "all" if args.keep_pairs == "all" else (own,)
+    kept = [i for i, r in enumerate(dev_pairs) if kept_sets == "all" or r["set"] in kept_sets]
+    shipped = fit_head(np.vstack([feats["train"], feats["val"], dp_x[kept]]),
+                       y_train + y_val + [dev_pairs[i]["label"] for i in kept], FEATURES, 1.0,
+                       np.r_[np.ones(len(y_train) + len(y_val)), np.full(len(kept), args.keep_weight)])
+    line = f"kept head as shipped (training + validation + {args.keep_pairs} dev pairs x{args.keep_weight:g})"
     for split in tests:
         pred = [LABELS[i] for i in head_probs(shipped, feats[split]).argmax(1)]
         gold_l = [r["label"] for r in tests[split]]
         line += f" | {split} macro F1 {f1_score(gold_l, pred, labels=list(LABELS), average='macro'):.3f}"
     print(line, flush=True)
-    probs = oof(FEATURES, 1.0, 5.0, with_val=True)  # the kept recipe as shipped: training + validation + dev pairs
+    probs = oof(FEATURES, 1.0, args.keep_weight, with_val=True, pair_sets=kept_sets)  # the kept recipe as shipped
     res = judge(saved, probs, 0.4, 0.2)
     if args.write_oof:
         args.write_oof.write_text("".join(json.dumps({
-            "id": r.id, "sentences": [v.to_dict() for v in r.sentences], "verdict": r.verdict,
-            "unsupported_parts": list(r.unsupported_parts), "gold": g, "group": f"own:{grp}"}) + "\n"
-            for r, g, grp in zip(res, labels, groups)), encoding="utf-8")
+            "id": r.id, "set": s, "sentences": [v.to_dict() for v in r.sentences], "verdict": r.verdict,
+            "unsupported_parts": list(r.unsupported_parts), "gold": g, "group": grp}) + "\n"
+            for r, g, grp, s in zip(res, labels, groups, sets)), encoding="utf-8")
         print(f"out-of-fold dev results -> {args.write_oof}")
     fitted = fit_claim_model(res, labels, groups)
     acc = np.mean([r.verdict == g for r, g in zip(res, labels)])
-    print(f"kept (19 features + dev x5, C 1, fitted on training + validation): dev OOF accuracy {acc:.3f}; "
-          f"claim model out of fold: {json.dumps(fitted['cv'])}")
+    print(f"kept (19 features + {args.keep_pairs} dev x{args.keep_weight:g}, C 1, fitted on training + validation): "
+          f"dev OOF accuracy {acc:.3f}; claim model out of fold: {json.dumps(fitted['cv'])}")
     if args.write_claims:
         args.write_claims.write_text(json.dumps(fitted, indent=2))
         print(f"claim model -> {args.write_claims}")

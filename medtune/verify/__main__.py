@@ -159,9 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out-stance", type=Path, default=home / "stance", help="where stance.json goes (stance)")
     parser.add_argument("--claims", type=Path, help="claim model JSON from benchmarks/checker_quality.py --fit-claims "
                         "(claims: written into the packaged calibration.json)")
-    parser.add_argument("--dev-results", type=Path, help="checker results on the dev claims (benchmarks/"
-                        "checker_quality.py --split dev --out F): their retrieved passages become training pairs "
-                        "(stance)")
+    parser.add_argument("--dev-results", action="append", default=[], help="checker results on the dev claims "
+                        "(benchmarks/checker_quality.py --split dev --out F): their retrieved passages become "
+                        "training pairs (stance); F for claims.jsonl's dev half, CLAIMS=F for another set's; "
+                        "repeat for several sets")
     parser.add_argument("--pages", type=int, default=150, help="MedQuAD pages of calibration claims (claimcal)")
     parser.add_argument("--no-stack", action="store_true", help="calibrate the cross-encoder alone (calibrate)")
     parser.add_argument("--method", choices=("full", "lora"), default="full", help="encoder: full fine-tuning or "
@@ -186,10 +187,11 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"run": str(out), "eval": result["eval"]}, indent=2))
     elif args.step == "stance":
         from medtune.verify.model import PACKAGED_VERIFIER, TrainedVerifier
-        from medtune.verify.stance_train import fit_stance_head
+        from medtune.verify.stance_train import fit_stance_head, parse_dev_results
 
         run = args.out if any((args.out / sub).is_dir() for sub in ("adapter", "model")) else PACKAGED_VERIFIER
-        model = fit_stance_head(args.pairs, args.out_stance, TrainedVerifier(run), dev_results=args.dev_results)
+        dev = [parse_dev_results(spec) for spec in args.dev_results] or None
+        model = fit_stance_head(args.pairs, args.out_stance, TrainedVerifier(run), dev_results=dev)
         print(json.dumps({k: v for k, v in model.items() if k not in ("coef", "intercept", "mean", "scale")},
                          indent=2))
     elif args.step == "calibrate":

@@ -136,14 +136,11 @@ def medquad_pages(ids: set[str], topics: set[str], *, held_out: bool,
 
 
 def benchmark_exclusions() -> tuple[set[str], set[str]]:
-    """MedQuAD ids and topics (focus) of the everyday-claims benchmark: never used for training."""
-    ids, topics = set(), set()
-    if CLAIMS_FILE.is_file():
-        for line in CLAIMS_FILE.read_text(encoding="utf-8").splitlines():
-            ev = json.loads(line)["evidence"]
-            ids.add(ev["medquad_id"])
-            topics.add(ev["focus"].lower())
-    return ids, topics
+    """MedQuAD ids and topics (focus) of every everyday-claims set (`claimsets.ALL_SETS`): never used for
+    generated training pairs, so no held-out claim's page is a distortion the head was fitted on."""
+    from medtune.verify.claimsets import excluded_pages
+
+    return excluded_pages()
 
 
 def medquad_distortions(n: int, seed: int) -> list[dict[str, Any]]:
@@ -194,16 +191,28 @@ def medquad_distortions(n: int, seed: int) -> list[dict[str, Any]]:
     return out
 
 
-def claims_dev_pairs(results: Path | None = None) -> list[dict[str, Any]]:
-    """Pairs from the **dev** half of the everyday claims (never the test half): a claim's core against the window
+#: A dev claim set and the checker's results on its dev split (`benchmarks/checker_quality.py --split dev --out`).
+DevResults = tuple[Path, Path]
+
+
+def parse_dev_results(spec: str) -> DevResults:
+    """"RESULTS" (results on claims.jsonl's dev half) or "CLAIMS=RESULTS" (another claim set's)."""
+    claims, sep, results = spec.partition("=")
+    return (Path(claims), Path(results)) if sep else (CLAIMS_FILE, Path(spec))
+
+
+def claims_dev_pairs(results: Path | list[DevResults] | None = None) -> list[dict[str, Any]]:
+    """Pairs from the **dev** half of the everyday claims (never a test half): a claim's core against the window
     of its MedQuAD page holding its deciding quote — true → supported, false → refuted, a misleading claim of two
     or more parts → its first core supported (the core is the true fact it stretches).
 
-    With `results` (the JSONL of `benchmarks/checker_quality.py --split dev --out`), the windows are the ones
-    the checker retrieved and read for that core (those holding ≥ 60% of the quote's words): the passages the
-    head meets at inference. Grouped CV on the dev claims preferred these (accuracy 0.78 vs 0.73)."""
+    With `results` (the JSONL of `benchmarks/checker_quality.py --split dev --out`, or a list of (claim set,
+    results) pairs), the windows are the ones the checker retrieved and read for that core (those holding ≥ 60%
+    of the quote's words): the passages the head meets at inference. Grouped CV on the dev claims preferred these
+    (accuracy 0.78 vs 0.73)."""
     if results is not None:
-        return _retrieved_dev_pairs(results)
+        sources = [(CLAIMS_FILE, results)] if isinstance(results, Path) else results
+        return [p for claims, res in sources for p in _retrieved_dev_pairs(res, claims)]
     from medtune.settings import get_settings
     from medtune.verify.decompose import decompose
     from medtune.verify.pairs import content_words
@@ -237,15 +246,17 @@ def claims_dev_pairs(results: Path | None = None) -> list[dict[str, Any]]:
     return out
 
 
-def _claims(split: str) -> dict[str, dict[str, Any]]:
-    rows = [json.loads(line) for line in CLAIMS_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return {r["id"]: r for r in rows if r["split"] == split}
+def _claims(split: str, path: Path = CLAIMS_FILE) -> dict[str, dict[str, Any]]:
+    from medtune.verify.claimsets import load_claim_set
+
+    return {r["id"]: r for r in load_claim_set(path, split)}
 
 
-def _retrieved_dev_pairs(results: Path) -> list[dict[str, Any]]:
+def _retrieved_dev_pairs(results: Path, claims: Path = CLAIMS_FILE) -> list[dict[str, Any]]:
+    from medtune.verify.claimsets import topic_group
     from medtune.verify.pairs import content_words
 
-    gold = _claims("dev")  # the test half is never read here
+    gold = _claims("dev", claims)  # a test half is never read here
     out = []
     for d in _jsonl(results):
         g = gold.get(d.get("id"))
@@ -261,7 +272,7 @@ def _retrieved_dev_pairs(results: Path) -> list[dict[str, Any]]:
         for e in d["evidence"]:
             if e["sentence"] == cores[0] and len(quote & content_words(e["passage"])) >= 0.6 * len(quote):
                 out.append({"claim": d["sentences"][cores[0]]["text"], "evidence": e["passage"], "label": label,
-                            "group": g["group"], "kind": "claims_dev"})
+                            "group": topic_group(g), "kind": "claims_dev"})
     return out
 
 
@@ -292,7 +303,7 @@ def _jsonl(path: Path) -> list[dict[str, Any]]:
 def fit_stance_head(pairs_dir: Path, out_dir: Path, base: Any, seed: int = 13, medquad_n: int = 700,
                     released: dict[str, int] | None = None, val_limit: int | None = 200,
                     dev_weight: float = DEV_CLAIM_WEIGHT, c: float | None = HEAD_C,
-                    dev_results: Path | None = None) -> dict[str, Any]:
+                    dev_results: Path | list[DevResults] | None = None) -> dict[str, Any]:
     """Build the training pairs, featurise them with `base`, report validation macro F1 per C (C itself was
     chosen by grouped CV on the dev claims, `c`; None picks it on validation), fit on everything with the dev
     claims' pairs weighted `dev_weight`, write stance.json."""

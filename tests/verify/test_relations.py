@@ -43,9 +43,16 @@ def checker(tmp_path_factory: pytest.TempPathFactory):
                                    "Blood thinners raise your chances of having a stroke.",
                                    "The DASH diet raises blood pressure."])
 def test_a_relation_flip_is_false_and_red_never_green(checker, claim: str) -> None:
+    """Judged false against the passage that states the relation the other way round, never green; red exactly
+    when the calibrated P(true) is under the claim model's red cut. (Round 7's claim model, fitted on 529 real
+    dev claims, puts these three at trust 0.25–0.29, just over its cut 0.25: on real claims a "false" verdict of
+    this verifier is right only ~70 % of the time, so red is kept for what stays ≥ 90 % right — docs/VERIFY.md.)"""
     result = checker.check(claim)
-    assert result.verdict == "false" and result.band == "red", (result.verdict, result.band, result.trust)
+    assert result.verdict == "false" and result.band != "green", (result.verdict, result.band, result.trust)
     assert result.sentences[0].label == "contradicted"
+    red_cut = float(checker.cal.claim["red"])
+    assert result.band == ("red" if result.trust < red_cut else "yellow"), (result.trust, red_cut)
+    assert result.trust < 1 / 3  # below the share of true claims among the real claims it was fitted on (0.33)
 
 
 @pytest.mark.parametrize("claim", ["Women get migraines more often than men.",

@@ -128,3 +128,35 @@ def test_dev_claim_pairs_never_read_the_test_half(tmp_path) -> None:
         "evidence": [{"sentence": 0, "passage": quote_passage[r["id"]]}]}) + "\n" for r in picked))
     pairs = claims_dev_pairs(results)
     assert [p["claim"] for p in pairs] == [picked[0]["claim"]] and pairs[0]["label"] == "supported"
+
+
+def test_dev_claim_pairs_of_several_sets_read_dev_halves_only_and_group_by_topic(tmp_path) -> None:
+    """pool7-style training sets and the other sets' dev halves give pairs; an all-test set (fresh7) gives none,
+    and no claim set's MedQuAD page is ever a generated distortion."""
+    import json
+
+    from medtune.verify import claimsets
+    from medtune.verify.stance_train import benchmark_exclusions, claims_dev_pairs, parse_dev_results
+
+    sources = []
+    picked = {}
+    for path in (claimsets.FRESH6, claimsets.INDEPENDENT, claimsets.FRESH7):
+        rows = claimsets.load_claim_set(path)
+        chosen = [r for r in rows if r["label"] == "false"][:4]
+        picked[path] = chosen
+        results = tmp_path / f"{claimsets.set_name(path)}.jsonl"
+        results.write_text("".join(json.dumps({
+            "id": r["id"], "sentences": [{"text": r["claim"], "role": "core"}],
+            "evidence": [{"sentence": 0, "passage": r["evidence"]["quote"]}]}) + "\n" for r in chosen))
+        sources.append(parse_dev_results(f"{path}={results}"))
+    pairs = claims_dev_pairs(sources)
+    expected = [r for path in (claimsets.FRESH6, claimsets.INDEPENDENT) for r in picked[path] if r["split"] == "dev"]
+    assert expected, "the picked rows hold no dev claim: pick more"
+    assert [p["claim"] for p in pairs] == [r["claim"] for r in expected]
+    assert {p["label"] for p in pairs} == {"refuted"}
+    assert all(p["group"] == claimsets.topic_group(r) for p, r in zip(pairs, expected))
+    assert parse_dev_results("x.jsonl")[0].name == "claims.jsonl"
+    ids, topics = benchmark_exclusions()
+    for path in (claimsets.OWN, claimsets.INDEPENDENT, claimsets.FRESH6, claimsets.FRESH7):
+        for r in claimsets.load_claim_set(path):
+            assert r["evidence"]["medquad_id"] in ids and r["evidence"]["focus"].lower() in topics
