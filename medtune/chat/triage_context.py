@@ -25,6 +25,8 @@ GENERAL = re.compile(r"^(what|whats|which|how|why|when|who|is|are|can|does|do|sh
 RESOLVED = re.compile(
     r"\b(fine now|ok now|okay now|better now|getting better|now gone|gone now|has stopped|stopped after|went away|"
     r"settled|came round straight away|seems fine|seems totally fine|is fine|was fine|feel fine|felt fine|fine after|"
+    # Round 13 (fresh11 dev): "fine again after resting", a pattern that "goes afterwards".
+    r"fine again|(it |that )?goes (away )?afterwards|"
     r"is playing|playing normally|running around|feeding fine|feeding and smiling|is improving|recovered|"
     r"healed|healing|doing well|back to \d|(been |felt |was )?fine (ever )?since|(now )?(its|it is|im|hes|shes|he is|she is|they are) (fine|ok|okay|"
     r"better) now|now (its|im|hes|shes|he is|she is) (fine|ok|okay|better)|back to normal|sorts it out|"

@@ -101,6 +101,17 @@ _ANTICOAGULANTS = ("thinners|thinner|warfarin|coumadin|edoxaban|lixiana|apixaban
                    "dabigatran|pradaxa|anticoagulant|anticoagulants|anticoagulated|doac|doacs")
 
 
+_NUMBER_WORDS = "a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|couple of"
+#: A duration, not an age: "for 3 days", "since two weeks", "3 days ago", "day 2" (of an illness).
+_DURATION = re.compile(rf"\b(for|since|past|last|over|in|after|within|lasted|lasting|had it) (the )?(\d+|{_NUMBER_WORDS})"
+                       r" (days?|weeks?|wks?|months?)\b(?! old)|\b(\d+) (days?|weeks?|months?) (ago|now|in a row|straight|"
+                       r"running|of)\b|\bday \d+\b")
+#: An age under 3 months in words: "two and a half months", "is six weeks", "aged ten days".
+_AGE_IN_WORDS = re.compile(r"\b(is|s|aged|age|only|just|baby|newborn) (only |just )?((one|two|1|2)( and a half| and a bit)? "
+                           r"months?|(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)( and a half)? "
+                           r"(days?|weeks?))\b")
+
+
 def _is_baby_under_3_months(words: list[str]) -> bool:
     """A baby under 3 months ('6 week old', '3 weeks', 'newborn', '12 days old', '2 month old') with a fever or a
     low temperature, or a baby of any stated age with a measured fever ("my babys temprature is 39"); NICE NG143:
@@ -114,10 +125,13 @@ def _is_baby_under_3_months(words: list[str]) -> bool:
     asked = re.sub(r"\b(is (that|this|it) a|is that|is this) fever\b|\bfever or not\b", " ", text)
     fever = degrees or bool(re.search(r"\b(fever|feverish|burning up|very hot|feels hot|is hot|hot to touch|so hot|"
                                       r"high temp|high temperature|cold and floppy)\b", asked))
-    ages = [(int(n), unit) for n, unit in re.findall(r"\b(\d+)\s*(day|days|week|weeks|wk|wks|month|months)\b", text)]
+    # How long something has lasted is not an age ("flu for 3 days", "day 2 of 38.5"); round 13, fresh11 dev.
+    aged = _DURATION.sub(" ", text)
+    ages = [(int(n), unit) for n, unit in re.findall(r"\b(\d+)\s*(day|days|week|weeks|wk|wks|month|months)\b", aged)]
     young = any((unit.startswith("day")) or (unit.startswith("w") and n < 13) or (unit.startswith("m") and n < 3)
                 for n, unit in ages)
     young = young or bool(re.search(r"\b(newborn|new born|neonate|(one|two|1|2) month old)\b", text))
+    young = young or bool(_AGE_IN_WORDS.search(aged))
     baby = phrase_in(words, "newborn|infant|baby|babys|babies + fever|temperature|temp|hot")
     return fever and (young or (baby and degrees and not ages))
 
@@ -400,7 +414,13 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         # vitamin or paracetamol at the right strength is unlikely to harm); an amount is.
     ), unless=(r"^(?!.*\b(handful|bottle|tub|pack|packet|all|several|lots|many|loads|bunch|whole|adult|iron)\b)"
                r".*\b(twice|double dose|an extra (dose|one|gummy|tablet|vitamin)|(one|1) (gummy|tablet|vitamin|chewable) "
-               r"each)\b"), check=_child_took_named_drug),
+               r"each)\b"
+               # Round 13 (fresh11 dev): found or touched, and said not to have eaten or swallowed any, with no
+               # ingestion said anywhere else ("touched the berries but didn't eat any").
+               r"|^(?!.*\b(?<!didnt )(?<!not )(?<!hasnt )(?<!havent )(?<!never )(?<!no )(swallowed|ate|drank|chewed|"
+               r"sucked|licked|eaten|drunk|sipped|mouthful)\b).*\b(didnt|did not|hasnt|has not|havent|have not|never|"
+               r"not) (eat|eaten|swallow|swallowed|drink|drunk|lick|licked|chew|chewed)( any| it| them| anything| one| "
+               r"some)?\b"), check=_child_took_named_drug),
     RedFlag("overdose", (
         "overdose|overdosed|overdosing|od",
         "took|taken|swallowed|ate|had too|to many|much pills|pill|tablets|medicine|doses|meds",
@@ -445,7 +465,10 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "twitching and jerking", "eyes rolled back",
         ("stiff|shaking|jerking|twitching|juddering|convulsing + rolled|frothing|foaming|tongue|uncontrollably|staring|"
          "answering|responding|blue|floor"),
-    ), unless=(r"\b(is|could) (that|this|it) (be )?(an? )?((kind|type|sort|form) of )?(an? )?seizure\b|\beye ?lids?\b"
+    ), unless=(r"\b(is|could|was) (that|this|it) (be )?(an? )?((kind|type|sort|form) of )?(an? )?seizure\b|\beye ?lids?\b"
+               # Round 13 (fresh11 dev): a comparison asked about ("is his tremor different from a seizure?").
+               r"|\b(different (from|to)|difference between|differ from|same as|versus|vs) (an? |the )?(\w+ )?"
+               r"(seizure|seizures|fit|fits)\b"
                # Round 10: a known epilepsy's usual seizure handled by its care plan ("his usual 1 minute seizure,
                # came round as normal") is for the care plan, unless something about it is not usual.
                r"|^(?!.*\b(still|wont stop|not stopping|hasnt stopped|another|again|back to back|blue|not breathing|"
@@ -465,7 +488,13 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "smoke + breathed|inhaled|coughing|hoarse", "cable|wire|socket|charger + bit|burn|shock",
         # Round 10: a small burn (a coin, a blister) away from the face, a child, fire, electricity or the airway is
         # first aid (NHS: A&E for a burn larger than the patient's hand), and spicy food "on fire" is a simile.
-    ), unless=(r"^(?!.*\b(face|eye|eyes|mouth|throat|chest|child|baby|toddler|son|daughter|electric|chemical|acid|"
+    ), unless=(
+        # Round 13 (fresh11 dev): a burning feeling in the chest or throat (heartburn, spicy food) with nothing that
+        # burns the skin is not a burn.
+        r"^(?!.*\b(burned|burnt|scald|scalded|boiling|kettle|fire|flames|oil|steam|iron|oven|chemical|acid|"
+        r"electric|blister|blisters|blistering|blistered|caught|skin)\b).*\bburning (chest|throat|stomach|tummy|"
+        r"sensation|feeling)\b|"
+        r"^(?!.*\b(face|eye|eyes|mouth|throat|chest|child|baby|toddler|son|daughter|electric|chemical|acid|"
                r"white|leathery|charred|black|spreading|bigger|worse|pus|fever|shock|cable|wire|socket|live|heart|smoke|"
                r"breathing|breathe|fire|flames|caught)\b).*\b(size of an? (pea|coin|5p|10p|1p|"
                r"2p|penny|fingernail|grape|lentil)|(tiny|small|little) (blister|burn))\b"
@@ -509,6 +538,10 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "cold hands + floppy|fever", "high pitched cry",
         "soft spot + bulging|bulge", "rash + bruise|bruises|bruising + fever|temp|high|temperature",
         "chemo|chemotherapy|neutropenic|immunosuppressed|transplant + temperature|temp|fever|38|39|40|shivering|shivers",
+        # Round 13: a fever with shaking or a spreading wound days after a birth, an operation or a cut (NHS sepsis
+        # signs; these were caught only by the infant-fever rule misreading "4 days ago" as a baby's age).
+        ("birth|surgery|operation|op|gallbladder|appendix|caesarean|delivery|stitches|wound|cut + fever|temperature|"
+         "temp + shaking|shivery|shivering|shivers|streak|smelly|unwell|dark"),
     ), unless=r"\b(?<!doesnt )(?<!dont )(?<!didnt )(?<!wont )(?<!not )(fades|fade) when\b"
               # A question about the threshold itself ("on chemo, what temperature should I call at?").
               r"|^(?!.*\b(i have|ive got|ive had|im at|reads|reading|is \d))(.*\b(what|which) (temperature|temp)\b)"),
