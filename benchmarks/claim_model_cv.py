@@ -57,13 +57,11 @@ SET_FILES = {"own_dev": ROOT / "data" / "eval" / "claims" / "claims.jsonl",
 
 
 def fact_group(name: str) -> dict[str, str]:
-    """A real claim's id → its CV group: the MedQuAD topic of its deciding passage, so a topic that two sets
-    share (own and independent dev both have osteoporosis) is never on both sides of a fold."""
-    out = {}
-    for r in _jsonl(SET_FILES[name]):
-        focus = r["evidence"]["focus"] if "evidence" in r else r["medquad_focus"]
-        out[r["id"]] = "topic:" + str(focus).lower()
-    return out
+    """A real claim's id → its CV group: the MedQuAD topic of its deciding passage (`claimsets.topic_group`), so a
+    topic that two sets share (own and independent dev both have osteoporosis) is never on both sides of a fold."""
+    from medtune.verify.claimsets import load_claim_set, topic_group
+
+    return {r["id"]: topic_group(r) for r in load_claim_set(SET_FILES[name])}
 
 
 def load_sets(work: Path, calib: Path | None, oof: Path | None = None) -> dict[str, list[dict]]:
@@ -87,9 +85,9 @@ def load_sets(work: Path, calib: Path | None, oof: Path | None = None) -> dict[s
     if calib.is_file():
         from medtune.verify.claimsets import ALL_SETS, load_claim_set
 
-        fresh_urls = {r["evidence"]["url"] for path in ALL_SETS if path.is_file() for r in load_claim_set(path)}
+        claim_set_urls = {r["evidence"]["url"] for path in ALL_SETS if path.is_file() for r in load_claim_set(path)}
         pages = _page_urls({d["group"] for d in _jsonl(calib)})
-        rows = [d for d in _jsonl(calib) if pages.get(d["group"]) not in fresh_urls]
+        rows = [d for d in _jsonl(calib) if pages.get(d["group"]) not in claim_set_urls]
         for d in rows:
             d["set"] = "calib"
         print(f"synthetic calibration claims: {len(rows)} (dropped {len(_jsonl(calib)) - len(rows)} on a claim set's pages)")

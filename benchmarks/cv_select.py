@@ -71,6 +71,11 @@ PRESETS: dict[str, dict] = {
         "dataset": "covid_tweets_sentiment", "k": 3, "out": "/tmp/medtune-cv-intensity",
         "candidates": {"recipe": "recipe", "full": "recipe:method=full", "head-C1": "frozen-head:C=1"},
     },
+    # A pair task: folds keep each MedHallu question whole (its faithful and hallucinated answers together).
+    "hallucination": {
+        "dataset": "medhallu", "k": 3, "out": "/tmp/medtune-cv-hallucination",
+        "candidates": {"recipe": "recipe", "full": "recipe:method=full", "head-C1": "frozen-head:C=1"},
+    },
 }
 
 

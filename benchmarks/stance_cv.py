@@ -12,7 +12,10 @@ its green / red cuts (`claimfit.fit_claim_model`). Also prints validation / Heal
 of each head fitted on the training pairs alone. `--write-claims F` writes the kept recipe's claim model,
 fitted on its out-of-fold outputs, for `python -m medtune.verify claims --claims F`. Only the dev half is read.
 `--cache DIR` keeps the cross-encoder's probabilities and the MiniLM embeddings between runs (pickles keyed by
-text), so a rerun skips the model calls.
+text), so a rerun skips the model calls. `--dev-results CLAIMS=RESULTS` (repeatable) adds another claim set's dev
+half (fresh6, the independent set, the pool7 training pool): the CV then runs over every set's dev claims, grouped
+by MedQuAD topic, with per-set accuracies, and `--keep-pairs all` fits the kept recipe on every set's pairs
+(round 7, docs/VERIFY.md).
 """
 
 from __future__ import annotations
