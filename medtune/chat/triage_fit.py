@@ -70,6 +70,9 @@ FRESH10_SALT = "triage-fresh10"
 #: a held-out measurement for later rounds. Never trained on.
 FRESH11_FILE = DATA_DIR / "fresh11.jsonl"
 FRESH11_SALT = "triage-fresh11"
+#: The twelfth labelled set (helper tdata12, written during round 13; README "fresh12"): held out, never trained on.
+FRESH12_FILE = DATA_DIR / "fresh12.jsonl"
+FRESH12_SALT = "triage-fresh12"
 #: An independently written set in its own schema (id, text, emergency, category, split; data/eval/independent).
 INDEPENDENT_FILE = DATA_DIR.parent / "independent" / "triage.jsonl"
 #: Its category names where they differ from ours; its ten "other" emergencies are mapped one by one.
@@ -143,6 +146,11 @@ def load_fresh10(split: str | None = None) -> list[dict[str, Any]]:
 def load_fresh11(split: str | None = None) -> list[dict[str, Any]]:
     """fresh11.jsonl (of one split): the eleventh labelled set, written after round 11; never trained on."""
     return load_labelled(FRESH11_FILE, split, FRESH11_SALT)
+
+
+def load_fresh12(split: str | None = None) -> list[dict[str, Any]]:
+    """fresh12.jsonl (of one split): the twelfth labelled set, written during round 13; never trained on."""
+    return load_labelled(FRESH12_FILE, split, FRESH12_SALT)
 
 
 def load_pool8() -> list[dict[str, Any]]:
