@@ -27,6 +27,8 @@ RESOLVED = re.compile(
     r"settled|came round straight away|seems fine|seems totally fine|is fine|was fine|feel fine|felt fine|fine after|"
     # Round 13 (fresh11 dev): "fine again after resting", a pattern that "goes afterwards".
     r"fine again|(it |that )?goes (away )?afterwards|"
+    # Round 14 (fresh12 dev): a child "playing happily" after a knock.
+    r"playing happily|happily playing|back to playing|"
     r"is playing|playing normally|running around|feeding fine|feeding and smiling|is improving|recovered|"
     r"healed|healing|doing well|back to \d|(been |felt |was )?fine (ever )?since|(now )?(its|it is|im|hes|shes|he is|she is|they are) (fine|ok|okay|"
     r"better) now|now (its|im|hes|shes|he is|she is) (fine|ok|okay|better)|back to normal|sorts it out|"
@@ -51,6 +53,7 @@ AFTER_CLEARED = re.compile(r"\b(now|again|worse|suddenly|started|but|today|tonig
 #: What follows a resolved outcome and makes the message current again.
 AFTER_RESOLVED = re.compile(r"\b(now|again|worse|suddenly|started)\b")
 PAST = re.compile(r"\b(years? ago|last year|last month|months ago|as a teenager|used to|in the past|"
+                  r"last (summer|winter|spring|autumn|christmas|easter|holiday|holidays)|"
                   r"when (i|he|she|they|we) (was|were) (a baby|a toddler|little|young|younger|one|two|three|\d+|a kid|"
                   r"a child|at school)|"
                   r"in (january|february|march|april|may|june|july|august|september|october|november|december)|"
@@ -195,11 +198,17 @@ NEGATED_BEFORE = re.compile(r"\b(not|isnt|arent|wasnt|werent|no|never|hasnt|have
                             r"not really|still not)\s*$")
 
 
+#: "What should I do if it happens again?": a question about a next time, not something new now (round 14).
+IF_AGAIN = re.compile(r"\b(if|in case|when|should) (it|this|that|he|she|they|i|one) (happens?|starts?|comes?|occurs?|"
+                      r"has (one|another)|gets? (one|it)|does it) again\b|\bnext time\b")
+
+
 def is_resolved(joined: str) -> bool:
     """An outcome that says it is over, with nothing new after it."""
     found = [m for m in RESOLVED.finditer(joined) if not NEGATED_BEFORE.search(joined[:m.start()])]
     # "... feel fine now": the "now" that closes the outcome is part of it, not something new after it.
-    return bool(found) and not AFTER_RESOLVED.search(re.sub(r"^\s*now\b", "", joined[found[-1].end():]))
+    after = IF_AGAIN.sub(" ", re.sub(r"^\s*now\b", "", joined[found[-1].end():])) if found else ""
+    return bool(found) and not AFTER_RESOLVED.search(after)
 
 
 def is_cleared(joined: str) -> bool:

@@ -123,6 +123,10 @@ def _is_baby_under_3_months(words: list[str]) -> bool:
     degrees = any(w.isdigit() and (38 <= int(w) <= 42 or 100 <= int(w) <= 106 or int(w) == 35) for w in words)
     # "is that a fever?", "fever or not" asks whether a reading is one: the reading decides, not the word.
     asked = re.sub(r"\b(is (that|this|it) a|is that|is this) fever\b|\bfever or not\b", " ", text)
+    # "at what number does it count as a fever, 37.5 or 38?" asks for the threshold; it reads nothing (round 14).
+    if re.search(r"\b(what|which) (number|temp|temperature|reading)\b.*\b(count|counts|classed|considered) as\b|"
+                 r"\b(count|counts|classed|considered) as (a )?fever\b", text):
+        degrees, asked = False, re.sub(r"\bfever\b", " ", asked)
     fever = degrees or bool(re.search(r"\b(fever|feverish|burning up|very hot|feels hot|is hot|hot to touch|so hot|"
                                       r"high temp|high temperature|cold and floppy)\b", asked))
     # How long something has lasted is not an age ("flu for 3 days", "day 2 of 38.5"); round 13, fresh11 dev.
@@ -161,7 +165,10 @@ def _took_many_pills(words: list[str]) -> bool:
         return True  # more than the 4 g a day paracetamol limit, in any spacing
     return bool(re.search(r"\b(took|taken|swallowed|had|ate)\b(\s\w+){0,2}\s([1-9]\d+)\b"
                           r"(?!\s(mg|mcg|ml|g|grams?|units?|minutes?|mins?|hours?|days?|weeks?)\b)(\s\w+){0,3}\s"
-                          r"(pills?|tablets?|tylenol|paracetamol|ibuprofen|aspirin|capsules?|of)\b", text))
+                          r"(pills?|tablets?|tylenol|paracetamol|ibuprofen|aspirin|capsules?|of)\b", text)
+                # the count after the tablets: "took my dads sleeping tablets like 12 of them" (round 14)
+                or re.search(r"\b(took|taken|swallowed)\b(\s\w+){0,4}\s(pills|tablets|capsules|meds|antidepressants)"
+                             r"\s(like |about |around |maybe )?([1-9]\d+) of (them|those|it)\b", text))
 
 
 _STOPS_HEART = re.compile(r"\b(stops?|stopped|stopping) (your|my|the|a|his|her|someones) (heart|breathing)\b"
@@ -178,18 +185,39 @@ _WHEN_GONE = re.compile(r"\bwhen (im|i am|shes|she is|hes|he is) gone\b(?! (on|t
 _WHOLE_SUPPLY_TAKEN = re.compile(r"\b(took|taken|swallowed|downed|necked|had)\b(\s\w+){0,2}\s(all of|the rest of|a load of|"
                                  r"loads of|(\w+ )?(whole|entire|full) (box|pack|packet|bottle|strip|tub|supply|"
                                  r"prescription|lot))\b")
-_KEEP_IT_SECRET = re.compile(r"\b(dont|do not|not|never|please dont|pls dont) (tell|telling) (her|him|them|anyone|anybody|"
-                             r"my|mum|mom|dad|nobody|no one|parents|the)\b")
+_KEEP_IT_SECRET = re.compile(r"\b(dont|do not|not|never|please dont|pls dont|plz dont) (tell|telling|call|ring|phone|get|"
+                             r"wake) (her|him|them|anyone|anybody|my|mum|mom|dad|nobody|no one|parents|the|an|999|911|"
+                             r"ambulance)\b")
+#: A reason of despair given with an overdose ("cos everyone hates me"): round 14, fresh12 dev.
+_DESPAIR = re.compile(r"\b(everyone|everybody) hates me\b|\bnobody (cares|loves me|would (care|notice|miss me))\b|"
+                      r"\bhate (my life|myself|being alive)\b|\b(cant|cannot) (cope|take (it|this) anymore|go on)\b|"
+                      r"\bbetter off without me\b|\bwant(ed)? (it all )?to (stop|end|disappear|sleep forever)\b")
+#: One's own medicine for mood or sleep, which a large overdose of is presumed deliberate (NICE CG16 treats any
+#: overdose of one's own psychotropics as self-harm until assessed): round 14, fresh12 dev.
+_OWN_PSYCHOTROPIC = re.compile(r"\bmy (own )?(\w+ )?(antidepressants?|anti depressants|sleeping (pills|tablets)|sleepers|"
+                               r"fluoxetine|sertraline|citalopram|escitalopram|paroxetine|amitriptyline|mirtazapine|"
+                               r"venlafaxine|duloxetine|quetiapine|olanzapine|lithium|diazepam|zopiclone|zolpidem|"
+                               r"temazepam|pregabalin)\b")
+_BY_MISTAKE = re.compile(r"\b(by mistake|mistakenly|accident|accidentally|mixed up|forgot|forgetting|wrong (dose|pills?|"
+                         r"tablets?)|double dose)\b")
 _A_CHILD = re.compile(r"\b(" + "|".join(w for w in _KIDS.split("|") if w != "old") + r")\b"
                       r"|\b\d+ (year|yr|month|week|day)s? old\b")
 
 
 def _secret_overdose(text: str) -> bool:
-    """A whole supply taken and the writer asking that nobody be told ("took all of my mums tramadol ... please
-    dont tell her"): secrecy is what separates a deliberate overdose from a muddle over doses (round 10, fresh8
-    test). A child's accidental swallow kept from a parent ("my toddler took the whole bottle, dont tell my wife")
-    stays poisoning."""
-    return bool(_WHOLE_SUPPLY_TAKEN.search(text) and _KEEP_IT_SECRET.search(text) and not _A_CHILD.search(text))
+    """An overdose the writer presents as deliberate without saying so: a whole supply or ten or more tablets
+    taken, and (a) the writer asking that nobody be told or called ("took all of my mums tramadol ... please dont
+    tell her", "plz dont call anyone"): secrecy is what separates a deliberate overdose from a muddle over doses
+    (round 10, fresh8 test); (b) a reason of despair ("cos everyone hates me"); or (c) ten or more of one's own
+    antidepressants or sleeping tablets, not by mistake (round 14, fresh12 dev). A child's accidental swallow kept
+    from a parent ("my toddler took the whole bottle, dont tell my wife") stays poisoning."""
+    if not (_WHOLE_SUPPLY_TAKEN.search(text) or _took_many_pills(text.split())):
+        return False
+    if _DESPAIR.search(text):
+        return True
+    if _A_CHILD.search(text) or _BY_MISTAKE.search(text):
+        return False
+    return bool(_KEEP_IT_SECRET.search(text) or _OWN_PSYCHOTROPIC.search(text))
 
 
 def _asks_lethal_means(words: list[str]) -> bool:
@@ -475,7 +503,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
                r"isnt breathing|first|hasnt come|not come|wont wake|isnt waking|not waking|different|unlike|not like|"
                r"worse|longer|injured|hit (his|her|my) head|cluster|past|over|more than|didnt work|not working|midazolam|"
                r"buccal|rescue|confused|drowsy|\d+ (fits|seizures)|(fits|seizures) today)\b)"
-               r".*\b(usual|typical|normal for (her|him|them|me)|like always|as always|known for years)\b")),
+               r".*\b(usual|typical|normal for (her|him|them|me)|like always|as always|as usual|(his|her|their|my) normal "
+               r"(\w+ )?(fits?|seizures?)|known for years)\b")),
     RedFlag("burns", (
         "caught|on fire", "electric shock", "electrocuted", "smoke inhalation", "inhaled smoke",
         "inhaled lot of smoke", "charred", "white leathery", ("skin peeling|coming off + burn|burned|burnt|boiling"
@@ -492,8 +521,9 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         # Round 13 (fresh11 dev): a burning feeling in the chest or throat (heartburn, spicy food) with nothing that
         # burns the skin is not a burn.
         r"^(?!.*\b(burned|burnt|scald|scalded|boiling|kettle|fire|flames|oil|steam|iron|oven|chemical|acid|"
-        r"electric|blister|blisters|blistering|blistered|caught|skin)\b).*\bburning (chest|throat|stomach|tummy|"
-        r"sensation|feeling)\b|"
+        r"electric|blister|blisters|blistering|blistered|caught|skin)\b).*\b(burning (chest|throat|stomach|tummy|"
+        r"sensation|feeling)|burning (when|while|as) (i )?(pee|peeing|wee|weeing|urinating|passing urine)|"
+        r"(pee|wee|urine) burns|burns (when|to) (i )?(pee|wee))\b|"
         r"^(?!.*\b(face|eye|eyes|mouth|throat|chest|child|baby|toddler|son|daughter|electric|chemical|acid|"
                r"white|leathery|charred|black|spreading|bigger|worse|pus|fever|shock|cable|wire|socket|live|heart|smoke|"
                r"breathing|breathe|fire|flames|caught)\b).*\b(size of an? (pea|coin|5p|10p|1p|"
@@ -526,7 +556,11 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "pregnant|weeks + headache + flashing|vision|swollen|swelling|blurry|spots|lights|stars|ribs|upper",
         "pregnant|weeks + ribs|upper + pain + headache|vision|spots|swelling", "pregnant|weeks + gush|leaking|waters",
     ), unless=(r"^(?!.*\b(heavy|heavier|clots?|soaking|faint|dizzy|pain|cramps?|fever)\b).*\b(slowed|slowing|lighter|"
-               r"light brown|brownish|light pink|pinkish|tailing off|easing off|settling)\b")),
+               r"light brown|brownish|light pink|pinkish|tailing off|easing off|settling)\b"
+               # Round 14 (fresh12 dev): bleeding gums or a nosebleed in pregnancy is not bleeding from the womb.
+               r"|^(?!.*\b(vaginal|down there|pad|pads|spotting|clots?|cramps?|waters|discharge|knickers|underwear|"
+               r"wiped|toilet|miscarr\w*)\b).*\b(bleeding gums|gums? (are |is )?bleed\w*|nose ?bleeds?|bleeding nose|"
+               r"nose (is |keeps )?bleeding)\b")),
     RedFlag("infant_fever", (), check=_is_baby_under_3_months),
     RedFlag("meningitis_sepsis", (
         "glass + not|doesnt|wont|dont|isnt", "rash + purple|blotchy|spots + fever|temp|headache|vomiting|floppy",
@@ -719,7 +753,9 @@ _ABSENT_SYMPTOM = re.compile(
     # is hyperbole, and "confused by the numbers" is puzzled, not a confused patient.
     r"|\bfood poisoning\b|\b(carpet|friction|rope|rug|mat|razor) burns?\b"
     r"|\bknocked out (of )?(the|a|an|our|that|this) (wall|walls|cupboard|fireplace|chimney|window|cup|competition|"
-    r"tournament|league|round|quiz)\b|\b(an |total |a total |complete |major )?overdose of (drama|nostalgia|cuteness|"
+    r"tournament|league|round|quiz)\b|\bknocked out (cold )?by (this|the|my|that|all (this|the)) (new )?(job|work|week|"
+    r"day|shift|shifts|exams?|revision|heat|jet lag|workout|gym|training)\b|\b(job|work|week|shift|shifts|exams?|revision|"
+    r"workout|gym|training|cold|flu) (has |have |really |totally )*knocked (me|him|her|us|them) (out|for six)( cold)?\b|\b(an |total |a total |complete |major )?overdose of (drama|nostalgia|cuteness|"
     r"sunshine|caffeine|sugar|chocolate|screen time|tv|netflix|gossip|love|feelings|memes)\b"
     r"|\b(nearly|almost|practically) (had|having|gave me|give me) (a )?(heart attack|stroke)\b"
     r"|\bconfused (by|about|with|over) (the|my|all|these|those|this|what|how|which)\b")
