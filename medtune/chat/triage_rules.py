@@ -105,7 +105,7 @@ _NUMBER_WORDS = "a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelv
 #: A duration, not an age: "for 3 days", "since two weeks", "3 days ago", "day 2" (of an illness).
 _DURATION = re.compile(rf"\b(for|since|past|last|over|in|after|within|lasted|lasting|had it) (the )?(\d+|{_NUMBER_WORDS})"
                        r" (days?|weeks?|wks?|months?)\b(?! old)|\b(\d+) (days?|weeks?|months?) (ago|now|in a row|straight|"
-                       r"running|of)\b|\bday \d+\b")
+                       r"running|of(?! age))\b|\bday \d+\b")
 #: An age under 3 months in words: "two and a half months", "is six weeks", "aged ten days".
 _AGE_IN_WORDS = re.compile(r"\b(is|s|aged|age|only|just|baby|newborn) (only |just )?((one|two|1|2)( and a half| and a bit)? "
                            r"months?|(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)( and a half)? "

@@ -49,3 +49,7 @@ def test_a_babys_age_and_sepsis_after_an_operation_are_read(text: str, flag: str
 def test_near_misses_fire_no_rule_and_their_red_flag_partner_still_does(near_miss: str, emergency: str) -> None:
     assert _names(near_miss) == [], (near_miss, _names(near_miss))
     assert _names(emergency), emergency
+
+
+def test_an_age_given_as_weeks_of_age_is_still_an_age() -> None:
+    assert "infant_fever" in _names("my baby is 6 weeks of age and has a temperature of 38.2")
