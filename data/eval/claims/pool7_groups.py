@@ -3,7 +3,7 @@
 Each tuple is one fact stated in a MedQuAD answer: (topic, quote, TRUE claim, FALSE claim, MISLEADING claim).
 `quote` is an exact passage of the MedQuAD answer (up to whitespace) that decides all three claims; the claims
 are worded as a member of the public might say or read them. Topics are MedQuAD foci starting with A-K that no
-evaluation set uses (/work/notes/used_foci.txt), one group per focus.
+evaluation set uses (the MedQuAD foci of claims.jsonl, fresh6.jsonl, ../independent/claims.jsonl), one group per focus.
 
 Written by a helper AI agent on 2026-12-07 from MedQuAD answers only, without reading the checker's code,
 running the checker or any model, or opening the other claim sets. Every row built from it (build_pool7.py ->
