@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--dataset", help="registered dataset name (`medtune data list`)")
     p.add_argument("--model", help="registry name, hub id or local directory (default minilm)")
     p.add_argument("--method", choices=["lora", "qlora", "full"],
-                   help="default: the task's recipe (full for misinformation on an encoder, else lora)")
+                   help="default: the task's recipe (full for misinformation and hallucination on an encoder, else lora)")
     p.add_argument("--epochs", type=float, help="passes over the training data")
     p.add_argument("--max-steps", type=int, help="stop after this many optimizer steps")
     p.add_argument("--gpus", type=int, help="train on N processes, one per GPU, through accelerate (config: gpus; "

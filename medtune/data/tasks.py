@@ -123,7 +123,8 @@ INTENSITY_LABELS = ("very_negative", "negative", "neutral", "positive", "very_po
 # (`balance` goes to the preparation options; `method` is the method an encoder trains with when none is asked
 # for, LoRA when absent). misinformation fine-tunes every weight (`method: full`, lr 5e-5 from
 # `default_recipe`): 3-fold CV 0.950 ± 0.005 against LoRA's 0.942 ± 0.028, in 8.8 minutes on 2 idle cores
-# (docs/QUALITY.md). MiniLM's head is mean-pooled (`medtune.train.config.mean_pooled`).
+# (docs/QUALITY.md); so does hallucination (question-grouped 3-fold CV 0.725 ± 0.018 against LoRA's
+# 0.706 ± 0.031, better on every fold, ~9.5 minutes a fold). MiniLM's head is mean-pooled (`medtune.train.config.mean_pooled`).
 TASKS: dict[str, TaskSpec] = {}
 
 
@@ -163,7 +164,8 @@ for _spec in (
              "classification", ("question", "context", "answer"), "f1_hallucinated", ("question", "answer", "label"),
              _answer_record, "answer", upload_optional=("id", "context"), prompt_fields=("Answer", "Context"),
              instruction="Is the answer faithful to the context, or hallucinated?",
-             recipe={"max_length": 256, "epochs": 2, "batch_size": 16, "learning_rate": 1e-3, "head_init": "probe"},
+             recipe={"max_length": 256, "epochs": 2, "batch_size": 16, "learning_rate": 1e-3, "head_init": "probe",
+                     "method": "full"},
              group_by_context=True, review="judged"),
     TaskSpec("mcq", "Multiple-choice question → the correct option", ("A", "B", "C", "D", "E"), "classification",
              ("question", "options"), "accuracy", ("question", "options", "label"), _mcq_record, "mcq",

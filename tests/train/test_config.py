@@ -28,8 +28,8 @@ QUALITY = [("misinformation", "covid_fake_news"), ("claim_verification", "health
 @pytest.mark.parametrize("task,dataset", QUALITY)
 def test_default_recipes_are_valid_on_minilm(task: str, dataset: str) -> None:
     cfg = default_recipe(task, dataset, "minilm")
-    # misinformation fine-tunes every weight (CV-chosen, docs/QUALITY.md); the other tasks train LoRA adapters
-    assert cfg.method == ("full" if task == "misinformation" else "lora")
+    # misinformation and hallucination fine-tune every weight (CV-chosen, docs/QUALITY.md); the others train LoRA
+    assert cfg.method == ("full" if task in ("misinformation", "hallucination") else "lora")
     assert cfg.model == "minilm" and cfg.primary_metric == get_task(task).primary_metric
     # accuracy is qa_decision's metric, so its recipe trains with plain (unweighted) cross-entropy
     assert cfg.prepare.balance == ("none" if task == "qa_decision" else "class_weights")
