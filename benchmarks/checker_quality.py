@@ -33,13 +33,6 @@ CLAIMS = ROOT / "data" / "eval" / "claims" / "claims.jsonl"
 LABELS = ("true", "false", "misleading")
 
 
-def load_claims(split: str, path: Path = CLAIMS) -> list[dict]:
-    """The claims of one split, every set read the same way (`medtune.verify.claimsets.load_claim_set`)."""
-    from medtune.verify.claimsets import load_claim_set
-
-    return load_claim_set(path, split)
-
-
 def gold_kb(rows: list[dict], folder: Path | None = None):
     """A knowledge base of the claims' own MedQuAD answers only (diagnosis: retrieval cannot miss); kept in
     `folder` when given, so a second run reuses it."""
@@ -161,12 +154,13 @@ def main() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from medtune.kb.store import KnowledgeBase
     from medtune.verify.checker import Checker
+    from medtune.verify.claimsets import load_claim_set
     from medtune.verify.model import load_verifier
 
-    rows = load_claims(args.split, args.claims)
+    rows = load_claim_set(args.claims, args.split)
     if args.from_results:
         return rejudge(rows, args)
-    kb = gold_kb(load_claims("all", args.claims), args.gold_dir) if args.kb == "gold" else KnowledgeBase.open()
+    kb = gold_kb(load_claim_set(args.claims), args.gold_dir) if args.kb == "gold" else KnowledgeBase.open()
     checker = Checker(kb=kb, verifier=load_verifier(args.verifier))
     if args.claims_model:
         checker.cal.claim = json.loads(args.claims_model.read_text())

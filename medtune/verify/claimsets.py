@@ -7,7 +7,6 @@ reporting runs only. The independent set has its own fields and is given claims.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -27,15 +26,12 @@ def set_name(path: Path) -> str:
     return {OWN: "own", INDEPENDENT: "indep"}.get(Path(path).resolve(), Path(path).stem)
 
 
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    # split on "\n" only: the claims hold U+2028 and other characters that str.splitlines() breaks on
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
-
-
 def load_claim_set(path: Path, split: str = "all") -> list[dict[str, Any]]:
     """The claims of one split ("dev", "test" or "all"); the independent set's rows get claims.jsonl's fields
     (group = its MedQuAD focus, evidence = its quote and page), so every set reads the same way."""
-    rows = read_jsonl(path)
+    from medtune.io import iter_jsonl
+
+    rows = list(iter_jsonl(path, skip_partial=False))  # file lines, not str.splitlines(): claims hold U+2028
     for r in rows:
         if "group" not in r:  # data/eval/independent/claims.jsonl
             r["group"] = "indep:" + str(r["medquad_focus"]).lower()
