@@ -73,6 +73,9 @@ FRESH11_SALT = "triage-fresh11"
 #: The twelfth labelled set (helper tdata12, written during round 13; README "fresh12"): held out, never trained on.
 FRESH12_FILE = DATA_DIR / "fresh12.jsonl"
 FRESH12_SALT = "triage-fresh12"
+#: The thirteenth labelled set (helper tdata13, written during round 15; README "fresh13"): held out, never trained on.
+FRESH13_FILE = DATA_DIR / "fresh13.jsonl"
+FRESH13_SALT = "triage-fresh13"
 #: An independently written set in its own schema (id, text, emergency, category, split; data/eval/independent).
 INDEPENDENT_FILE = DATA_DIR.parent / "independent" / "triage.jsonl"
 #: Its category names where they differ from ours; its ten "other" emergencies are mapped one by one.
@@ -153,6 +156,11 @@ def load_fresh12(split: str | None = None) -> list[dict[str, Any]]:
     return load_labelled(FRESH12_FILE, split, FRESH12_SALT)
 
 
+def load_fresh13(split: str | None = None) -> list[dict[str, Any]]:
+    """fresh13.jsonl (of one split): the thirteenth labelled set, written during round 15; never trained on."""
+    return load_labelled(FRESH13_FILE, split, FRESH13_SALT)
+
+
 def load_pool8() -> list[dict[str, Any]]:
     """train_pool8.jsonl: round 8's training-only wording (split "train")."""
     return load_training(POOL8_FILE)
@@ -217,14 +225,16 @@ def tuned_sources() -> dict[str, list[dict[str, Any]]]:
     test, fresh3-5 test, holdout2, data/eval/independent) had each been scored several times, so they train. Round
     8 adds fresh6 (scored twice in round 7) and the training pool train_pool8.jsonl; round 9 adds fresh7 (scored
     twice in round 8) and train_pool9.jsonl: eleven sources; round 10 adds fresh8 (scored once in round 9) and
-    train_pool10.jsonl: thirteen; round 12 adds fresh9 (scored twice in round 10): fourteen. fresh10 and later
+    train_pool10.jsonl: thirteen; round 12 adds fresh9 (scored twice in round 10): fourteen; round 15 adds fresh10
+    and fresh11 (each scored three times or more, their dev halves read for rules): sixteen. fresh12 and later
     sets are held out. A message whose text (case and punctuation aside) is already in an earlier source is
     dropped, so no text sits on both sides of a leave-one-source-out fold."""
     sources = {"triage v1": load_labelled(), "train_extra + extra3": load_all_training(), "fresh3": load_fresh3(),
                "fresh4": load_fresh4(), "fresh5": load_fresh5(), "holdout2": load_holdout2(),
                "independent": load_independent(), "fresh6": load_fresh6(),
                "pool8": load_pool8(), "fresh7": load_fresh7(), "pool9": load_pool9(),
-               "fresh8": load_fresh8(), "pool10": load_pool10(), "fresh9": load_fresh9()}
+               "fresh8": load_fresh8(), "pool10": load_pool10(), "fresh9": load_fresh9(),
+               "fresh10": load_fresh10(), "fresh11": load_fresh11()}
     seen: set[str] = set()
     out = {}
     for name, rows in sources.items():
@@ -239,7 +249,7 @@ def _text_key(text: str) -> str:
 
 def tuned_training_rows(leave_out: str | None = None) -> list[dict[str, Any]]:
     """Every row of `tuned_sources()` but those of `leave_out` (a source name: the held-out writer of a one-fold
-    check). The frozen head keeps `training_rows()`; fresh10 and later sets are never trained on."""
+    check). The frozen head keeps `training_rows()`; fresh12 and later sets are never trained on."""
     return [r for name, rows in tuned_sources().items() if name != leave_out for r in rows]
 
 
