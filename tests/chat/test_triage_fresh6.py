@@ -36,10 +36,10 @@ def test_fresh6_trains_the_fine_tuned_model_since_round_8() -> None:
     assert [r["id"] for r in load_fresh6() if _norm(r["text"]) in left_out] == []
 
 
-def test_the_fourteen_training_sources_share_no_text() -> None:
+def test_the_sixteen_training_sources_share_no_text() -> None:
     sources = tuned_sources()
-    assert len(sources) == 14 and {"fresh5", "holdout2", "independent", "fresh6", "pool8", "fresh7",
-                                   "pool9", "fresh8", "pool10", "fresh9"} <= set(sources)
+    assert len(sources) == 16 and {"fresh5", "holdout2", "independent", "fresh6", "pool8", "fresh7",
+                                   "pool9", "fresh8", "pool10", "fresh9", "fresh10", "fresh11"} <= set(sources)
     owner: dict[str, str] = {}
     clashes = [(name, r["id"]) for name, rows in sources.items() for r in rows
                if owner.setdefault(_norm(r["text"]), name) != name]
