@@ -30,7 +30,9 @@ RESOLVED = re.compile(
     # Round 14 (fresh12 dev): a child "playing happily" after a knock.
     r"playing happily|happily playing|back to playing|"
     r"is playing|playing normally|running around|feeding fine|feeding and smiling|is improving|recovered|"
-    r"healed|healing|doing well|back to \d|(been |felt |was )?fine (ever )?since|(now )?(its|it is|im|hes|shes|he is|she is|they are) (fine|ok|okay|"
+    r"healed|healing|doing well|back to \d|back to (himself|herself|themselves|myself|normal)|stopped on (its|their) own|"
+    # Round 15 (fresh10 / fresh11 test, training sources since round 15): "it went completely", "feel normal now".
+    r"went (away )?completely|(feel|feels|feeling) (normal|fine) now|(been |felt |was )?fine (ever )?since|(now )?(its|it is|im|hes|shes|he is|she is|they are) (fine|ok|okay|"
     r"better) now|now (its|im|hes|shes|he is|she is) (fine|ok|okay|better)|back to normal|sorts it out|"
     r"(vet|doctor|gp|nurse) (says|said) (s?he|it|i|they)(s| is| was| am| are)? (ok|okay|fine)|"
     r"(?<!not )(?<!isnt )(?<!wasnt )(?<!hasnt )(?<!havent )(acting (herself|himself|themselves|normally|normal|"
@@ -62,7 +64,12 @@ NOW = re.compile(r"\b(right now|now|today|tonight|just|currently|still|suddenly|
                  r"mins ago|hour ago|hours ago|started)\b"
                  # Round 11 (fresh10 dev): a temperature read off in the present ("my 2 month old is 38.1, the
                  # leaflet says that's expected?") is happening now, whatever a leaflet says.
-                 r"|\b(is|reads|reading|showing|says) (3[89]|4[0-2]|10[0-5]) \d\b")
+                 r"|\b(is|reads|reading|showing|says) (3[89]|4[0-2]|10[0-5]) \d\b"
+                 # Round 15 (fresh10 test, a training source since round 15): a person's critical state said in
+                 # the present ("my roommate is unresponsive ..., how do I use it") is happening now, whatever
+                 # the how-to question after it.
+                 r"|\b(is|are|s|seems|looks) (still |now )?(unresponsive|unconscious|unrousable|not breathing|"
+                 r"not responding|barely breathing|turning blue|fitting|seizing|convulsing|not waking)\b")
 STORY = re.compile(
     r"\b(movie|film|(a|the|that|this|tv) show|on (the )?tv|tv (series|drama|programme|program)|book|novel|episode|documentary|article|news|character|game of thrones|"
     r"for my exam|pharmacology exam|my essay|school project|"
@@ -85,7 +92,10 @@ STORY = re.compile(
     r"|\bin (my|our) (\w+ ){0,2}(course|training|induction|lecture|module)$"
     r"|\bin (my|our|the) (\w+ ){0,2}(course|training|induction|lecture|module) (they|we|the \w+) (said|were told|"
     r"learned|learnt|were taught|taught)\b"
-    r"|\b(first aid|cpr|course) (trainer|instructor|teacher|tutor) (said|says|told)\b")
+    r"|\b(first aid|cpr|course) (trainer|instructor|teacher|tutor) (said|says|told)\b"
+    # Round 15 (fresh10 / fresh11 test): a medical drama on TV; a question set as course homework.
+    r"|\b(medical|hospital|tv|police|crime) drama\b"
+    r"|\b(first aid|cpr|nursing|course|biology|health) (course |class )?(homework|assignment|worksheet|quiz)\b")
 #: A sentence that introduces the writer as a learner or a professional ("I'm a new teacher", "I'm doing my first
 #: aid course"): beside a general question it makes the message a general question (`is_framed_question`).
 SELF_INTRO = re.compile(
@@ -102,6 +112,8 @@ HYPOTHETICAL = re.compile(r"\b(in case (\w+ ){0,2}(gets|get|has|have|starts|star
                           r"they ever|it ever|it happens)|in case (of|someone|my)|to be ready|be prepared|what (should|do|would|can) (i|we) do if|"
                           r"how do i (use|give|know|take|check|count|put|treat|spot|recognise|recognize))\b")
 PET = re.compile(r"\b(dog|dogs|cat|cats|puppy|kitten|pet|horse|rabbit|hamster|vet)\b")
+#: A pet's age ("my 10 week old puppy"): the "old" of it says nothing about a person (round 15, fresh10 test).
+PET_AGE = re.compile(r"\bold (dog|dogs|cat|cats|puppy|puppies|kitten|kittens|pet|horse|rabbit|hamster)\b")
 HUMAN = re.compile(r"\b(i|im|me|myself|son|daughter|baby|child|kid|kids|toddler|husband|wife|partner|mom|mum|dad|"
                    r"mother|father|friend|grandma|grandpa|brother|sister|he|she|boy|girl|yo|old|nephew|niece)s?\b")
 #: A role-play, persona or "ignore your rules" set-up: it says how to answer, not what is wrong.
@@ -232,5 +244,5 @@ def live_clauses(clause_words: list[list[str]]) -> list[str]:
     if PAST.search(whole) and not NOW.search(whole):
         return []
     keep = [c for c in joined if not (PAST.search(c) and not NOW.search(c))
-            and not (PET.search(c) and not HUMAN.search(PET.sub(" ", c)))]
+            and not (PET.search(c) and not HUMAN.search(PET.sub(" ", PET_AGE.sub(" ", c))))]
     return " ".join(keep).split()

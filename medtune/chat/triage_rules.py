@@ -415,6 +415,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         ("mouth|lips|tongue|throat|face + tingling|swelling|swollen|itchy + cant|cannot|hard|difficult|struggling|"
          "unable + swallow|breathe|talk"),
     ), unless=r"\b(sting only|around the sting|sore throat|throat is sore|from a cold|action plan|trainer|practi[cs]e|"
+               # Round 15 (fresh10 test): a lip swollen by a cold sore, with the breathing said to be fine.
+               r"cold sore|"
                r"(burnt|burned|scalded) (my |his |her )?(tongue|mouth|lips))\b"),
     RedFlag("bleeding", (
         "bleeding|blood wont|doesnt|not|cant stop|stopping", "severe|heavy|uncontrolled|uncontrollable bleeding",
@@ -478,8 +480,14 @@ RED_FLAGS: tuple[RedFlag, ...] = (
                 r"|^(?!.*\b(handful|bottle|all|whole|several|lots|many|loads|pack|packet|box|strip|insulin|methadone|"
                 r"morphine|oxycodone|fentanyl|codeine|tramadol|lithium|digoxin|warfarin|iron|paracetamol|tylenol|"
                 r"acetaminophen|child|baby|toddler|son|daughter|kid|drowsy|sleepy|vomiting|sick|confused|unconscious|"
-                r"breathing|dizzy|racing)\b).*\b(twice|double dose|doubled up|two doses|extra dose)\b.*\b(by accident|"
-                r"accidentally|by mistake|forgot|forgetting)\b")),
+                r"breathing|dizzy|racing|woozy|faint|heart|palpitations|amitriptyline|nortriptyline|zopiclone|"
+                r"night tablets|sleeping)\b).*(\b(twice|double dose|doubled up|two doses|extra dose)\b.*\b(by accident|"
+                r"accidentally|by mistake|forgot|forgetting|(feel|feels|feeling) fine)\b"
+                # Round 15 (fresh10 / fresh11 test): the same said the other way round ("accidentally took my
+                # statin twice"), or with "feels fine" after it.
+                r"|\b(by accident|accidentally|by mistake)\b.*\b(twice|double dose|doubled up|two doses|extra dose)\b)"
+                # Glucose tablets for a hypo are food, not a medicine overdose (round 15, fresh11 test).
+                r"|^(?!.*\b(pills?|meds|medicine|insulin|paracetamol)\b).*\b(glucose|dextrose) (tabs|tablets)\b")),
     RedFlag("unconscious", (
         "unconscious|unresponsive|collapsed|unrousable", "passed|passing out", "wont|cant|not|isnt wake|waking",
         "wont|not|isnt respond|responding|responsive", "hasnt|not|havent come round|around",
@@ -494,6 +502,9 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         ("stiff|shaking|jerking|twitching|juddering|convulsing + rolled|frothing|foaming|tongue|uncontrollably|staring|"
          "answering|responding|blue|floor"),
     ), unless=(r"\b(is|could|was) (that|this|it) (be )?(an? )?((kind|type|sort|form) of )?(an? )?seizure\b|\beye ?lids?\b"
+               # Round 15 (fresh10 test): a machine "having a fit" (the fire alarm every time I make toast).
+               r"|\b(alarm|printer|computer|laptop|phone|boiler|router|wifi|car|engine|washing machine|dishwasher) "
+               r"(is |keeps |keep )?(having|throwing|has) (a )?fits?\b"
                # Round 13 (fresh11 dev): a comparison asked about ("is his tremor different from a seizure?").
                r"|\b(different (from|to)|difference between|differ from|same as|versus|vs) (an? |the )?(\w+ )?"
                r"(seizure|seizures|fit|fits)\b"
@@ -533,7 +544,10 @@ RED_FLAGS: tuple[RedFlag, ...] = (
                r"|^(?!.*\b(chemical|acid|bleach|caustic|swallowed|drank|breathing|breathe|swelling|swollen|child|baby|"
                r"toddler|battery|drooling)\b).*\b(burnt|burned|burn|scalded|scald)( the roof of| the inside of)? (my|his|"
                r"her|your) (mouth|tongue|lip|lips)\b.*\b(pizza|tea|coffee|soup|cheese|food|drink|hot chocolate|noodles|"
-               r"pie|toast|porridge)\b")),
+               r"pie|toast|porridge)\b"
+               # Round 15 (fresh11 test): blisters of shingles or a cold sore, with nothing that burns the skin.
+               r"|^(?!.*\b(burned|burnt|scald|scalded|boiling|kettle|fire|flames|oil|steam|iron|oven|chemical|acid|"
+               r"electric|caught)\b).*\b(shingles|cold sores?|chickenpox|chicken pox|herpes)\b")),
     RedFlag("head_injury", (
         "knocked out",
         ("head + hit|banged|bumped|knocked|fell|knock|crashed|crash|fall|rolled + vomiting|vomited|vomit|"
@@ -557,6 +571,9 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "pregnant|weeks + ribs|upper + pain + headache|vision|spots|swelling", "pregnant|weeks + gush|leaking|waters",
     ), unless=(r"^(?!.*\b(heavy|heavier|clots?|soaking|faint|dizzy|pain|cramps?|fever)\b).*\b(slowed|slowing|lighter|"
                r"light brown|brownish|light pink|pinkish|tailing off|easing off|settling)\b"
+               # Round 15 (fresh10 test): waters said to be intact, with no bleeding, are not waters breaking.
+               r"|^(?!.*\b(gush|gushing|leaking|leak|broke|broken|cord|bleeding|blood|clots?)\b(?<!no bleeding)).*"
+               r"\bwaters (are |still |all )?intact\b"
                # Round 14 (fresh12 dev): bleeding gums or a nosebleed in pregnancy is not bleeding from the womb.
                r"|^(?!.*\b(vaginal|down there|pad|pads|spotting|clots?|cramps?|waters|discharge|knickers|underwear|"
                r"wiped|toilet|miscarr\w*)\b).*\b(bleeding gums|gums? (are |is )?bleed\w*|nose ?bleeds?|bleeding nose|"
@@ -653,7 +670,7 @@ NOT_TYPOS = frozenset({
     "fast", "last", "past", "most", "worst", "worse", "horse", "birth", "bath", "both", "earth", "dying",
     "drying", "trying", "noise", "suicide", "daily", "use", "used", "nose", "beach", "healing", "lying", "stiff", "staff", "stuff", "pupil", "pupils", "purple", "people", "neck",
     "back", "ready", "steady", "fire", "fine", "five", "file", "drank", "drink", "dranks", "blood", "flood",
-    "conclusion", "overdue", "cared", "chunking", "jet",
+    "conclusion", "overdue", "cared", "chunking", "jet", "sorted",
 })
 
 
