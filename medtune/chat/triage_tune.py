@@ -23,7 +23,8 @@ near-misses stay within FA_BUDGET; self-harm and the self-harm assist as in `tri
 Scorers: the frozen head (`triage_fit.fit_scorer` with the shipped C and exemplar weight, refitted per fold);
 MiniLM with its top TUNED_LAYERS layers fine-tuned with a linear class head (the lower layers' outputs are
 computed once and cached, which is what makes a fold a few minutes on 2 cores); the higher of the two.
-fresh10.jsonl and later held-out sets are never read here (fresh9 trains since round 12).
+fresh12.jsonl and later held-out sets are never read here (fresh9 trains since round 12, fresh10 and fresh11
+since round 15).
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ STORE_RANK = 48
 
 def sources() -> dict[str, list[dict[str, Any]]]:
     """The training sources, each one writer / sitting (data/eval/triage/README.md): since round 10 the thirteen
-    of `triage_fit.tuned_sources()`, fourteen since round 12 (fresh9 added); fresh10 is never read here."""
+    of `triage_fit.tuned_sources()`, fourteen since round 12 (fresh9 added), sixteen since round 15 (fresh10 and
+    fresh11); fresh12 and later are never read here."""
     from medtune.chat.triage_fit import tuned_sources
 
     return tuned_sources()
