@@ -32,7 +32,7 @@ RESOLVED = re.compile(
     r"is playing|playing normally|running around|feeding fine|feeding and smiling|is improving|recovered|"
     r"healed|healing|doing well|back to \d|back to (himself|herself|themselves|myself|normal)|stopped on (its|their) own|"
     # Round 15 (fresh10 / fresh11 test, training sources since round 15): "it went completely", "feel normal now".
-    r"went (away )?completely|(feel|feels|feeling) (normal|fine) now|(been |felt |was )?fine (ever )?since|(now )?(its|it is|im|hes|shes|he is|she is|they are) (fine|ok|okay|"
+    r"went (away )?completely|(feel|feels|feeling) (normal|fine) now|(checked|seen) (at|in|by) (a e|ae|er|hospital|the hospital) and (all|everything) (fine|ok|clear)|(been |felt |was )?fine (ever )?since|(now )?(its|it is|im|hes|shes|he is|she is|they are) (fine|ok|okay|"
     r"better) now|now (its|im|hes|shes|he is|she is) (fine|ok|okay|better)|back to normal|sorts it out|"
     r"(vet|doctor|gp|nurse) (says|said) (s?he|it|i|they)(s| is| was| am| are)? (ok|okay|fine)|"
     r"(?<!not )(?<!isnt )(?<!wasnt )(?<!hasnt )(?<!havent )(acting (herself|himself|themselves|normally|normal|"
@@ -55,6 +55,8 @@ AFTER_CLEARED = re.compile(r"\b(now|again|worse|suddenly|started|but|today|tonig
 #: What follows a resolved outcome and makes the message current again.
 AFTER_RESOLVED = re.compile(r"\b(now|again|worse|suddenly|started)\b")
 PAST = re.compile(r"\b(years? ago|last year|last month|months ago|as a teenager|used to|in the past|"
+                  # Round 16 (fresh13 dev): "as a child", "as a kid", "a month ago".
+                  r"as an? (child|kid|baby|toddler|little one)|a (month|year) ago|"
                   r"last (summer|winter|spring|autumn|christmas|easter|holiday|holidays)|"
                   r"when (i|he|she|they|we) (was|were) (a baby|a toddler|little|young|younger|one|two|three|\d+|a kid|"
                   r"a child|at school)|"
@@ -94,7 +96,8 @@ STORY = re.compile(
     r"learned|learnt|were taught|taught)\b"
     r"|\b(first aid|cpr|course) (trainer|instructor|teacher|tutor) (said|says|told)\b"
     # Round 15 (fresh10 / fresh11 test): a medical drama on TV; a question set as course homework.
-    r"|\b(medical|hospital|tv|police|crime) drama\b"
+    r"|\b(medical|hospital|tv|police|crime) drama\b|\bin season (\d+|one|two|three|four|five)\b"
+    r"|^(first aid|cpr|nursing|paramedic) (course|class|exam|module|training)\b"
     r"|\b(first aid|cpr|nursing|course|biology|health) (course |class )?(homework|assignment|worksheet|quiz)\b")
 #: A sentence that introduces the writer as a learner or a professional ("I'm a new teacher", "I'm doing my first
 #: aid course"): beside a general question it makes the message a general question (`is_framed_question`).
@@ -212,7 +215,7 @@ NEGATED_BEFORE = re.compile(r"\b(not|isnt|arent|wasnt|werent|no|never|hasnt|have
 
 #: "What should I do if it happens again?": a question about a next time, not something new now (round 14).
 IF_AGAIN = re.compile(r"\b(if|in case|when|should) (it|this|that|he|she|they|i|one) (happens?|starts?|comes?|occurs?|"
-                      r"has (one|another)|gets? (one|it)|does it) again\b|\bnext time\b")
+                      r"has (one|another)|gets? (one|it)|does it) again\b|\bnext time\b|\b(stop|prevent|avoid) the next one\b")
 
 
 def is_resolved(joined: str) -> bool:

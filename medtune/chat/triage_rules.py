@@ -168,7 +168,12 @@ def _took_many_pills(words: list[str]) -> bool:
                           r"(pills?|tablets?|tylenol|paracetamol|ibuprofen|aspirin|capsules?|of)\b", text)
                 # the count after the tablets: "took my dads sleeping tablets like 12 of them" (round 14)
                 or re.search(r"\b(took|taken|swallowed)\b(\s\w+){0,4}\s(pills|tablets|capsules|meds|antidepressants)"
-                             r"\s(like |about |around |maybe )?([1-9]\d+) of (them|those|it)\b", text))
+                             r"\s(like |about |around |maybe )?([1-9]\d+) of (them|those|it)\b", text)
+                # Several doses of a cold remedy that already holds paracetamol, and paracetamol on top (NHS: do
+                # not take both): "had 8 lemsips and 4 paracetamol today" (round 16, fresh13 dev).
+                or re.search(r"\b(had|took|taken|taking|been taking)\b(\s\w+){0,2}\s([3-9]|\d\d|several|loads of|lots of)"
+                             r"\s(lemsips?|beechams|sachets|cold and flu (tablets|capsules))\b.*\b(paracetamol|tylenol|"
+                             r"calpol|panadol)\b", text))
 
 
 _STOPS_HEART = re.compile(r"\b(stops?|stopped|stopping) (your|my|the|a|his|her|someones) (heart|breathing)\b"
@@ -251,7 +256,13 @@ RED_FLAGS: tuple[RedFlag, ...] = (
          " + wall|tree|lorry|truck|oncoming|traffic|car|motorway|highway|bridge|purpose"),
         "drive|walk|step|jump|driving|walking|stepping|jumping into|off|in + wall|tree|lorry|truck|oncoming|traffic|sea|river|train|bridge|cliff",
         "in front of train|lorry|truck|bus|traffic|car", "want|wanna|going|gonna to jump",
-        "it all stop|stops|end|ends|over", "everything stop|stops|end|ends|over", "make it|everything stop",
+        "it all stop|stops|end|ends|over", "everything stop|stops|end|ends|over", "make everything stop",
+        # "make it stop" is intent, not a question about stopping a nosebleed or a cut ("any trick to make it
+        # stop?"; round 16, fresh13 dev).
+        "want|wanna|need|just|please make it stop", "make it all|forever stop",
+        # A threat to stab oneself, said by or about the person (round 16, fresh13 dev: a brother "saying he'll
+        # stab himself").
+        "stab|stabbing myself|himself|herself|themselves",
         "asleep forever|permanently",
         "cut|cutting|cuts|burn|burning|scratch|scratching|hit myself|my + until|till|til bleed|bleeds|bled|bleeding|blood",
         "cutting|burning my arm|arms|thighs|thigh|legs|leg|skin|wrists|wrist", "overdose|od + want to try", "overdose|od + wanna try",
@@ -313,7 +324,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     ), self_harm=True, check=_asks_lethal_means,
         # Hyperbole said with a laugh ("this exam is killing me, I want to die lol") is a near-miss.
         unless=(r"^(?!.*\b(for me|not joking|not a joke|im serious|seriously|for real|actually)\b.*$)(.*\b(want to die|wanna die|"
-                r"kill me|killing me|makes me want to die|jump(ing)? off (a |the )?(bridge|roof|cliff))\b.{0,40}\b(lol|lmao|"
+                r"kill me|killing me|makes me want to die|jump(ing)? off (a |the )?(bridge|roof|cliff)|walk into the sea)\b.{0,40}\b(lol|lmao|"
                 r"haha+|jk|rofl)\b|.*\b(lol|lmao|haha+)\b.{0,40}\b(want to die|wanna die)\b)")),
     RedFlag("chest_pain", (
         ("chest pain|pains|pressure|tightness|tight|hurts|hurting|ache|aching|crushing|squeezing|heavy|heaviness"
@@ -337,6 +348,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
                r"push ups|pushups|lifting weights|lifting boxes)\b|^(?!.*\b(spreading|spreads|spread|breathless|"
                r"sweating|sweaty|clammy|grey|gray|faint|fainting)\b).*\b(muscles? ache|grinding|flu jab|jab|vaccine|"
                r"pulled a muscle|toothache|kicked me|slept on|sleeping on|from coughing|coughing so much|goes away with|"
+               # Round 16 (fresh13 dev): a shingles rash already diagnosed.
+               r"shingles|"
                r"when i cough|chest cold|with (this|a|my) cold|"
                # Round 10: a chest sore to the touch or tight with a chesty cold, and a pain already worked up
                # ("ECG and troponin were normal") whose question is about what comes next.
@@ -571,6 +584,10 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "pregnant|weeks + ribs|upper + pain + headache|vision|spots|swelling", "pregnant|weeks + gush|leaking|waters",
     ), unless=(r"^(?!.*\b(heavy|heavier|clots?|soaking|faint|dizzy|pain|cramps?|fever)\b).*\b(slowed|slowing|lighter|"
                r"light brown|brownish|light pink|pinkish|tailing off|easing off|settling)\b"
+               # Round 16 (fresh13 dev): a late period with a negative pregnancy test is not a pregnancy.
+               # (Not with heavy bleeding, a faint or severe pain: those stay emergencies whatever the test says.)
+               r"|^(?!.*\b(heavy|heavier|soaking|clots?|faint|fainting|dizzy|severe|sharp|vomiting|agony|cant stand)\b)"
+               r".*(\b(pregnancy )?tests? (was |is |were |are |came back |says |all )?negative\b|\bnot pregnant\b)"
                # Round 15 (fresh10 test): waters said to be intact, with no bleeding, are not waters breaking.
                r"|^(?!.*\b(gush|gushing|leaking|leak|broke|broken|cord|bleeding|blood|clots?)\b(?<!no bleeding)).*"
                r"\bwaters (are |still |all )?intact\b"
