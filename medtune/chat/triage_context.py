@@ -32,7 +32,10 @@ RESOLVED = re.compile(
     r"is playing|playing normally|running around|feeding fine|feeding and smiling|is improving|recovered|"
     r"healed|healing|doing well|back to \d|back to (himself|herself|themselves|myself|normal)|stopped on (its|their) own|"
     # Round 15 (fresh10 / fresh11 test, training sources since round 15): "it went completely", "feel normal now".
-    r"went (away )?completely|(feel|feels|feeling) (normal|fine) now|(checked|seen) (at|in|by) (a e|ae|er|hospital|the hospital) and (all|everything) (fine|ok|clear)|(been |felt |was )?fine (ever )?since|(now )?(its|it is|im|hes|shes|he is|she is|they are) (fine|ok|okay|"
+    r"went (away )?completely|(feel|feels|feeling) (normal|fine) now|"
+    # Round 16 (fresh13 dev): "checked at A&E and all fine".
+    r"(checked|seen) (at|in|by) (a e|ae|er|hospital|the hospital) and (all|everything) (fine|ok|clear)|"
+    r"(been |felt |was )?fine (ever )?since|(now )?(its|it is|im|hes|shes|he is|she is|they are) (fine|ok|okay|"
     r"better) now|now (its|im|hes|shes|he is|she is) (fine|ok|okay|better)|back to normal|sorts it out|"
     r"(vet|doctor|gp|nurse) (says|said) (s?he|it|i|they)(s| is| was| am| are)? (ok|okay|fine)|"
     r"(?<!not )(?<!isnt )(?<!wasnt )(?<!hasnt )(?<!havent )(acting (herself|himself|themselves|normally|normal|"

@@ -1,7 +1,6 @@
 """Issue 13.1: fresh10.jsonl — a tenth held-out set, written after round 10's model by a writer who read neither
 the triage code nor another set's texts. It trains the fine-tuned model since round 15 (scored as a held-out set
-in rounds 10 to 14). Texts are never printed: a failing assert names
-only ids and counts."""
+in rounds 10 to 14). Texts are never printed: a failing assert names only ids and counts."""
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
 """Issue 13.1: fresh11.jsonl — an eleventh held-out set, written after round 11 by a writer who read neither the
 triage code nor another set's texts. It trains the fine-tuned model since round 15 (scored as a held-out set in
-rounds 11 to 14). Texts are never printed: a failing assert names only
-ids and counts."""
+rounds 11 to 14). Texts are never printed: a failing assert names only ids and counts."""
 
 from __future__ import annotations
 
@@ -30,7 +29,8 @@ def test_fresh11_is_large_spread_over_every_category_and_split_once_by_group() -
 
 
 def test_fresh11_trains_the_fine_tuned_model_since_round_15_and_no_other_source_holds_its_texts() -> None:
-    assert all(_norm(r["text"]) in {_norm(t["text"]) for t in tuned_training_rows()} for r in load_fresh11())
+    texts = {_norm(r["text"]) for r in tuned_training_rows()}
+    assert all(_norm(r["text"]) in texts for r in load_fresh11())
     others = {_norm(r["text"]) for r in tuned_training_rows(leave_out="fresh11")}
     assert [r["id"] for r in load_fresh11() if _norm(r["text"]) in others] == []
     assert not {r["group"] for r in load_fresh11()} & {r["group"] for r in load_fresh10()}

@@ -1,6 +1,7 @@
 """Issue 13.1: fresh13.jsonl — a thirteenth held-out set, written during round 15 by a writer who read neither the
-triage code nor another set's texts. It is never trained on and not yet scored: the next round's unseen
-measurement. Texts are never printed: a failing assert names only ids and counts."""
+triage code nor another set's texts. It is never trained on: scored whole in round 15, its dev half read for round
+16's rules, its test half the unseen measurement. Texts are never printed: a failing assert names only ids and
+counts."""
 
 from __future__ import annotations
 
